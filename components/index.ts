@@ -1,0 +1,5 @@
+/**
+ * socketio-fleet: Pulumi components for multi-node Socket.IO fleets, and the shared fleet spec.
+ * This file is the public API; anything not exported here is internal.
+ */
+export * from "./spec";

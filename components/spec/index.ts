@@ -1,0 +1,32 @@
+export type {
+  AdapterKind,
+  CorsArgs,
+  HeartbeatArgs,
+  ResolvedFleetSpec,
+  SocketIoFleetArgs,
+  StickinessArgs,
+  StickinessMode,
+  Transport,
+} from "./args";
+export {
+  APP_DRAIN_SECONDS,
+  DEFAULT_PROXY_COOKIE_NAME,
+  FLEET_DEFAULTS,
+  READINESS_PATH,
+  SOCKET_IO_PATH,
+} from "./defaults";
+export { GENERIC_PLATFORM, type PlatformProfile } from "./platform";
+export { validateFleetSpec, type FleetSpecProblem } from "./validate";
+export { FleetSpecError, formatProblems, resolveFleetSpec } from "./resolve";
+export { heartbeatSeconds, needsStickiness, servesCrossOrigin } from "./derived";
+export {
+  APP_ENV,
+  APP_ENV_KEYS,
+  AppEnvError,
+  parseAppEnv,
+  renderAppEnv,
+  type AppAdapterKind,
+  type AppConfig,
+  type RenderAppEnvOptions,
+} from "./appEnv";
+export { originProblem } from "./checks";

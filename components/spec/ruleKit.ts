@@ -1,0 +1,73 @@
+import { isIntegerIn, show } from "./checks";
+
+/** One thing wrong with a spec: the dotted field path and a sentence naming value and fix. */
+export interface FleetSpecProblem {
+  field: string;
+  message: string;
+}
+
+/** Records a problem; rules call it once per independent mistake. */
+export type Add = (field: string, message: string) => void;
+
+export function checkKnownKeys(
+  obj: Record<string, unknown>,
+  prefix: string,
+  known: string[],
+  add: Add,
+) {
+  for (const key of Object.keys(obj)) {
+    if (known.includes(key)) continue;
+    const near = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+    add(
+      prefix + key,
+      `\`${prefix}${key}\` is not a known field` +
+        (near ? `: did you mean \`${prefix}${near}\`?` : `; known fields: ${known.join(", ")}`),
+    );
+  }
+}
+
+export function checkInteger(
+  obj: Record<string, unknown>,
+  key: string,
+  min: number,
+  max: number,
+  prefix: string,
+  add: Add,
+  why = "",
+): number | undefined {
+  const value = obj[key];
+  if (value === undefined) return undefined;
+  if (isIntegerIn(value, min, max)) return value;
+  add(
+    prefix + key,
+    `\`${prefix}${key}\` (${show(value)}) must be an integer from ${min} to ${max}${why}`,
+  );
+  return undefined;
+}
+
+export function checkEnum(
+  value: unknown,
+  field: string,
+  allowed: readonly string[],
+  add: Add,
+): boolean {
+  if (value === undefined || allowed.includes(value as string)) return true;
+  add(
+    field,
+    `\`${field}\` (${show(value)}) must be one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
+  );
+  return false;
+}
+
+/** Levenshtein distance, for "did you mean" on misspelt fields. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
