@@ -26,6 +26,7 @@ describe("test helpers: the strict mock recorder", () => {
     const mocks = await setupMocks({
       outputs: {
         "random:index/randomPassword:RandomPassword": () => ({ result: "s3cret" }),
+        "random:index/randomString:RandomString": () => ({ result: "abcd" }),
       },
     });
     const parent = new Parent("p");
