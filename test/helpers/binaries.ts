@@ -1,0 +1,26 @@
+import { execFileSync } from "node:child_process";
+
+/** Absolute path of `name` on PATH (also /usr/sbin, where Debian puts daemons), or undefined. */
+export function findBinary(name: string): string | undefined {
+  try {
+    const path = `${process.env.PATH ?? ""}:/usr/sbin:/sbin`;
+    return execFileSync("sh", ["-c", `command -v ${name}`], { env: { ...process.env, PATH: path } })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The binary a suite needs. Missing: under `CI=true` the suite fails (CI must install it);
+ * elsewhere the suite is skipped with the reason, so a laptop without HAProxy still runs the rest.
+ */
+export function requireBinary(ctx: Mocha.Context, name: string, debianPackage = name): string {
+  const found = findBinary(name);
+  if (found) return found;
+  const message = `${name} is not installed (apt-get install ${debianPackage})`;
+  if (process.env.CI === "true") throw new Error(`${message}: CI must install it`);
+  ctx.skip();
+  throw new Error(message); // unreachable: skip() throws
+}
