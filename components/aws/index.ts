@@ -1,0 +1,14 @@
+/** The AWS target: `AwsSocketIoFleet` and what its users may need beside it. */
+export { AwsSocketIoFleet, AWS_FLEET_TYPE } from "./fleet";
+export type {
+  AwsAutoscalingArgs,
+  AwsExternalRedisArgs,
+  AwsFleetTransforms,
+  AwsManagedRedisArgs,
+  AwsNetworkArgs,
+  AwsRedisArgs,
+  AwsSocketIoFleetArgs,
+} from "./args";
+export { AWS_DEFAULTS } from "./args";
+export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
+export { FARGATE_SIZES, LOG_RETENTION_DAYS, validateAwsFleet } from "./validate";

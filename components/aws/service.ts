@@ -1,0 +1,259 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { APP_DRAIN_SECONDS, APP_ENV, renderAppEnv, type ResolvedFleetSpec } from "../spec";
+import {
+  type AwsAutoscalingArgs,
+  type AwsFleetTransforms,
+  AWS_DEFAULTS,
+  MAX_STOP_TIMEOUT_SECONDS,
+} from "./args";
+
+/** The container's name in the task definition (the target group routes to it). */
+export const CONTAINER_NAME = "app";
+/** Grace before ALB health checks count: the app connects to Redis before it is healthy. */
+export const HEALTH_CHECK_GRACE_SECONDS = 60;
+/** SIGTERM → SIGKILL: the app's drain plus margin, within Fargate's 120 s ceiling. */
+export const STOP_TIMEOUT_SECONDS = Math.min(APP_DRAIN_SECONDS + 5, MAX_STOP_TIMEOUT_SECONDS);
+export const TASK_EXECUTION_POLICY = "AmazonECSTaskExecutionRolePolicy";
+
+export interface FleetService {
+  logGroup: aws.cloudwatch.LogGroup;
+  executionRole: aws.iam.Role;
+  taskRole: aws.iam.Role;
+  cluster?: aws.ecs.Cluster;
+  taskDefinition: aws.ecs.TaskDefinition;
+  service: aws.ecs.Service;
+  autoscalingTarget?: aws.appautoscaling.Target;
+  autoscalingPolicy?: aws.appautoscaling.Policy;
+}
+
+export interface ServiceOptions {
+  spec: ResolvedFleetSpec;
+  cpu: number;
+  memoryMiB: number;
+  logRetentionDays: number;
+  clusterArn?: pulumi.Input<string>;
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  securityGroupId: pulumi.Input<string>;
+  targetGroupArn: pulumi.Input<string>;
+  redisSecretArn: pulumi.Input<string>;
+  autoscaling?: AwsAutoscalingArgs;
+  /** What must exist before tasks start: listeners, the secret's value. */
+  dependsOn: pulumi.Resource[];
+  transform: AwsFleetTransforms;
+}
+
+export function createService(
+  name: string,
+  o: ServiceOptions,
+  parent: pulumi.Resource,
+): FleetService {
+  const invoke = { parent };
+  const region = aws.getRegionOutput({}, invoke).region;
+  const partition = aws.getPartitionOutput({}, invoke).partition;
+  const account = aws.getCallerIdentityOutput({}, invoke).accountId;
+
+  const logArgs: aws.cloudwatch.LogGroupArgs = { retentionInDays: o.logRetentionDays };
+  o.transform.logGroup?.(logArgs);
+  const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, logArgs, { parent });
+
+  const executionRole = new aws.iam.Role(
+    `${name}-execution`,
+    {
+      assumeRolePolicy: ecsTasksTrustPolicy(),
+      description: "Pulls the fleet image, writes its logs, reads its Redis secret",
+    },
+    { parent },
+  );
+  const executionPolicy = new aws.iam.RolePolicyAttachment(
+    `${name}-execution-managed`,
+    {
+      role: executionRole.name,
+      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${TASK_EXECUTION_POLICY}`,
+    },
+    { parent },
+  );
+  const secretPolicy = new aws.iam.RolePolicy(
+    `${name}-execution-secret`,
+    {
+      role: executionRole.name,
+      policy: pulumi.output(o.redisSecretArn).apply((arn) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [arn] },
+          ],
+        }),
+      ),
+    },
+    { parent },
+  );
+  // The app calls no AWS API: its task role has no permissions at all. Its trust is limited to
+  // this account's ECS (confused-deputy protection, as the ECS task-role docs recommend).
+  const taskRoleTrust = pulumi
+    .all([region, partition, account])
+    .apply(([r, p, a]) => ecsTasksTrustPolicy({ region: r, partition: p, account: a }));
+  const taskRole = new aws.iam.Role(
+    `${name}-task`,
+    { assumeRolePolicy: taskRoleTrust, description: "Socket.IO fleet tasks (no permissions)" },
+    { parent },
+  );
+
+  let cluster: aws.ecs.Cluster | undefined;
+  if (o.clusterArn === undefined) {
+    const clusterArgs: aws.ecs.ClusterArgs = {};
+    o.transform.cluster?.(clusterArgs);
+    cluster = new aws.ecs.Cluster(`${name}-cluster`, clusterArgs, { parent });
+  }
+  const clusterArn = cluster?.arn ?? pulumi.output(o.clusterArn as pulumi.Input<string>);
+
+  const env = renderAppEnv(o.spec, { stickyCookieName: o.spec.stickiness.cookieName });
+  const containerDefinitions = pulumi
+    .all([o.spec.image, pulumi.output(o.spec.env), o.redisSecretArn, logGroup.name, region])
+    .apply(([image, userEnv, secretArn, logGroupName, r]) =>
+      JSON.stringify([
+        {
+          name: CONTAINER_NAME,
+          image,
+          essential: true,
+          portMappings: [
+            {
+              containerPort: o.spec.containerPort,
+              hostPort: o.spec.containerPort,
+              protocol: "tcp",
+            },
+          ],
+          environment: Object.entries({ ...userEnv, ...env })
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([n, value]) => ({ name: n, value })),
+          secrets: [{ name: APP_ENV.redisUrl, valueFrom: secretArn }],
+          readonlyRootFilesystem: true,
+          // Node and npm may write temp files; the root stays read-only.
+          mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+          stopTimeout: STOP_TIMEOUT_SECONDS,
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": logGroupName,
+              "awslogs-region": r,
+              "awslogs-stream-prefix": CONTAINER_NAME,
+            },
+          },
+        },
+      ]),
+    );
+  const taskArgs: aws.ecs.TaskDefinitionArgs = {
+    family: `${name}-${pulumi.getStack()}`.replace(/[^A-Za-z0-9_-]/g, "-"),
+    requiresCompatibilities: ["FARGATE"],
+    networkMode: "awsvpc",
+    cpu: String(o.cpu),
+    memory: String(o.memoryMiB),
+    executionRoleArn: executionRole.arn,
+    taskRoleArn: taskRole.arn,
+    volumes: [{ name: "tmp" }],
+    containerDefinitions,
+  };
+  o.transform.taskDefinition?.(taskArgs);
+  const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, taskArgs, { parent });
+
+  const serviceArgs: aws.ecs.ServiceArgs = {
+    cluster: clusterArn,
+    taskDefinition: taskDefinition.arn,
+    desiredCount: o.spec.replicas,
+    launchType: "FARGATE",
+    networkConfiguration: {
+      subnets: o.privateSubnetIds,
+      securityGroups: [o.securityGroupId],
+      assignPublicIp: false,
+    },
+    loadBalancers: [
+      {
+        targetGroupArn: o.targetGroupArn,
+        containerName: CONTAINER_NAME,
+        containerPort: o.spec.containerPort,
+      },
+    ],
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    deploymentMinimumHealthyPercent: 100,
+    deploymentMaximumPercent: 200,
+    healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
+    propagateTags: "SERVICE",
+    enableEcsManagedTags: true,
+  };
+  o.transform.service?.(serviceArgs);
+  const service = new aws.ecs.Service(`${name}-service`, serviceArgs, {
+    parent,
+    dependsOn: [...o.dependsOn, executionPolicy, secretPolicy],
+    // Autoscaling owns the task count after creation.
+    ignoreChanges: o.autoscaling === undefined ? [] : ["desiredCount"],
+  });
+
+  if (o.autoscaling === undefined) {
+    return { logGroup, executionRole, taskRole, cluster, taskDefinition, service };
+  }
+  const autoscalingTarget = new aws.appautoscaling.Target(
+    `${name}-scaling`,
+    {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: pulumi
+        .all([clusterArn, service.name])
+        .apply(([c, s]) => `service/${clusterNameOf(c)}/${s}`),
+      minCapacity: o.autoscaling.minReplicas,
+      maxCapacity: o.autoscaling.maxReplicas,
+    },
+    { parent },
+  );
+  const autoscalingPolicy = new aws.appautoscaling.Policy(
+    `${name}-cpu`,
+    {
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: autoscalingTarget.serviceNamespace,
+      scalableDimension: autoscalingTarget.scalableDimension,
+      resourceId: autoscalingTarget.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        targetValue: o.autoscaling.targetCpuPercent ?? AWS_DEFAULTS.targetCpuPercent,
+        // Scale in slowly: every removed task drops its sockets, which reconnect elsewhere.
+        scaleInCooldown: 300,
+        scaleOutCooldown: 60,
+      },
+    },
+    { parent },
+  );
+  return {
+    logGroup,
+    executionRole,
+    taskRole,
+    cluster,
+    taskDefinition,
+    service,
+    autoscalingTarget,
+    autoscalingPolicy,
+  };
+}
+
+/** Trust policy for ECS tasks; with `scope`, only this account's ECS in this region. */
+export function ecsTasksTrustPolicy(scope?: {
+  region: string;
+  partition: string;
+  account: string;
+}): string {
+  const statement: Record<string, unknown> = {
+    Effect: "Allow",
+    Principal: { Service: "ecs-tasks.amazonaws.com" },
+    Action: "sts:AssumeRole",
+  };
+  if (scope !== undefined) {
+    statement.Condition = {
+      ArnLike: { "aws:SourceArn": `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:*` },
+      StringEquals: { "aws:SourceAccount": scope.account },
+    };
+  }
+  return JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+}
+
+/** `NAME` of `arn:…:cluster/NAME` (a plain name is returned as is). */
+export function clusterNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1);
+}

@@ -1,0 +1,281 @@
+/**
+ * AWS-only rules. `validateAwsFleet` merges them with the shared validator's problems, so a user
+ * sees every mistake at once. Like the shared validator it never throws, whatever `args` is.
+ */
+import { validateFleetSpec, type FleetSpecProblem } from "../spec";
+import { isRecord, show } from "../spec/checks";
+import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../spec/ruleKit";
+import { AWS_DEFAULTS } from "./args";
+import { awsPlatform } from "./platform";
+
+/** Valid Fargate (Linux) memory sizes in MiB per CPU size. */
+export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: steps(1024, 4096, 1024),
+  1024: steps(2048, 8192, 1024),
+  2048: steps(4096, 16384, 1024),
+  4096: steps(8192, 30720, 1024),
+  8192: steps(16384, 61440, 4096),
+  16384: steps(32768, 122880, 8192),
+};
+
+/** The values CloudWatch Logs accepts for `retentionInDays` (0 = never expire). */
+export const LOG_RETENTION_DAYS = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+] as const;
+
+const MAX_REPLICAS = 1000;
+
+/** Every problem with `args` for the AWS target (shared rules included), or `[]`. */
+export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
+  const platformArgs = isRecord(args) ? args : {};
+  const problems = validateFleetSpec(args, awsPlatform(platformArgs));
+  if (!isRecord(args)) return problems;
+  const add: Add = (field, message) => problems.push({ field, message });
+  checkFargateSize(args, add);
+  checkAutoscaling(args, add);
+  checkInteger(args, "deregistrationDelaySeconds", 0, 3600, "", add);
+  checkLogRetention(args.logRetentionDays, add);
+  checkBoolean(args.deletionProtection, "deletionProtection", add);
+  checkArn(args.certificateArn, "certificateArn", /^arn:aws[\w-]*:(acm|iam):/, add);
+  checkArn(args.clusterArn, "clusterArn", /^arn:aws[\w-]*:ecs:[^:]*:[^:]*:cluster\/.+/, add);
+  checkBucket(args.accessLogsBucket, add);
+  checkNetwork(args.network, add);
+  checkRedis(args.redis, add);
+  checkTransform(args.transform, add);
+  return problems;
+}
+
+function checkFargateSize(args: Record<string, unknown>, add: Add) {
+  const cpu = args.cpu ?? AWS_DEFAULTS.cpu;
+  const memory = args.memoryMiB ?? AWS_DEFAULTS.memoryMiB;
+  const sizes = typeof cpu === "number" ? FARGATE_SIZES[cpu] : undefined;
+  if (sizes === undefined) {
+    add(
+      "cpu",
+      `\`cpu\` (${show(cpu)}) is not a Fargate CPU size: use one of ${Object.keys(FARGATE_SIZES).join(", ")}`,
+    );
+    return;
+  }
+  if (typeof memory !== "number" || !sizes.includes(memory)) {
+    add(
+      "memoryMiB",
+      `\`memoryMiB\` (${show(memory)}) is not a valid Fargate size for \`cpu\` ${show(cpu)}: use ${describeSizes(sizes)}`,
+    );
+  }
+}
+
+function checkAutoscaling(args: Record<string, unknown>, add: Add) {
+  const a = args.autoscaling;
+  if (a === undefined) return;
+  if (!isRecord(a)) {
+    add(
+      "autoscaling",
+      `\`autoscaling\` (${show(a)}) must be an object such as { minReplicas: 2, maxReplicas: 10 }`,
+    );
+    return;
+  }
+  checkKnownKeys(a, "autoscaling.", ["minReplicas", "maxReplicas", "targetCpuPercent"], add);
+  for (const key of ["minReplicas", "maxReplicas"]) {
+    if (a[key] === undefined) {
+      add(
+        `autoscaling.${key}`,
+        `\`autoscaling.${key}\` is required: give an integer from 1 to ${MAX_REPLICAS}`,
+      );
+    }
+  }
+  const min = checkInteger(a, "minReplicas", 1, MAX_REPLICAS, "autoscaling.", add);
+  const max = checkInteger(a, "maxReplicas", 1, MAX_REPLICAS, "autoscaling.", add);
+  checkInteger(a, "targetCpuPercent", 1, 100, "autoscaling.", add);
+  const replicas = typeof args.replicas === "number" ? args.replicas : 3;
+  if (min !== undefined && max !== undefined && min > max) {
+    add(
+      "autoscaling.minReplicas",
+      `\`autoscaling.minReplicas\` (${min}) is more than \`autoscaling.maxReplicas\` (${max}): swap them`,
+    );
+    return;
+  }
+  if (min !== undefined && min > replicas) {
+    add(
+      "autoscaling.minReplicas",
+      `\`autoscaling.minReplicas\` (${min}) is more than \`replicas\` (${replicas}), the initial count: set \`replicas\` to at least ${min}`,
+    );
+  }
+  if (max !== undefined && replicas > max) {
+    add(
+      "autoscaling.maxReplicas",
+      `\`autoscaling.maxReplicas\` (${max}) is less than \`replicas\` (${replicas}), the initial count: set \`replicas\` to at most ${max}`,
+    );
+  }
+}
+
+function checkLogRetention(value: unknown, add: Add) {
+  if (value === undefined) return;
+  if (!(LOG_RETENTION_DAYS as readonly unknown[]).includes(value)) {
+    add(
+      "logRetentionDays",
+      `\`logRetentionDays\` (${show(value)}) is not a retention CloudWatch Logs accepts: use one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    );
+  }
+}
+
+function checkBoolean(value: unknown, field: string, add: Add) {
+  if (value !== undefined && typeof value !== "boolean") {
+    add(field, `\`${field}\` (${show(value)}) must be true or false`);
+  }
+}
+
+/** Checks a plain-string ARN; an Output is taken as is. */
+function checkArn(value: unknown, field: string, pattern: RegExp, add: Add) {
+  if (value === undefined || (typeof value === "object" && value !== null)) return;
+  if (typeof value !== "string" || !pattern.test(value)) {
+    const example =
+      field === "certificateArn"
+        ? "arn:aws:acm:us-east-1:123456789012:certificate/…"
+        : "arn:aws:ecs:us-east-1:123456789012:cluster/NAME";
+    add(field, `\`${field}\` (${show(value)}) is not such an ARN: write it as "${example}"`);
+  }
+}
+
+function checkBucket(value: unknown, add: Add) {
+  if (value === undefined || (typeof value === "object" && value !== null)) return;
+  if (typeof value !== "string" || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+    add(
+      "accessLogsBucket",
+      `\`accessLogsBucket\` (${show(value)}) must be an S3 bucket name (3–63 lower-case letters, digits, dots, hyphens; no "s3://"), e.g. "acme-alb-logs"`,
+    );
+  }
+}
+
+function checkNetwork(value: unknown, add: Add) {
+  if (value === undefined) return;
+  if (!isRecord(value)) {
+    add(
+      "network",
+      `\`network\` (${show(value)}) must be an object { vpcId, publicSubnetIds, privateSubnetIds }`,
+    );
+    return;
+  }
+  const keys = ["vpcId", "publicSubnetIds", "privateSubnetIds"];
+  checkKnownKeys(value, "network.", keys, add);
+  for (const key of keys) {
+    if (value[key] === undefined || value[key] === null) {
+      add(`network.${key}`, `\`network.${key}\` is required when \`network\` is given`);
+    }
+  }
+  const minimum = { publicSubnetIds: 2, privateSubnetIds: 1 } as const;
+  for (const [key, min] of Object.entries(minimum)) {
+    const ids = value[key];
+    if (Array.isArray(ids) && ids.length < min) {
+      add(
+        `network.${key}`,
+        `\`network.${key}\` (${show(ids)}) needs at least ${min} subnet${min > 1 ? "s" : ""}` +
+          (min > 1 ? " in different availability zones: an ALB spans at least two" : ""),
+      );
+    }
+  }
+}
+
+function checkRedis(value: unknown, add: Add) {
+  if (value === undefined) return;
+  if (!isRecord(value)) {
+    add("redis", `\`redis\` (${show(value)}) must be an object such as { mode: "managed" }`);
+    return;
+  }
+  if (value.mode === undefined) {
+    add("redis.mode", '`redis.mode` is required: "managed" or "external"');
+    return;
+  }
+  if (!checkEnum(value.mode, "redis.mode", ["managed", "external"], add)) return;
+  if (value.mode === "managed") {
+    checkKnownKeys(value, "redis.", ["mode", "nodeType", "replicas", "engine"], add);
+    const nodeType = value.nodeType;
+    if (
+      nodeType !== undefined &&
+      (typeof nodeType !== "string" || !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType))
+    ) {
+      add(
+        "redis.nodeType",
+        `\`redis.nodeType\` (${show(nodeType)}) is not an ElastiCache node type: write it as "cache.t4g.small"`,
+      );
+    }
+    checkInteger(
+      value,
+      "replicas",
+      0,
+      5,
+      "redis.",
+      add,
+      " (ElastiCache allows 5 replicas per shard)",
+    );
+    checkEnum(value.engine, "redis.engine", ["redis", "valkey"], add);
+    return;
+  }
+  checkKnownKeys(value, "redis.", ["mode", "url", "port", "cidrIpv4"], add);
+  const url = value.url;
+  if (url === undefined || url === null) {
+    add("redis.url", '`redis.url` is required with `redis.mode: "external"`: give a rediss:// URL');
+  } else if (
+    typeof url !== "object" &&
+    (typeof url !== "string" || !/^rediss?:\/\/\S+$/.test(url))
+  ) {
+    // The URL holds a password: never echo it.
+    add(
+      "redis.url",
+      "`redis.url` (value not shown: it may hold a password) must start with redis:// or rediss://, e.g. rediss://:TOKEN@host:6379",
+    );
+  }
+  checkInteger(value, "port", 1, 65535, "redis.", add);
+  const cidr = value.cidrIpv4;
+  if (cidr !== undefined && (typeof cidr !== "string" || !isIpv4Cidr(cidr))) {
+    add(
+      "redis.cidrIpv4",
+      `\`redis.cidrIpv4\` (${show(cidr)}) must be an IPv4 CIDR such as "10.0.0.0/16"`,
+    );
+  }
+}
+
+function checkTransform(value: unknown, add: Add) {
+  if (value === undefined) return;
+  if (!isRecord(value)) {
+    add("transform", `\`transform\` (${show(value)}) must be an object of functions`);
+    return;
+  }
+  const known = [
+    "vpc",
+    "loadBalancer",
+    "targetGroup",
+    "listener",
+    "cluster",
+    "taskDefinition",
+    "service",
+    "replicationGroup",
+    "logGroup",
+  ];
+  checkKnownKeys(value, "transform.", known, add);
+  for (const [key, fn] of Object.entries(value)) {
+    if (known.includes(key) && fn !== undefined && typeof fn !== "function") {
+      add(
+        `transform.${key}`,
+        `\`transform.${key}\` (${show(fn)}) must be a function (args) => void`,
+      );
+    }
+  }
+}
+
+function isIpv4Cidr(value: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+function steps(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+function describeSizes(sizes: readonly number[]): string {
+  if (sizes.length <= 3) return `one of ${sizes.join(", ")}`;
+  return `${sizes[0]}–${sizes[sizes.length - 1]} in steps of ${sizes[1] - sizes[0]}`;
+}
