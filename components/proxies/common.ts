@@ -1,0 +1,72 @@
+import type { ResolvedFleetSpec } from "../spec/args";
+import { DEFAULT_PROXY_COOKIE_NAME, READINESS_PATH } from "../spec/defaults";
+import { heartbeatSeconds, servesCrossOrigin } from "../spec/derived";
+import { type ProxyNode, ProxyConfigError, type ProxyRenderOptions } from "./types";
+
+/**
+ * The path every proxy probes: readiness, not `healthCheckPath` (liveness). `/readyz` turns 503
+ * while a node drains after SIGTERM and while its Redis adapter is down, which is exactly when a
+ * balancer must stop sending it new sessions; liveness stays 200 then and is for the supervisor
+ * that restarts processes.
+ */
+export const PROXY_HEALTH_PATH = READINESS_PATH;
+
+/** Upstream (backend) name used in every rendered config. */
+export const UPSTREAM_NAME = "socketio_fleet";
+
+/** The sticky cookie: the spec's name or the proxies' default. */
+export function stickyCookieName(spec: Pick<ResolvedFleetSpec, "stickiness">): string {
+  return spec.stickiness.cookieName ?? DEFAULT_PROXY_COOKIE_NAME;
+}
+
+export function wantsCrossSiteCookie(
+  spec: Pick<ResolvedFleetSpec, "cors">,
+  options: Pick<ProxyRenderOptions, "crossSiteCookie">,
+): boolean {
+  return options.crossSiteCookie ?? servesCrossOrigin(spec);
+}
+
+/**
+ * Timeout for one HTTP exchange (a long-poll is held up to `pingInterval`), in seconds: above the
+ * heartbeat (`pingInterval + pingTimeout`) with 10 s of margin, so a healthy poll is never cut.
+ */
+export function httpTimeoutSeconds(spec: Pick<ResolvedFleetSpec, "heartbeat">): number {
+  return Math.ceil(heartbeatSeconds(spec)) + 10;
+}
+
+/** Throws `ProxyConfigError` unless the nodes and the listen address can be rendered. */
+export function checkAddresses(options: ProxyRenderOptions): void {
+  const problems: string[] = [];
+  if (options.nodes.length === 0) problems.push("`nodes` must list at least one node");
+  const seen = new Set<string>();
+  options.nodes.forEach((node: ProxyNode, i) => {
+    if (!/^[A-Za-z0-9_-]+$/.test(node.name)) {
+      problems.push(
+        `\`nodes[${i}].name\` (${JSON.stringify(node.name)}) must match [A-Za-z0-9_-]+`,
+      );
+    }
+    if (seen.has(node.name)) problems.push(`\`nodes[${i}].name\` (${node.name}) is a duplicate`);
+    seen.add(node.name);
+    problems.push(...addressProblems(`nodes[${i}]`, node));
+  });
+  problems.push(...addressProblems("listen", options.listen));
+  if (problems.length > 0) throw new ProxyConfigError(problems.join("; "));
+}
+
+function addressProblems(field: string, address: { host: string; port: number }): string[] {
+  const problems: string[] = [];
+  if (!/^[A-Za-z0-9.:-]+$/.test(address.host)) {
+    problems.push(`\`${field}.host\` (${JSON.stringify(address.host)}) is not a host name or IP`);
+  }
+  if (!Number.isInteger(address.port) || address.port < 1 || address.port > 65535) {
+    problems.push(`\`${field}.port\` (${address.port}) must be an integer from 1 to 65535`);
+  }
+  return problems;
+}
+
+/** `host:port`, with brackets around an IPv6 host. */
+export function hostPort(address: { host: string; port: number }): string {
+  return address.host.includes(":")
+    ? `[${address.host}]:${address.port}`
+    : `${address.host}:${address.port}`;
+}

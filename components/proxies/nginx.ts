@@ -1,0 +1,91 @@
+import type { ResolvedFleetSpec } from "../spec/args";
+import { UPSTREAM_NAME, checkAddresses, hostPort } from "./common";
+import { ProxyConfigError, type ProxyRenderOptions } from "./types";
+
+export interface NginxRenderOptions extends ProxyRenderOptions {
+  /**
+   * Directory for everything nginx writes (pid file, temp files, access log), so it runs
+   * unprivileged. Must exist; nginx creates the temp subdirectories.
+   */
+  runDir: string;
+  /** @default 1 */
+  workerProcesses?: number;
+}
+
+/**
+ * Open-source nginx configuration (a complete `nginx.conf`, run with `nginx -c <file> -p
+ * <runDir>`, in the foreground).
+ * - `client-ip`: `hash $remote_addr consistent` (the full address, unlike `ip_hash`, which keys
+ *   on the first three octets of an IPv4 address).
+ * - `cookie`: refused; `sticky cookie` is NGINX Plus only.
+ * - `none`: round robin (websocket-only fleets).
+ * Health is passive (`max_fails`/`fail_timeout`, `proxy_next_upstream error timeout`): open-source
+ * nginx has no active checks. Websockets through `Upgrade`/`Connection` headers (a `map`); read
+ * and send timeouts = `connectionTimeoutSeconds`.
+ */
+export function renderNginxConfig(spec: ResolvedFleetSpec, options: NginxRenderOptions): string {
+  if (spec.stickiness.mode === "cookie") {
+    throw new ProxyConfigError(
+      '`stickiness.mode` "cookie" cannot be rendered for open-source nginx: its `sticky cookie` ' +
+        'directive is NGINX Plus only. Use `stickiness.mode: "client-ip"` (hash $remote_addr ' +
+        "consistent) with nginx, or HAProxy, Apache or Traefik for cookie stickiness.",
+    );
+  }
+  checkAddresses(options);
+  if (!/^\/[^\s;{}"']*$/.test(options.runDir)) {
+    throw new ProxyConfigError(
+      `\`runDir\` (${JSON.stringify(options.runDir)}) must be an absolute path without spaces`,
+    );
+  }
+  const dir = options.runDir.replace(/\/$/, "");
+  const timeout = `${spec.connectionTimeoutSeconds}s`;
+  const balance = spec.stickiness.mode === "client-ip" ? ["    hash $remote_addr consistent;"] : [];
+  return `daemon off;
+worker_processes ${options.workerProcesses ?? 1};
+pid ${dir}/nginx.pid;
+error_log stderr warn;
+
+events {
+  worker_connections 4096;
+}
+
+http {
+  access_log ${dir}/access.log;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+
+  map $http_upgrade $connection_upgrade {
+    default upgrade;
+    '' close;
+  }
+
+  upstream ${UPSTREAM_NAME} {
+${[...balance, ...options.nodes.map((node) => `    server ${hostPort(node)} max_fails=2 fail_timeout=10s;`)].join("\n")}
+  }
+
+  server {
+    listen ${hostPort(options.listen)};
+
+    location / {
+      proxy_pass http://${UPSTREAM_NAME};
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_set_header Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_read_timeout ${timeout};
+      proxy_send_timeout ${timeout};
+      proxy_connect_timeout 5s;
+      proxy_next_upstream error timeout;
+      proxy_buffering off;
+    }
+  }
+}
+`;
+}

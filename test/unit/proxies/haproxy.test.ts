@@ -1,0 +1,113 @@
+import { strict as assert } from "node:assert";
+import { renderHaproxyConfig, ProxyConfigError } from "../../../components/proxies";
+import { lines, listen, nodes, spec } from "./fixtures";
+
+describe("renderHaproxyConfig", () => {
+  it("cookie mode: inserts the sticky cookie and names each server's cookie value", () => {
+    const text = lines(renderHaproxyConfig(spec(), { nodes, listen }));
+    assert.ok(text.includes("balance roundrobin"));
+    assert.ok(
+      text.includes('cookie SIO_NODE insert indirect nocache httponly attr "Max-Age=86400"'),
+    );
+    assert.deepEqual(
+      text.filter((l) => l.startsWith("server ")),
+      [
+        "server node-1 127.0.0.1:4001 cookie node-1 check inter 1s fall 2 rise 2",
+        "server node-2 127.0.0.1:4002 cookie node-2 check inter 1s fall 2 rise 2",
+        "server node-3 127.0.0.1:4003 cookie node-3 check inter 1s fall 2 rise 2",
+      ],
+    );
+    assert.ok(!text.some((l) => l.startsWith("hash-type")));
+  });
+
+  it("cookie mode with cross-origin pages: SameSite=None and Secure, the spec's name and TTL", () => {
+    const s = spec({
+      cors: { origins: ["http://localhost:3000"] },
+      stickiness: { cookieName: "AFFINITY", ttlSeconds: 600 },
+    });
+    const text = lines(renderHaproxyConfig(s, { nodes, listen }));
+    assert.ok(
+      text.includes(
+        'cookie AFFINITY insert indirect nocache httponly attr "Max-Age=600" attr "SameSite=None" secure',
+      ),
+    );
+    const sameSite = lines(renderHaproxyConfig(s, { nodes, listen, crossSiteCookie: false }));
+    assert.ok(
+      sameSite.includes('cookie AFFINITY insert indirect nocache httponly attr "Max-Age=600"'),
+    );
+  });
+
+  it("client-ip mode: consistent source hashing, no cookie", () => {
+    const text = lines(
+      renderHaproxyConfig(spec({ stickiness: { mode: "client-ip" } }), { nodes, listen }),
+    );
+    assert.ok(text.includes("balance source"));
+    assert.ok(text.includes("hash-type consistent"));
+    assert.ok(!text.some((l) => l.startsWith("cookie ")));
+    assert.ok(text.includes("server node-1 127.0.0.1:4001 check inter 1s fall 2 rise 2"));
+  });
+
+  it("none mode: round robin (or leastconn) without a cookie", () => {
+    const s = { ...spec(), stickiness: { mode: "none" as const, ttlSeconds: 86400 } };
+    const text = lines(renderHaproxyConfig(s, { nodes, listen, balance: "leastconn" }));
+    assert.ok(text.includes("balance leastconn"));
+    assert.ok(!text.some((l) => l.startsWith("cookie ")));
+  });
+
+  it("timeouts: tunnel = connectionTimeoutSeconds, client/server above the heartbeat", () => {
+    const s = spec({
+      connectionTimeoutSeconds: 120,
+      heartbeat: { pingIntervalMs: 10000, pingTimeoutMs: 5000 },
+    });
+    const text = lines(renderHaproxyConfig(s, { nodes, listen }));
+    assert.ok(text.includes("timeout tunnel 120s"));
+    assert.ok(text.includes("timeout client 25s"));
+    assert.ok(text.includes("timeout server 25s"));
+    assert.ok(text.includes("timeout connect 5s"));
+  });
+
+  it("health, failover, limits, listen address and the stats socket", () => {
+    const text = lines(
+      renderHaproxyConfig(spec(), { nodes, listen, statsSocket: "/tmp/x/haproxy.sock" }),
+    );
+    for (const line of [
+      "maxconn 9000",
+      "stats socket /tmp/x/haproxy.sock mode 600 level admin",
+      "mode http",
+      "option httpchk GET /readyz",
+      "http-check expect status 200",
+      "option redispatch",
+      "retries 3",
+      "option forwardfor",
+      "bind 127.0.0.1:8080",
+      "default_backend socketio_fleet",
+    ]) {
+      assert.ok(text.includes(line), `missing ${line}`);
+    }
+    const noSocket = lines(renderHaproxyConfig(spec(), { nodes, listen, maxconn: 100 }));
+    assert.ok(noSocket.includes("maxconn 100"));
+    assert.ok(!noSocket.some((l) => l.startsWith("stats socket")));
+  });
+
+  it("refuses bad nodes and listen addresses, naming every field", () => {
+    assert.throws(
+      () =>
+        renderHaproxyConfig(spec(), {
+          nodes: [nodes[0], { name: "node 1", host: "127.0.0.1", port: 0 }],
+          listen: { host: "a b", port: 80 },
+        }),
+      (err: unknown) =>
+        err instanceof ProxyConfigError &&
+        err.message ===
+          '`nodes[1].name` ("node 1") must match [A-Za-z0-9_-]+; `nodes[1].port` (0) must be an integer from 1 to 65535; `listen.host` ("a b") is not a host name or IP',
+    );
+    assert.throws(
+      () => renderHaproxyConfig(spec(), { nodes: [], listen }),
+      /`nodes` must list at least one node/,
+    );
+    assert.throws(
+      () => renderHaproxyConfig(spec(), { nodes: [nodes[0], nodes[0]], listen }),
+      /`nodes\[1\].name` \(node-1\) is a duplicate/,
+    );
+  });
+});
