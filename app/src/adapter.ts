@@ -1,0 +1,109 @@
+/**
+ * The Socket.IO adapter chosen by `SOCKETIO_ADAPTER`, and the Redis connections behind it.
+ *
+ * - `redis`: `@socket.io/redis-adapter` (Redis pub/sub) over ioredis, with a subscriber
+ *   connection of its own (a subscribed connection cannot publish).
+ * - `redis-streams`: `@socket.io/redis-streams-adapter`, which also makes connection state
+ *   recovery possible (enabled here, 2 minutes), since the stream keeps what a client missed.
+ * - `memory`: Socket.IO's in-process adapter, for a single node.
+ *
+ * `rediss://` URLs use TLS: ioredis sets `tls: true` for them and Node's default trust store
+ * includes `NODE_EXTRA_CA_CERTS`, so a private CA needs no code here. Connections start in the
+ * background: the HTTP server listens (and reports not-ready) while Redis is down.
+ */
+import { Redis, type RedisOptions } from "ioredis";
+import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
+import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
+import type { ServerOptions } from "socket.io";
+import type { AppConfig } from "../../components/spec/appEnv";
+import type { Logger } from "./logger";
+
+/** What `io.adapter()` accepts. */
+export type AdapterFactory = NonNullable<ServerOptions["adapter"]>;
+
+export interface AdapterSetup {
+  /** Undefined for the in-memory adapter (Socket.IO's default). */
+  adapter?: AdapterFactory;
+  /** Server options the adapter needs (connection state recovery for streams). */
+  serverOptions: Partial<ServerOptions>;
+  /** Every Redis connection the adapter uses, including ones it duplicates itself. */
+  connections: Redis[];
+  /** True when every Redis connection is `ready` (always true without Redis). */
+  isReady(): boolean;
+  /** Closes the Redis connections (QUIT, then a hard disconnect after `timeoutMs`). */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Connection state recovery window for `redis-streams`. */
+export const MAX_DISCONNECTION_DURATION_MS = 2 * 60 * 1000;
+
+export function createAdapterSetup(
+  config: Pick<AppConfig, "adapter" | "redisUrl">,
+  logger: Logger,
+  onError: (err: Error) => void,
+): AdapterSetup {
+  const connections: Redis[] = [];
+  const track = (client: Redis, role: string): Redis => {
+    connections.push(client);
+    client.on("error", (err: Error) => {
+      onError(err);
+      logger.warn({ err: err.message, role }, "redis connection error");
+    });
+    client.on("ready", () => logger.info({ role }, "redis ready"));
+    // The streams adapter duplicates the client for its readers: track those too.
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = (override?: Partial<RedisOptions>) =>
+      track(duplicate(override), `${role}-duplicate`);
+    return client;
+  };
+  const setup: AdapterSetup = {
+    serverOptions: {},
+    connections,
+    isReady: () => connections.every((c) => c.status === "ready"),
+    close: (timeoutMs = 2000) => Promise.all(connections.map((c) => quit(c, timeoutMs))).then(),
+  };
+  if (config.adapter === "memory") return setup;
+  if (config.redisUrl === undefined) {
+    throw new Error(`REDIS_URL is required with SOCKETIO_ADAPTER=${config.adapter}`);
+  }
+
+  const client = track(new Redis(config.redisUrl, REDIS_OPTIONS), "pub");
+  if (config.adapter === "redis") {
+    const subscriber = client.duplicate(); // tracked by the `duplicate` wrapper
+    setup.adapter = createRedisAdapter(client, subscriber);
+  } else {
+    setup.adapter = createStreamsAdapter(client);
+    setup.serverOptions = {
+      connectionStateRecovery: { maxDisconnectionDuration: MAX_DISCONNECTION_DURATION_MS },
+    };
+  }
+  return setup;
+}
+
+/**
+ * `maxRetriesPerRequest: null`: while Redis is down, commands wait for the reconnection instead
+ * of failing after 20 retries. The adapters publish without handling rejections, and an
+ * unhandled rejection would end the process.
+ */
+const REDIS_OPTIONS: RedisOptions = { maxRetriesPerRequest: null };
+
+async function quit(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === "end") return;
+  if (client.status !== "ready") {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([
+    client.quit().then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
+  clearTimeout(timer);
+  client.disconnect();
+}

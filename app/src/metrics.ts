@@ -1,0 +1,86 @@
+/**
+ * Prometheus metrics with a registry per server instance, so several servers in one process
+ * (tests, cluster workers) never share or clobber counters.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import type { Server } from "socket.io";
+
+export interface FleetMetrics {
+  registry: Registry;
+  eventsIn: Counter;
+  eventsOut: Counter;
+  adapterErrors: Counter;
+}
+
+/** Metric names, part of the app's contract with dashboards. */
+export const METRIC_NAMES = {
+  connectedClients: "socketio_connected_clients",
+  eventsIn: "socketio_events_received_total",
+  eventsOut: "socketio_events_sent_total",
+  adapterErrors: "socketio_adapter_errors_total",
+} as const;
+
+export function createMetrics(nodeId: string): FleetMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ node_id: nodeId });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    eventsIn: new Counter({
+      name: METRIC_NAMES.eventsIn,
+      help: "Socket.IO events received from clients",
+      registers: [registry],
+    }),
+    eventsOut: new Counter({
+      name: METRIC_NAMES.eventsOut,
+      help: "Socket.IO events sent to clients (a broadcast counts once per receiving client)",
+      registers: [registry],
+    }),
+    adapterErrors: new Counter({
+      name: METRIC_NAMES.adapterErrors,
+      help: "Errors reported by the adapter or its Redis connections",
+      registers: [registry],
+    }),
+  };
+}
+
+/**
+ * Counts events at the Engine.IO packet level, so broadcasts (which bypass a socket's outgoing
+ * listeners) and handlers added by library users are counted too. A Socket.IO packet whose text
+ * starts with 2 (EVENT) or 5 (BINARY_EVENT) is an event; acks and connects are not.
+ */
+export function instrument(io: Server, metrics: FleetMetrics): void {
+  new Gauge({
+    name: METRIC_NAMES.connectedClients,
+    help: "Clients connected to this node",
+    registers: [metrics.registry],
+    collect() {
+      this.set(io.engine.clientsCount);
+    },
+  });
+  io.engine.on("connection", (conn: EnginePacketSource) => {
+    conn.on("packet", (packet) => {
+      if (isEventPacket(packet)) metrics.eventsIn.inc();
+    });
+    conn.on("packetCreate", (packet) => {
+      if (isEventPacket(packet)) metrics.eventsOut.inc();
+    });
+  });
+}
+
+interface EnginePacket {
+  type: string;
+  data?: unknown;
+}
+
+interface EnginePacketSource {
+  on(event: "packet" | "packetCreate", listener: (packet: EnginePacket) => void): void;
+}
+
+function isEventPacket(packet: EnginePacket): boolean {
+  return (
+    packet.type === "message" &&
+    typeof packet.data === "string" &&
+    (packet.data.startsWith("2") || packet.data.startsWith("5"))
+  );
+}

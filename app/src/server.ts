@@ -1,0 +1,160 @@
+/**
+ * `createFleetServer(config, options?)`: the Socket.IO server a fleet node runs, as a library.
+ * Teams build their own image on it and add their own handlers:
+ *
+ * ```ts
+ * const fleet = createFleetServer(parseAppEnv(process.env), { demo: false });
+ * fleet.io.on("connection", (socket) => socket.on("chat", (m) => fleet.io.emit("chat", m)));
+ * await fleet.listen();
+ * ```
+ *
+ * It wires the adapter, CORS and the Origin check, the sticky cookie, health and metrics
+ * endpoints, the demo page and protocol, and draining. It does not touch process signals:
+ * `main.ts` does (see `exitOnSignals`).
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server, type ServerOptions, type Socket } from "socket.io";
+import type { AppConfig } from "../../components/spec/appEnv";
+import { type AdapterFactory, createAdapterSetup } from "./adapter";
+import { stickyCookie } from "./cookie";
+import { installDemoProtocol } from "./demo";
+import { handleHealth, type Readiness, send } from "./health";
+import { createLogger, type Logger } from "./logger";
+import { createMetrics, type FleetMetrics, instrument } from "./metrics";
+import { corsOptions, guardUpgrades, isOriginAllowed } from "./origin";
+import { createStaticHandler, defaultPublicDir } from "./publicFiles";
+import { type DrainOptions, disconnectInBatches } from "./shutdown";
+
+export interface FleetServerOptions {
+  /** Install the demo protocol (`whoami`, `message`). @default true */
+  demo?: boolean;
+  /** Directory served at `/`, or `false` for none. @default the package's `app/public` */
+  publicDir?: string | false;
+  /** @default a pino JSON logger on stdout at `config.logLevel`, tagged with `config.nodeId` */
+  logger?: Logger;
+  /** Replaces the adapter `config.adapter` selects (cluster mode passes the cluster adapter). */
+  adapter?: AdapterFactory;
+  /** More Socket.IO options; the ones the config decides (CORS, cookie, heartbeat, …) win. */
+  serverOptions?: Partial<ServerOptions>;
+  /** Address to listen on. @default all interfaces */
+  host?: string;
+  drain?: DrainOptions;
+}
+
+export interface FleetServer {
+  readonly config: AppConfig;
+  readonly nodeId: string;
+  readonly io: Server;
+  readonly httpServer: HttpServer;
+  readonly logger: Logger;
+  readonly metrics: FleetMetrics;
+  /** Shorthand for `io.on("connection", handler)`. */
+  onConnection(handler: (socket: Socket) => void): void;
+  /** Listens on `config.port` (0 picks a free port); resolves with the port. */
+  listen(): Promise<number>;
+  /** What `/readyz` reports. */
+  readiness(): Readiness;
+  /** Not ready, refuse new handshakes, stop listening, close client connections in batches. */
+  drain(): Promise<void>;
+  /** `drain()`, then close Socket.IO, Redis and the HTTP server. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function createFleetServer(
+  config: AppConfig,
+  options: FleetServerOptions = {},
+): FleetServer {
+  const logger = options.logger ?? createLogger(config);
+  const metrics = createMetrics(config.nodeId);
+  const redis = createAdapterSetup(config, logger, () => metrics.adapterErrors.inc());
+  let draining = false;
+  const originAllowed = (req: IncomingMessage) => isOriginAllowed(config, req);
+
+  const publicDir = options.publicDir ?? defaultPublicDir();
+  const serveStatic =
+    publicDir === false || publicDir === undefined ? undefined : createStaticHandler(publicDir);
+  const readiness = (): Readiness => ({
+    ready: !draining && redis.isReady(),
+    draining,
+    redis: redis.connections.map((c) => c.status),
+  });
+  const httpServer = createServer((req, res) => {
+    if (handleHealth(req, res, readiness, metrics.registry)) return;
+    if (serveStatic?.(req, res)) return;
+    send(res, 404, "text/plain", "Not Found");
+  });
+
+  const io = new Server(httpServer, {
+    ...options.serverOptions,
+    ...redis.serverOptions,
+    adapter: options.adapter ?? redis.adapter ?? options.serverOptions?.adapter,
+    transports: config.transports,
+    pingInterval: config.pingIntervalMs,
+    pingTimeout: config.pingTimeoutMs,
+    cors: corsOptions(config),
+    cookie: stickyCookie(config),
+    allowRequest: (req, callback) => {
+      if (draining) return callback("draining", false);
+      if (!originAllowed(req)) {
+        logger.warn({ origin: req.headers.origin }, "handshake refused: origin not allowed");
+        return callback("origin not allowed", false);
+      }
+      const own = options.serverOptions?.allowRequest;
+      return own ? own(req, callback) : callback(null, true);
+    },
+  });
+  guardUpgrades(httpServer, originAllowed, (req) =>
+    logger.warn({ origin: req.headers.origin }, "upgrade refused: origin not allowed"),
+  );
+  instrument(io, metrics);
+  io.of("/").adapter.on("error", (err: Error) => {
+    metrics.adapterErrors.inc();
+    logger.warn({ err: err.message }, "adapter error");
+  });
+  if (options.demo ?? true) installDemoProtocol(io, config.nodeId);
+
+  let drained: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
+  const fleet: FleetServer = {
+    config,
+    nodeId: config.nodeId,
+    io,
+    httpServer,
+    logger,
+    metrics,
+    onConnection: (handler) => void io.on("connection", handler),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(config.port, options.host, () => {
+          httpServer.off("error", reject);
+          const port = (httpServer.address() as AddressInfo).port;
+          logger.info({ port, adapter: config.adapter }, "listening");
+          resolve(port);
+        });
+      }),
+    readiness,
+    drain() {
+      drained ??= (async () => {
+        draining = true;
+        logger.info("draining: not ready, refusing new connections");
+        if (httpServer.listening) httpServer.close();
+        httpServer.closeIdleConnections();
+        await disconnectInBatches(io, logger, options.drain);
+      })();
+      return drained;
+    },
+    close() {
+      closed ??= (async () => {
+        await fleet.drain();
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await redis.close();
+        httpServer.closeAllConnections();
+        logger.info("closed");
+      })();
+      return closed;
+    },
+  };
+  return fleet;
+}

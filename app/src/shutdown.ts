@@ -1,0 +1,70 @@
+/**
+ * Graceful shutdown. On SIGTERM a node: reports not-ready (`/readyz` → 503) and refuses new
+ * handshakes, stops listening, closes its clients' connections in batches (they reconnect, and
+ * the load balancer sends them to another node), closes Socket.IO and Redis, and exits, all
+ * within `APP_DRAIN_SECONDS` (25 s).
+ *
+ * Clients are dropped by closing their Engine.IO connection, not with `socket.disconnect()`:
+ * clients treat "io server disconnect" as final and do not reconnect, while a closed transport
+ * makes them reconnect on their own (and, with `redis-streams`, recover their session).
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Server } from "socket.io";
+import { APP_DRAIN_SECONDS } from "../../components/spec/defaults";
+import type { Logger } from "./logger";
+
+export interface DrainOptions {
+  /** Clients closed per batch. @default enough for the whole node in about 40 batches, ≥ 50 */
+  batchSize?: number;
+  /** Pause between batches. @default 250 ms (so 10 s at most for 40 batches) */
+  batchIntervalMs?: number;
+}
+
+/** Closes every client connection of `io`, in batches. */
+export async function disconnectInBatches(
+  io: Server,
+  logger: Logger,
+  { batchSize, batchIntervalMs = 250 }: DrainOptions = {},
+): Promise<void> {
+  const connections = [...io.of("/").sockets.values()].map((socket) => socket.conn);
+  const unique = [...new Set(connections)];
+  const size = batchSize ?? Math.max(50, Math.ceil(unique.length / 40));
+  logger.info({ clients: unique.length, batchSize: size }, "draining clients");
+  for (let i = 0; i < unique.length; i += size) {
+    if (i > 0) await sleep(batchIntervalMs);
+    for (const conn of unique.slice(i, i + size)) conn.close();
+  }
+}
+
+/**
+ * Drains and exits on SIGTERM and SIGINT: exit code 0 after a clean drain, 1 when draining
+ * failed or did not finish within the deadline.
+ */
+export function exitOnSignals(
+  drainAndClose: () => Promise<void>,
+  logger: Logger,
+  deadlineMs = APP_DRAIN_SECONDS * 1000 - 1000,
+): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    setTimeout(() => {
+      logger.error({ deadlineMs }, "drain did not finish in time, exiting");
+      process.exit(1);
+    }, deadlineMs).unref();
+    drainAndClose().then(
+      () => {
+        logger.info("shut down");
+        process.exit(0);
+      },
+      (err: Error) => {
+        logger.error({ err: err.message }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
