@@ -1,0 +1,71 @@
+/** Names, labels and the pod hardening shared by the fleet's and Redis's pods. */
+import type * as inputs from "@pulumi/kubernetes/types/input";
+import { K8S_DEFAULTS } from "./args";
+
+/** The names of every child object, derived once from the component name. */
+export function objectNames(name: string) {
+  return {
+    deployment: name,
+    service: name,
+    ingress: name,
+    pdb: name,
+    hpa: name,
+    redisSecret: `${name}-redis`,
+    redis: `${name}-redis`,
+    redisConfig: `${name}-redis-config`,
+    fleetPolicy: name,
+    redisPolicy: `${name}-redis`,
+    backendConfig: name,
+    frontendConfig: name,
+    route: name,
+  };
+}
+
+export type ObjectNames = ReturnType<typeof objectNames>;
+
+/** Secret keys: the app reads `url`; in-cluster Redis reads its config file. */
+export const REDIS_SECRET_KEYS = { url: "url", config: "redis.conf" } as const;
+
+/** Selector labels: stable (a Deployment's selector is immutable), so only name and component. */
+export function selectorLabels(
+  name: string,
+  component: "server" | "redis",
+): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": "socketio-fleet",
+    "app.kubernetes.io/instance": name,
+    "app.kubernetes.io/component": component,
+  };
+}
+
+export function objectLabels(name: string, component: "server" | "redis"): Record<string, string> {
+  return { ...selectorLabels(name, component), "app.kubernetes.io/managed-by": "pulumi" };
+}
+
+/**
+ * Pod-level hardening: non-root ids above any image's own users, a group that owns the writable
+ * volumes, and the runtime's default seccomp profile (the `restricted` Pod Security Standard).
+ */
+export function podSecurityContext(): inputs.core.v1.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: K8S_DEFAULTS.runAsUser,
+    runAsGroup: K8S_DEFAULTS.runAsGroup,
+    fsGroup: K8S_DEFAULTS.runAsGroup,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** Container-level hardening: read-only root, no privilege escalation, no capabilities. */
+export function containerSecurityContext(): inputs.core.v1.SecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: K8S_DEFAULTS.runAsUser,
+    runAsGroup: K8S_DEFAULTS.runAsGroup,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}

@@ -1,0 +1,101 @@
+/** The plain, fully defaulted plan every builder reads (built after validation passed). */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ResolvedFleetSpec } from "../spec";
+import {
+  type IngressArgs,
+  type KubernetesSocketIoFleetArgs,
+  K8S_DEFAULTS,
+  type ResourceQuantities,
+} from "./args";
+import { type ObjectNames, objectNames } from "./common";
+
+export type ResolvedRedis =
+  | { mode: "in-cluster"; storageGi?: number; image: string; port: number }
+  | { mode: "external"; url: pulumi.Input<string>; port: number };
+
+export interface FleetContext {
+  name: string;
+  /** The namespace name (an Output of the Namespace when the component creates it). */
+  namespace: pulumi.Input<string>;
+  spec: ResolvedFleetSpec;
+  ingress: IngressArgs;
+  /** Whether clients reach the fleet over HTTPS. */
+  tls: boolean;
+  names: ObjectNames;
+  redis: ResolvedRedis;
+  resources: { requests: ResourceQuantities; limits: ResourceQuantities };
+  autoscaling?: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
+  /** Initial replica count (clamped into the autoscaling range when `replicas` was left out). */
+  replicas: number;
+  /** Whether the Deployment keeps at least one pod through a voluntary disruption. */
+  pdb: boolean;
+}
+
+export function resolveContext(
+  name: string,
+  args: KubernetesSocketIoFleetArgs,
+  spec: ResolvedFleetSpec,
+  namespace: pulumi.Input<string>,
+): FleetContext {
+  const d = K8S_DEFAULTS;
+  const ingress = args.ingress;
+  const autoscaling = args.autoscaling && {
+    minReplicas: args.autoscaling.minReplicas,
+    maxReplicas: args.autoscaling.maxReplicas,
+    targetCpuPercent: args.autoscaling.targetCpuPercent ?? d.targetCpuPercent,
+  };
+  const replicas =
+    autoscaling && args.replicas === undefined
+      ? Math.min(Math.max(spec.replicas, autoscaling.minReplicas), autoscaling.maxReplicas)
+      : spec.replicas;
+  return {
+    name,
+    namespace,
+    spec,
+    ingress,
+    tls: frontTls(ingress),
+    names: objectNames(name),
+    redis: resolveRedis(args.redis),
+    resources: {
+      requests: { ...d.resources.requests, ...args.resources?.requests },
+      limits: { ...d.resources.limits, ...args.resources?.limits },
+    },
+    autoscaling,
+    replicas,
+    pdb: (autoscaling?.minReplicas ?? replicas) >= 2,
+  };
+}
+
+function frontTls(ingress: IngressArgs): boolean {
+  switch (ingress.controller) {
+    case "aws-alb":
+      return ingress.certificateArn !== undefined;
+    case "gateway-api":
+      return ingress.gateway?.tls === true;
+    default:
+      return ingress.tlsSecretName !== undefined;
+  }
+}
+
+function resolveRedis(redis: KubernetesSocketIoFleetArgs["redis"]): ResolvedRedis {
+  if (redis?.mode === "external") {
+    return { mode: "external", url: redis.url, port: redis.port ?? portOf(redis.url) };
+  }
+  return {
+    mode: "in-cluster",
+    storageGi: redis?.storageGi,
+    image: redis?.image ?? K8S_DEFAULTS.redisImage,
+    port: K8S_DEFAULTS.redisPort,
+  };
+}
+
+/** The port of a plain `redis(s)://` URL, else Redis's default. */
+function portOf(url: pulumi.Input<string>): number {
+  if (typeof url !== "string") return K8S_DEFAULTS.redisPort;
+  try {
+    const port = new URL(url).port;
+    return port === "" ? K8S_DEFAULTS.redisPort : Number(port);
+  } catch {
+    return K8S_DEFAULTS.redisPort;
+  }
+}

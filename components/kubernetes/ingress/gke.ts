@@ -1,0 +1,91 @@
+/**
+ * GKE Ingress (a Google Cloud external Application Load Balancer).
+ * - Container-native load balancing: `cloud.google.com/neg: '{"ingress": true}'` on the Service,
+ *   so the load balancer targets pod IPs and its affinity pins a pod, not a node.
+ * - A `BackendConfig` (`cloud.google.com/v1`) attached to the Service through
+ *   `cloud.google.com/backend-config`: `sessionAffinity` (`GENERATED_COOKIE`, whose cookie is
+ *   always named `GCLB`, TTL 0–86400 s; or `CLIENT_IP`), `timeoutSec`, `connectionDraining`, and a
+ *   health check on the readiness path.
+ * - `timeoutSec` = `connectionTimeoutSeconds`. On Google Cloud the backend service timeout is the
+ *   **lifetime** of a websocket, not an idle timeout: every websocket is closed when it elapses,
+ *   whether busy or not, and clients reconnect.
+ * - With TLS, a `FrontendConfig` (`networking.gke.io/v1beta1`) redirecting HTTP to HTTPS.
+ * - The class goes in the `kubernetes.io/ingress.class` annotation: GKE does not read
+ *   `spec.ingressClassName`.
+ */
+import { APP_DRAIN_SECONDS, READINESS_PATH } from "../../spec";
+import { K8S_DEFAULTS } from "../args";
+import { objectLabels } from "../common";
+import type { FleetContext } from "../context";
+import { type CustomResourcePlan, type IngressPlan, ingressArgs } from "./common";
+
+export function backendConfig(ctx: FleetContext): CustomResourcePlan {
+  const { stickiness } = ctx.spec;
+  const sessionAffinity =
+    stickiness.mode === "cookie"
+      ? { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: stickiness.ttlSeconds }
+      : stickiness.mode === "client-ip"
+        ? { affinityType: "CLIENT_IP" }
+        : { affinityType: "NONE" };
+  return {
+    name: `${ctx.name}-backendconfig`,
+    args: {
+      apiVersion: "cloud.google.com/v1",
+      kind: "BackendConfig",
+      metadata: {
+        name: ctx.names.backendConfig,
+        namespace: ctx.namespace,
+        labels: objectLabels(ctx.name, "server"),
+      },
+      spec: {
+        timeoutSec: ctx.spec.connectionTimeoutSeconds,
+        connectionDraining: { drainingTimeoutSec: APP_DRAIN_SECONDS },
+        sessionAffinity,
+        healthCheck: {
+          type: "HTTP",
+          requestPath: READINESS_PATH,
+          port: ctx.spec.containerPort,
+          checkIntervalSec: 5,
+          timeoutSec: 3,
+          healthyThreshold: 1,
+          unhealthyThreshold: 2,
+        },
+      },
+    },
+  };
+}
+
+export function frontendConfig(ctx: FleetContext): CustomResourcePlan {
+  return {
+    name: `${ctx.name}-frontendconfig`,
+    args: {
+      apiVersion: "networking.gke.io/v1beta1",
+      kind: "FrontendConfig",
+      metadata: {
+        name: ctx.names.frontendConfig,
+        namespace: ctx.namespace,
+        labels: objectLabels(ctx.name, "server"),
+      },
+      spec: { redirectToHttps: { enabled: true, responseCodeName: "MOVED_PERMANENTLY_DEFAULT" } },
+    },
+  };
+}
+
+export function gkePlan(ctx: FleetContext): IngressPlan {
+  const annotations: Record<string, string> = {
+    "kubernetes.io/ingress.class": ctx.ingress.className ?? K8S_DEFAULTS.className.gke,
+  };
+  const customResources = [backendConfig(ctx)];
+  if (ctx.tls) {
+    annotations["networking.gke.io/v1beta1.FrontendConfig"] = ctx.names.frontendConfig;
+    customResources.push(frontendConfig(ctx));
+  }
+  return {
+    serviceAnnotations: {
+      "cloud.google.com/neg": JSON.stringify({ ingress: true }),
+      "cloud.google.com/backend-config": JSON.stringify({ default: ctx.names.backendConfig }),
+    },
+    ingress: ingressArgs(ctx, { annotations }),
+    customResources,
+  };
+}

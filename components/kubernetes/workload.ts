@@ -1,0 +1,179 @@
+/** The fleet's Deployment, Service, PodDisruptionBudget and HorizontalPodAutoscaler, as args. */
+import type * as inputs from "@pulumi/kubernetes/types/input";
+import type * as k8s from "@pulumi/kubernetes";
+import { APP_DRAIN_SECONDS, APP_ENV, READINESS_PATH, renderAppEnv } from "../spec";
+import { K8S_DEFAULTS } from "./args";
+import {
+  containerSecurityContext,
+  objectLabels,
+  podSecurityContext,
+  REDIS_SECRET_KEYS,
+  selectorLabels,
+} from "./common";
+import type { FleetContext } from "./context";
+
+/**
+ * Grace period after SIGTERM: the app drains within `APP_DRAIN_SECONDS`, and the margin covers
+ * the endpoint removal reaching every load balancer.
+ */
+export const TERMINATION_GRACE_SECONDS = APP_DRAIN_SECONDS + 15;
+export const CONTAINER_NAME = "socketio";
+export const PORT_NAME = "http";
+
+export interface WorkloadOptions {
+  /** Set for AWS app-cookie stickiness: the app issues this cookie itself. */
+  appCookieName?: string;
+}
+
+export function deploymentArgs(
+  ctx: FleetContext,
+  options: WorkloadOptions = {},
+): k8s.apps.v1.DeploymentArgs {
+  const selector = selectorLabels(ctx.name, "server");
+  return {
+    metadata: {
+      name: ctx.names.deployment,
+      namespace: ctx.namespace,
+      labels: objectLabels(ctx.name, "server"),
+    },
+    spec: {
+      replicas: ctx.replicas,
+      selector: { matchLabels: selector },
+      strategy: {
+        type: "RollingUpdate",
+        // Never below `replicas - 1` ready pods; a single pod is replaced surge-first.
+        rollingUpdate: { maxUnavailable: ctx.replicas >= 2 ? 1 : 0, maxSurge: 1 },
+      },
+      template: {
+        metadata: { labels: objectLabels(ctx.name, "server") },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: podSecurityContext(),
+          terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+          topologySpreadConstraints: spread(selector),
+          containers: [appContainer(ctx, options)],
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+        },
+      },
+    },
+  };
+}
+
+function appContainer(ctx: FleetContext, options: WorkloadOptions): inputs.core.v1.Container {
+  const { spec } = ctx;
+  return {
+    name: CONTAINER_NAME,
+    image: spec.image,
+    ports: [{ name: PORT_NAME, containerPort: spec.containerPort, protocol: "TCP" }],
+    env: appEnv(ctx, options),
+    resources: {
+      requests: { ...ctx.resources.requests },
+      limits: { ...ctx.resources.limits },
+    },
+    readinessProbe: {
+      httpGet: { path: READINESS_PATH, port: PORT_NAME },
+      periodSeconds: 5,
+      failureThreshold: 2,
+      timeoutSeconds: 2,
+    },
+    livenessProbe: {
+      httpGet: { path: spec.healthCheckPath, port: PORT_NAME },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      failureThreshold: 3,
+      timeoutSeconds: 2,
+    },
+    securityContext: containerSecurityContext(),
+    // The root filesystem is read-only; Node and its libraries may still write temp files.
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  };
+}
+
+/**
+ * The app environment: the shared contract (plain values), `NODE_ID` from the pod name,
+ * `REDIS_URL` from the Secret (never a plain value), then the user's extra variables.
+ */
+export function appEnv(ctx: FleetContext, options: WorkloadOptions = {}): inputs.core.v1.EnvVar[] {
+  const contract = renderAppEnv(ctx.spec, { stickyCookieName: options.appCookieName });
+  return [
+    ...Object.entries(contract).map(([name, value]) => ({ name, value })),
+    { name: APP_ENV.nodeId, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    {
+      name: APP_ENV.redisUrl,
+      valueFrom: { secretKeyRef: { name: ctx.names.redisSecret, key: REDIS_SECRET_KEYS.url } },
+    },
+    ...Object.entries(ctx.spec.env).map(([name, value]) => ({ name, value })),
+  ];
+}
+
+/** Spread across nodes and zones, preferring but never blocking scheduling. */
+export function spread(
+  selector: Record<string, string>,
+): inputs.core.v1.TopologySpreadConstraint[] {
+  return ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector: { matchLabels: selector },
+  }));
+}
+
+export function serviceArgs(
+  ctx: FleetContext,
+  annotations: Record<string, string>,
+): k8s.core.v1.ServiceArgs {
+  return {
+    metadata: {
+      name: ctx.names.service,
+      namespace: ctx.namespace,
+      labels: objectLabels(ctx.name, "server"),
+      annotations,
+    },
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(ctx.name, "server"),
+      ports: [
+        { name: PORT_NAME, port: K8S_DEFAULTS.servicePort, targetPort: PORT_NAME, protocol: "TCP" },
+      ],
+    },
+  };
+}
+
+export function pdbArgs(ctx: FleetContext): k8s.policy.v1.PodDisruptionBudgetArgs {
+  return {
+    metadata: {
+      name: ctx.names.pdb,
+      namespace: ctx.namespace,
+      labels: objectLabels(ctx.name, "server"),
+    },
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(ctx.name, "server") } },
+  };
+}
+
+export function hpaArgs(
+  ctx: FleetContext,
+  autoscaling: NonNullable<FleetContext["autoscaling"]>,
+): k8s.autoscaling.v2.HorizontalPodAutoscalerArgs {
+  return {
+    metadata: {
+      name: ctx.names.hpa,
+      namespace: ctx.namespace,
+      labels: objectLabels(ctx.name, "server"),
+    },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: ctx.names.deployment },
+      minReplicas: autoscaling.minReplicas,
+      maxReplicas: autoscaling.maxReplicas,
+      metrics: [
+        {
+          type: "Resource",
+          resource: {
+            name: "cpu",
+            target: { type: "Utilization", averageUtilization: autoscaling.targetCpuPercent },
+          },
+        },
+      ],
+    },
+  };
+}
