@@ -1,0 +1,123 @@
+/**
+ * How to run each self-hosted proxy in the foreground from a rendered config in a directory of
+ * its own, and how to tell that it routes to every node. Shared by the local fleet and the
+ * end-to-end tests.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { join } from "node:path";
+import type { ResolvedFleetSpec } from "../../components/spec/args";
+import {
+  renderApacheConfig,
+  renderHaproxyConfig,
+  renderNginxConfig,
+  type ListenAddress,
+  type ProxyNode,
+} from "../../components/proxies";
+
+export type ProxyKind = "haproxy" | "nginx" | "apache";
+
+/** The executable of each proxy (Debian names; found on PATH or in /usr/sbin). */
+export const PROXY_BINARIES: Record<ProxyKind, string> = {
+  haproxy: "haproxy",
+  nginx: "nginx",
+  apache: "apache2",
+};
+
+/** The Debian package of each proxy. */
+export const PROXY_PACKAGES: Record<ProxyKind, string> = {
+  haproxy: "haproxy",
+  nginx: "nginx",
+  apache: "apache2",
+};
+
+export interface PreparedProxy {
+  kind: ProxyKind;
+  configFile: string;
+  /** Arguments after the binary. */
+  args: string[];
+  /** HAProxy's runtime API socket (`show stat`). */
+  statsSocket?: string;
+}
+
+export interface PrepareProxyOptions {
+  nodes: readonly ProxyNode[];
+  listen: ListenAddress;
+  /** An empty directory the proxy may write to. */
+  dir: string;
+  /** HAProxy: `roundrobin` or `leastconn`. */
+  balance?: "roundrobin" | "leastconn";
+}
+
+/** Renders the config into `dir` and returns how to run the proxy in the foreground. */
+export function prepareProxy(
+  kind: ProxyKind,
+  spec: ResolvedFleetSpec,
+  options: PrepareProxyOptions,
+): PreparedProxy {
+  const { nodes, listen, dir } = options;
+  mkdirSync(dir, { recursive: true });
+  if (kind === "haproxy") {
+    const statsSocket = join(dir, "haproxy.sock");
+    const configFile = join(dir, "haproxy.cfg");
+    const text = renderHaproxyConfig(spec, {
+      nodes,
+      listen,
+      statsSocket,
+      balance: options.balance,
+    });
+    writeFileSync(configFile, text);
+    return { kind, configFile, statsSocket, args: ["-db", "-f", configFile] };
+  }
+  if (kind === "nginx") {
+    const configFile = join(dir, "nginx.conf");
+    writeFileSync(configFile, renderNginxConfig(spec, { nodes, listen, runDir: dir }));
+    return { kind, configFile, args: ["-c", configFile, "-p", dir, "-e", "stderr"] };
+  }
+  const configFile = join(dir, "apache.conf");
+  writeFileSync(configFile, renderApacheConfig(spec, { nodes, listen, runDir: dir }));
+  return { kind, configFile, args: ["-DFOREGROUND", "-f", configFile] };
+}
+
+/** One row of HAProxy's `show stat` CSV: proxy name, server name, status ("UP", "DOWN", …). */
+export interface HaproxyServerState {
+  proxy: string;
+  server: string;
+  status: string;
+}
+
+/** The servers of HAProxy's backends, read from its runtime API socket. */
+export async function haproxyServers(statsSocket: string): Promise<HaproxyServerState[]> {
+  const csv = await askSocket(statsSocket, "show stat\n");
+  const [header, ...rows] = csv.split("\n").filter((l) => l.trim() !== "");
+  const columns = header.replace(/^# /, "").split(",");
+  const at = (name: string) => columns.indexOf(name);
+  return rows
+    .map((row) => row.split(","))
+    .filter((cells) => cells[at("svname")] !== "FRONTEND" && cells[at("svname")] !== "BACKEND")
+    .map((cells) => ({
+      proxy: cells[at("pxname")],
+      server: cells[at("svname")],
+      status: cells[at("status")],
+    }));
+}
+
+/** Whether HAProxy reports every server named in `nodes` UP. */
+export async function haproxyAllUp(
+  statsSocket: string,
+  nodes: readonly { name: string }[],
+): Promise<boolean> {
+  const servers = await haproxyServers(statsSocket);
+  return nodes.every((node) => servers.some((s) => s.server === node.name && s.status === "UP"));
+}
+
+function askSocket(path: string, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const socket = connect(path, () => socket.write(command));
+    socket.setTimeout(2000, () => socket.destroy(new Error(`no answer on ${path}`)));
+    socket.on("data", (chunk) => (text += chunk.toString()));
+    socket.on("end", () => resolve(text));
+    socket.on("error", reject);
+  });
+}
