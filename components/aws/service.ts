@@ -106,6 +106,7 @@ export function createService(
     cluster = new aws.ecs.Cluster(`${name}-cluster`, clusterArgs, { parent });
   }
   const clusterArn = cluster?.arn ?? pulumi.output(o.clusterArn as pulumi.Input<string>);
+  const clusterName = cluster?.name ?? clusterArn.apply(clusterNameOf);
 
   const env = renderAppEnv(o.spec, { stickyCookieName: o.spec.stickiness.cookieName });
   const containerDefinitions = pulumi
@@ -196,9 +197,7 @@ export function createService(
     {
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
-      resourceId: pulumi
-        .all([clusterArn, service.name])
-        .apply(([c, s]) => `service/${clusterNameOf(c)}/${s}`),
+      resourceId: pulumi.all([clusterName, service.name]).apply(([c, s]) => `service/${c}/${s}`),
       minCapacity: o.autoscaling.minReplicas,
       maxCapacity: o.autoscaling.maxReplicas,
     },

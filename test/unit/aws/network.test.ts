@@ -1,0 +1,51 @@
+import { strict as assert } from "node:assert";
+import { AwsSocketIoFleet } from "../../../components/aws";
+import { T, awsMocks, baseArgs, build } from "./fixtures";
+
+describe("AwsSocketIoFleet: network", () => {
+  it("creates a VPC over 2 AZs with public and private subnets and a NAT gateway per AZ", async () => {
+    const mocks = await awsMocks();
+    const fleet = await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
+    const vpc = mocks.one(T.vpc);
+    assert.equal(vpc.name, "fleet-vpc");
+    assert.deepEqual(vpc.inputs, {
+      numberOfAvailabilityZones: 2,
+      subnetStrategy: "Auto",
+      subnetSpecs: [{ type: "Public" }, { type: "Private" }],
+      natGateways: { strategy: "OnePerAz" },
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+    });
+    assert.ok(fleet.vpc);
+    assert.deepEqual(mocks.one(T.lb).inputs.subnets, ["subnet-pub-a", "subnet-pub-b"]);
+  });
+
+  it("uses a given network: no VPC; ALB in the public subnets, tasks and Redis in the private ones", async () => {
+    const mocks = await awsMocks();
+    const fleet = await build(
+      mocks,
+      () =>
+        new AwsSocketIoFleet(
+          "fleet",
+          baseArgs({
+            network: {
+              vpcId: "vpc-given",
+              publicSubnetIds: ["pub-1", "pub-2"],
+              privateSubnetIds: ["priv-1", "priv-2", "priv-3"],
+            },
+          }),
+        ),
+    );
+    assert.equal(mocks.ofType(T.vpc).length, 0);
+    assert.equal(fleet.vpc, undefined);
+    assert.deepEqual(mocks.one(T.lb).inputs.subnets, ["pub-1", "pub-2"]);
+    assert.deepEqual(mocks.one(T.service).inputs.networkConfiguration.subnets, [
+      "priv-1",
+      "priv-2",
+      "priv-3",
+    ]);
+    assert.deepEqual(mocks.one(T.subnetGroup).inputs.subnetIds, ["priv-1", "priv-2", "priv-3"]);
+    assert.equal(mocks.one(T.tg).inputs.vpcId, "vpc-given");
+    for (const g of mocks.ofType(T.sg)) assert.equal(g.inputs.vpcId, "vpc-given");
+  });
+});
