@@ -1,16 +1,15 @@
 /**
  * Who may connect from a browser. CORS (socket.io's `cors` option) lets listed origins read
  * responses, but browsers do not apply CORS to WebSocket, so the Origin header is also checked on
- * every handshake (engine.io's `allowRequest`) and on every websocket upgrade. engine.io calls
- * `allowRequest` only for requests without a session id, not for the upgrade of an existing
- * polling session, hence the wrapper around the http server's `upgrade` listeners.
+ * every handshake (engine.io's `allowRequest`) and on every websocket upgrade (`gate.ts`: engine.io
+ * calls `allowRequest` only for requests without a session id, not for the upgrade of an
+ * existing polling session).
  *
  * Allowed: no Origin header (non-browser clients), an Origin in `CORS_ORIGINS`, or a same-origin
  * request (the Origin's host equals the Host header). Anything else gets 403: this is what
  * stops cross-site WebSocket hijacking.
  */
-import type { IncomingMessage, Server as HttpServer } from "node:http";
-import type { Duplex } from "node:stream";
+import type { IncomingMessage } from "node:http";
 import type { ServerOptions } from "socket.io";
 import type { AppConfig } from "../../components/spec/appEnv";
 
@@ -29,33 +28,6 @@ export function isOriginAllowed(config: OriginConfig, req: IncomingMessage): boo
   if (config.corsOrigins.includes(origin)) return true;
   return originHost(origin) !== undefined && originHost(origin) === req.headers.host;
 }
-
-/**
- * Puts the Origin check in front of every `upgrade` listener already on `httpServer` (attach
- * Socket.IO first). A refused upgrade gets `403 Forbidden` and the socket is closed.
- */
-export function guardUpgrades(
-  httpServer: HttpServer,
-  isAllowed: (req: IncomingMessage) => boolean,
-  onRefused: (req: IncomingMessage) => void,
-): void {
-  const listeners = httpServer.listeners("upgrade") as UpgradeListener[];
-  httpServer.removeAllListeners("upgrade");
-  httpServer.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!isAllowed(req)) {
-      onRefused(req);
-      socket.on("error", () => undefined);
-      socket.end(
-        "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n" +
-          "Content-Length: 9\r\n\r\nForbidden",
-      );
-      return;
-    }
-    for (const listener of listeners) listener.call(httpServer, req, socket, head);
-  });
-}
-
-type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 function originHost(origin: string): string | undefined {
   try {

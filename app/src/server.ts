@@ -14,6 +14,7 @@
  */
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { AppConfig } from "../../components/spec/appEnv";
 import { type AdapterFactory, createAdapterSetup } from "./adapter";
@@ -22,9 +23,10 @@ import { installDemoProtocol } from "./demo";
 import { handleHealth, type Readiness, send } from "./health";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics, type FleetMetrics, instrument } from "./metrics";
-import { corsOptions, guardUpgrades, isOriginAllowed } from "./origin";
+import { installGate } from "./gate";
+import { corsOptions, isOriginAllowed } from "./origin";
 import { createStaticHandler, defaultPublicDir } from "./publicFiles";
-import { type DrainOptions, disconnectInBatches } from "./shutdown";
+import { DEFAULT_DRAIN_GRACE_MS, type DrainOptions, disconnectInBatches } from "./shutdown";
 
 export interface FleetServerOptions {
   /** Install the demo protocol (`whoami`, `message`). @default true */
@@ -55,7 +57,10 @@ export interface FleetServer {
   listen(): Promise<number>;
   /** What `/readyz` reports. */
   readiness(): Readiness;
-  /** Not ready, refuse new handshakes, stop listening, close client connections in batches. */
+  /**
+   * Not ready and new sessions refused (503) at once; after `drain.graceMs` (when clients are
+   * connected) their connections are closed in batches, then the server stops listening.
+   */
   drain(): Promise<void>;
   /** `drain()`, then close Socket.IO, Redis and the HTTP server. Safe to call twice. */
   close(): Promise<void>;
@@ -95,7 +100,6 @@ export function createFleetServer(
     cors: corsOptions(config),
     cookie: stickyCookie(config),
     allowRequest: (req, callback) => {
-      if (draining) return callback("draining", false);
       if (!originAllowed(req)) {
         logger.warn({ origin: req.headers.origin }, "handshake refused: origin not allowed");
         return callback("origin not allowed", false);
@@ -104,9 +108,13 @@ export function createFleetServer(
       return own ? own(req, callback) : callback(null, true);
     },
   });
-  guardUpgrades(httpServer, originAllowed, (req) =>
-    logger.warn({ origin: req.headers.origin }, "upgrade refused: origin not allowed"),
-  );
+  installGate(httpServer, {
+    path: io.path().replace(/\/?$/, "/"),
+    originAllowed,
+    draining: () => draining,
+    onRefused: (req, status) =>
+      logger.warn({ origin: req.headers.origin, url: req.url, status }, "request refused"),
+  });
   instrument(io, metrics);
   io.of("/").adapter.on("error", (err: Error) => {
     metrics.adapterErrors.inc();
@@ -138,10 +146,13 @@ export function createFleetServer(
     drain() {
       drained ??= (async () => {
         draining = true;
-        logger.info("draining: not ready, refusing new connections");
+        const graceMs = options.drain?.graceMs ?? DEFAULT_DRAIN_GRACE_MS;
+        logger.info({ graceMs }, "draining: not ready, refusing new sessions");
+        // Let load balancers see /readyz fail before clients reconnect, so they land elsewhere.
+        if (io.engine.clientsCount > 0 && graceMs > 0) await sleep(graceMs);
+        await disconnectInBatches(io, logger, options.drain);
         if (httpServer.listening) httpServer.close();
         httpServer.closeIdleConnections();
-        await disconnectInBatches(io, logger, options.drain);
       })();
       return drained;
     },

@@ -1,8 +1,8 @@
 /**
  * Graceful shutdown. On SIGTERM a node: reports not-ready (`/readyz` → 503) and refuses new
- * handshakes, stops listening, closes its clients' connections in batches (they reconnect, and
- * the load balancer sends them to another node), closes Socket.IO and Redis, and exits, all
- * within `APP_DRAIN_SECONDS` (25 s).
+ * sessions with 503, waits a grace period for load balancers to notice, closes its clients'
+ * connections in batches (they reconnect, and the load balancer sends them to another node),
+ * stops listening, closes Socket.IO and Redis, and exits, all within `APP_DRAIN_SECONDS` (25 s).
  *
  * Clients are dropped by closing their Engine.IO connection, not with `socket.disconnect()`:
  * clients treat "io server disconnect" as final and do not reconnect, while a closed transport
@@ -10,10 +10,20 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Server } from "socket.io";
+import { AppEnvError } from "../../components/spec/appEnv";
 import { APP_DRAIN_SECONDS } from "../../components/spec/defaults";
 import type { Logger } from "./logger";
 
+/** Default pause between turning not-ready and closing clients. */
+export const DEFAULT_DRAIN_GRACE_MS = 2000;
+
 export interface DrainOptions {
+  /**
+   * How long a draining node keeps its clients after `/readyz` turns 503, so load balancers
+   * take it out of rotation before the clients reconnect (skipped when no client is connected).
+   * @default 2000 ms (`DRAIN_GRACE_MS` in `main.ts`)
+   */
+  graceMs?: number;
   /** Clients closed per batch. @default enough for the whole node in about 40 batches, ≥ 50 */
   batchSize?: number;
   /** Pause between batches. @default 250 ms (so 10 s at most for 40 batches) */
@@ -67,4 +77,18 @@ export function exitOnSignals(
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+}
+
+/** Not part of the fleet contract: an operator's knob for the drain grace period. */
+export const DRAIN_GRACE_ENV = "DRAIN_GRACE_MS";
+
+/** Drain options from the environment (`DRAIN_GRACE_MS`, 0–15000); throws `AppEnvError`. */
+export function readDrainOptions(env: Record<string, string | undefined>): DrainOptions {
+  const raw = env[DRAIN_GRACE_ENV]?.trim() ?? "";
+  if (raw === "") return {};
+  const graceMs = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(graceMs >= 0 && graceMs <= 15_000)) {
+    throw new AppEnvError([`${DRAIN_GRACE_ENV}="${raw}" must be an integer from 0 to 15000`]);
+  }
+  return { graceMs };
 }
