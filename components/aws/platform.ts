@@ -36,7 +36,7 @@ export function awsPlatform(args: { certificateArn?: unknown }): PlatformProfile
     // Load balancer `idleTimeout`: 1–4000 seconds.
     connectionTimeoutSeconds: { min: 1, max: 4000 },
     tls: args.certificateArn !== undefined && args.certificateArn !== null,
-    tlsHint: "set `certificateArn` (an ACM certificate) to serve HTTPS",
+    tlsHint: "Set `certificateArn` (an ACM certificate) to serve HTTPS",
     crossOriginCookieNeedsTls: true,
     targetArgs: AWS_TARGET_ARGS,
   };

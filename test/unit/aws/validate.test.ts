@@ -1,0 +1,389 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  AWS_TARGET_ARGS,
+  AwsSocketIoFleet,
+  type AwsSocketIoFleetArgs,
+  awsPlatform,
+  validateAwsFleet,
+} from "../../../components/aws";
+import { T, awsMocks, baseArgs } from "./fixtures";
+
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+
+/** Asserts `args` yields exactly one problem, on `field`, whose message has every fragment. */
+function expectOnly(args: Record<string, unknown>, field: string, ...fragments: string[]) {
+  const problems = validateAwsFleet({ image: "ghcr.io/acme/chat:1", ...args });
+  assert.deepEqual(
+    problems.map((p) => p.field),
+    [field],
+    JSON.stringify(problems, null, 1),
+  );
+  for (const f of fragments)
+    assert.ok(problems[0].message.includes(f), `"${problems[0].message}" lacks "${f}"`);
+  assert.ok(problems[0].message.includes(`\`${field}\``) || field.startsWith("cors.origins"));
+}
+
+describe("AwsSocketIoFleet: validation (shared rules with the AWS platform)", () => {
+  it("the AWS platform profile", () => {
+    const p = awsPlatform({});
+    assert.deepEqual(p.stickinessModes, ["cookie", "none"]);
+    assert.deepEqual(p.reservedCookiePrefixes, ["AWSALB", "AWSALBAPP", "AWSALBTG"]);
+    assert.deepEqual(p.cookieTtlSeconds, { min: 1, max: 604800 });
+    assert.deepEqual(p.connectionTimeoutSeconds, { min: 1, max: 4000 });
+    assert.equal(p.tls, false);
+    assert.equal(awsPlatform({ certificateArn: CERT }).tls, true);
+    assert.equal(p.crossOriginCookieNeedsTls, true);
+    assert.deepEqual(p.targetArgs, AWS_TARGET_ARGS);
+  });
+
+  it("a valid spec has no problems", () => {
+    assert.deepEqual(validateAwsFleet(baseArgs()), []);
+    assert.deepEqual(
+      validateAwsFleet(
+        baseArgs({
+          certificateArn: CERT,
+          cors: { origins: ["https://app.example.com"] },
+          stickiness: { cookieName: "io", ttlSeconds: 604800 },
+          connectionTimeoutSeconds: 4000,
+          cpu: 16384,
+          memoryMiB: 122880,
+          autoscaling: { minReplicas: 3, maxReplicas: 3, targetCpuPercent: 100 },
+          deregistrationDelaySeconds: 3600,
+          logRetentionDays: 3653,
+          redis: { mode: "managed", replicas: 5, engine: "redis", nodeType: "cache.m7g.large" },
+          network: { vpcId: "v", publicSubnetIds: ["a", "b"], privateSubnetIds: ["c"] },
+          clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared",
+          accessLogsBucket: "acme-alb-logs",
+          deletionProtection: true,
+        }),
+      ),
+      [],
+    );
+  });
+
+  it("client-ip stickiness: an ALB has none; use cookie", () => {
+    expectOnly(
+      { stickiness: { mode: "client-ip" } },
+      "stickiness.mode",
+      "client-ip",
+      "an ALB has no client-IP stickiness",
+      'use `stickiness.mode: "cookie"`',
+    );
+  });
+
+  it("none with polling: Session ID unknown", () => {
+    expectOnly({ stickiness: { mode: "none" } }, "stickiness.mode", "Session ID unknown");
+  });
+
+  it("cookie TTL outside 1–604800", () => {
+    expectOnly(
+      { stickiness: { ttlSeconds: 604801 } },
+      "stickiness.ttlSeconds",
+      "604801",
+      "from 1 to 604800",
+    );
+    expectOnly(
+      { stickiness: { ttlSeconds: 0 } },
+      "stickiness.ttlSeconds",
+      "(0)",
+      "from 1 to 604800",
+    );
+  });
+
+  for (const name of ["AWSALB", "AWSALBAPP-x", "awsalbtg_mine", "AWSALBCORS"]) {
+    it(`reserved cookie name ${name}`, () => {
+      expectOnly(
+        { stickiness: { cookieName: name } },
+        "stickiness.cookieName",
+        `"${name}"`,
+        'starts with "AWSALB"',
+        "reserves",
+      );
+    });
+  }
+
+  it("connection timeout outside 1–4000", () => {
+    expectOnly(
+      { connectionTimeoutSeconds: 4001 },
+      "connectionTimeoutSeconds",
+      "4001",
+      "from 1 to 4000",
+    );
+  });
+
+  it("connection timeout not above the heartbeat", () => {
+    expectOnly(
+      { connectionTimeoutSeconds: 45 },
+      "connectionTimeoutSeconds",
+      "(45)",
+      "heartbeat",
+      "45 s",
+    );
+  });
+
+  it("https origin without certificateArn: mixed content (and the cookie needs HTTPS)", () => {
+    const problems = validateAwsFleet(baseArgs({ cors: { origins: ["https://app.example.com"] } }));
+    assert.deepEqual(
+      problems.map((p) => p.field),
+      ["cors.origins[0]", "cors.origins"],
+    );
+    assert.ok(problems[0].message.includes("mixed content"));
+    assert.ok(problems[0].message.includes("Set `certificateArn`"));
+  });
+
+  it("cross-origin cookie stickiness without HTTPS: AWSALBCORS is SameSite=None; Secure", () => {
+    expectOnly(
+      { cors: { origins: ["http://app.example.com"] } },
+      "cors.origins",
+      "SameSite=None; Secure",
+      "Set `certificateArn`",
+    );
+    // Websocket-only needs no cookie, so no problem.
+    assert.deepEqual(
+      validateAwsFleet(
+        baseArgs({
+          transports: ["websocket"],
+          stickiness: { mode: "none" },
+          cors: { origins: ["http://app.example.com"] },
+        }),
+      ),
+      [],
+    );
+  });
+
+  it("a misspelt AWS arg", () => {
+    expectOnly(
+      { certificateARN: CERT },
+      "certificateARN",
+      "is not a known field",
+      "did you mean `certificateArn`?",
+    );
+  });
+});
+
+describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
+  it("cpu not a Fargate size", () => {
+    expectOnly({ cpu: 300 }, "cpu", "(300)", "256, 512, 1024, 2048, 4096, 8192, 16384");
+  });
+
+  it("memory not valid for the cpu", () => {
+    expectOnly(
+      { cpu: 256, memoryMiB: 4096 },
+      "memoryMiB",
+      "(4096)",
+      "`cpu` 256",
+      "one of 512, 1024, 2048",
+    );
+    expectOnly({ cpu: 2048 }, "memoryMiB", "(1024)", "`cpu` 2048", "4096–16384 in steps of 1024");
+    expectOnly(
+      { cpu: 8192, memoryMiB: 18432 },
+      "memoryMiB",
+      "(18432)",
+      "16384–61440 in steps of 4096",
+    );
+  });
+
+  it("autoscaling minReplicas above replicas", () => {
+    expectOnly(
+      { replicas: 2, autoscaling: { minReplicas: 3, maxReplicas: 6 } },
+      "autoscaling.minReplicas",
+      "(3)",
+      "`replicas` (2)",
+      "at least 3",
+    );
+  });
+
+  it("replicas above autoscaling maxReplicas", () => {
+    expectOnly(
+      { replicas: 8, autoscaling: { minReplicas: 2, maxReplicas: 6 } },
+      "autoscaling.maxReplicas",
+      "(6)",
+      "`replicas` (8)",
+      "at most 6",
+    );
+  });
+
+  it("autoscaling minReplicas above maxReplicas", () => {
+    expectOnly(
+      { autoscaling: { minReplicas: 5, maxReplicas: 2 } },
+      "autoscaling.minReplicas",
+      "(5)",
+      "`autoscaling.maxReplicas` (2)",
+      "swap",
+    );
+  });
+
+  it("autoscaling without maxReplicas, or with a bad target", () => {
+    expectOnly({ autoscaling: { minReplicas: 1 } }, "autoscaling.maxReplicas", "is required");
+    expectOnly(
+      { autoscaling: { minReplicas: 1, maxReplicas: 5, targetCpuPercent: 0 } },
+      "autoscaling.targetCpuPercent",
+      "(0)",
+      "from 1 to 100",
+    );
+    expectOnly({ autoscaling: 4 }, "autoscaling", "(4)", "must be an object");
+  });
+
+  it("deregistration delay outside 0–3600", () => {
+    expectOnly(
+      { deregistrationDelaySeconds: 3601 },
+      "deregistrationDelaySeconds",
+      "(3601)",
+      "from 0 to 3600",
+    );
+    expectOnly(
+      { deregistrationDelaySeconds: -1 },
+      "deregistrationDelaySeconds",
+      "(-1)",
+      "from 0 to 3600",
+    );
+  });
+
+  it("log retention CloudWatch does not accept", () => {
+    expectOnly(
+      { logRetentionDays: 10 },
+      "logRetentionDays",
+      "(10)",
+      "one of 0, 1, 3, 5, 7, 14, 30",
+    );
+  });
+
+  it("deletionProtection not a boolean", () => {
+    expectOnly({ deletionProtection: "yes" }, "deletionProtection", '("yes")', "true or false");
+  });
+
+  it("certificateArn and clusterArn that are not ARNs", () => {
+    expectOnly({ certificateArn: "my-cert" }, "certificateArn", '("my-cert")', "arn:aws:acm:");
+    expectOnly({ clusterArn: "shared" }, "clusterArn", '("shared")', "arn:aws:ecs:");
+  });
+
+  it("accessLogsBucket written as a URL", () => {
+    expectOnly(
+      { accessLogsBucket: "s3://logs" },
+      "accessLogsBucket",
+      '("s3://logs")',
+      'no "s3://"',
+    );
+  });
+
+  it("network without private subnets, or with one public subnet", () => {
+    expectOnly(
+      { network: { vpcId: "v", publicSubnetIds: ["a", "b"] } },
+      "network.privateSubnetIds",
+      "is required",
+    );
+    expectOnly(
+      { network: { vpcId: "v", publicSubnetIds: ["a"], privateSubnetIds: ["c"] } },
+      "network.publicSubnetIds",
+      "at least 2 subnets",
+      "two",
+    );
+  });
+
+  it("redis: missing or unknown mode", () => {
+    expectOnly({ redis: {} }, "redis.mode", "is required", '"managed" or "external"');
+    expectOnly(
+      { redis: { mode: "serverless" } },
+      "redis.mode",
+      '("serverless")',
+      '"managed", "external"',
+    );
+  });
+
+  it("redis managed: bad node type, too many replicas, unknown engine, a stray url", () => {
+    expectOnly(
+      { redis: { mode: "managed", nodeType: "t4g.small" } },
+      "redis.nodeType",
+      '("t4g.small")',
+      '"cache.t4g.small"',
+    );
+    expectOnly({ redis: { mode: "managed", replicas: 6 } }, "redis.replicas", "(6)", "from 0 to 5");
+    expectOnly(
+      { redis: { mode: "managed", engine: "memcached" } },
+      "redis.engine",
+      '("memcached")',
+      '"redis", "valkey"',
+    );
+    expectOnly(
+      { redis: { mode: "managed", url: "rediss://x" } },
+      "redis.url",
+      "is not a known field",
+    );
+  });
+
+  it("redis external: missing url, wrong scheme (never echoed), bad port or range", () => {
+    expectOnly({ redis: { mode: "external" } }, "redis.url", "is required");
+    const problems = validateAwsFleet(
+      baseArgs({ redis: { mode: "external", url: "http://:hunter2@x:6379" } }),
+    );
+    assert.deepEqual(
+      problems.map((p) => p.field),
+      ["redis.url"],
+    );
+    assert.ok(problems[0].message.includes("redis:// or rediss://"));
+    assert.ok(!problems[0].message.includes("hunter2"), "the URL must not be echoed");
+    expectOnly(
+      { redis: { mode: "external", url: "rediss://x", port: 0 } },
+      "redis.port",
+      "(0)",
+      "from 1 to 65535",
+    );
+    expectOnly(
+      { redis: { mode: "external", url: "rediss://x", cidrIpv4: "10.0.0.0/33" } },
+      "redis.cidrIpv4",
+      '("10.0.0.0/33")',
+      "IPv4 CIDR",
+    );
+    // A secret URL cannot be read while validating: accepted.
+    assert.deepEqual(
+      validateAwsFleet(baseArgs({ redis: { mode: "external", url: pulumi.secret("rediss://x") } })),
+      [],
+    );
+  });
+
+  it("transform: unknown child or not a function", () => {
+    expectOnly(
+      { transform: { bucket: () => undefined } },
+      "transform.bucket",
+      "is not a known field",
+    );
+    expectOnly({ transform: { service: 1 } }, "transform.service", "(1)", "must be a function");
+  });
+
+  it("the constructor reports every problem (shared and AWS) at once in one ResourceError", async () => {
+    const mocks = await awsMocks();
+    const args = {
+      image: "ghcr.io/acme/chat:1",
+      stickiness: { mode: "client-ip" },
+      connectionTimeoutSeconds: 5000,
+      cpu: 256,
+      memoryMiB: 8192,
+      replicas: 1,
+      autoscaling: { minReplicas: 2, maxReplicas: 4 },
+    } as unknown as AwsSocketIoFleetArgs;
+    assert.throws(
+      () => new AwsSocketIoFleet("bad", args),
+      (err: unknown) => {
+        assert.ok(err instanceof pulumi.ResourceError, String(err));
+        const text = (err as Error).message;
+        assert.ok(text.startsWith("Invalid socketio-fleet spec (4 problems):"), text);
+        for (const field of [
+          "stickiness.mode",
+          "connectionTimeoutSeconds",
+          "memoryMiB",
+          "autoscaling.minReplicas",
+        ]) {
+          assert.ok(text.includes(`\`${field}\``), `${field} missing in:\n${text}`);
+        }
+        return true;
+      },
+    );
+    await mocks.settled();
+    // Nothing but the component itself was registered.
+    assert.deepEqual(
+      mocks.resources.filter((r) => r.type !== T.fleet),
+      [],
+    );
+  });
+});
