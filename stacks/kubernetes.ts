@@ -1,4 +1,61 @@
-/** The kubernetes stack program (work in progress: see the kubernetes issue). */
+/**
+ * The kubernetes stack program: reads `socketio-fleet:*` config, builds one
+ * `KubernetesSocketIoFleet`, and exports its outputs. `Pulumi.k8s-dev.yaml` runs it on a local
+ * kind cluster with ingress-nginx (see the README, "Deploying to Kubernetes").
+ *
+ * Config (namespace `socketio-fleet`): `image` (required), `ingress` (required object), `name`
+ * (component name, default "socketio"), `kubeContext` (kubeconfig context; default the current
+ * one), `replicas`, `containerPort`, `transports`, `stickiness`, `cors`, `heartbeat`,
+ * `connectionTimeoutSeconds`, `healthCheckPath`, `adapter`, `env`, `namespace`, `redis`,
+ * `redisUrl` (secret: switches to an external Redis), `resources`, `autoscaling`.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  KubernetesSocketIoFleet,
+  type KubernetesSocketIoFleetArgs,
+} from "../components/kubernetes";
+
 export async function program(): Promise<Record<string, unknown>> {
-  throw new Error("the kubernetes stack is not implemented yet");
+  const config = new pulumi.Config("socketio-fleet");
+  const kubeContext = config.get("kubeContext");
+  const provider =
+    kubeContext === undefined ? undefined : new k8s.Provider("k8s", { context: kubeContext });
+  const redisUrl = config.getSecret("redisUrl");
+  const args: KubernetesSocketIoFleetArgs = {
+    image: config.require("image"),
+    replicas: config.getNumber("replicas"),
+    containerPort: config.getNumber("containerPort"),
+    transports: config.getObject("transports"),
+    stickiness: config.getObject("stickiness"),
+    cors: config.getObject("cors"),
+    heartbeat: config.getObject("heartbeat"),
+    connectionTimeoutSeconds: config.getNumber("connectionTimeoutSeconds"),
+    healthCheckPath: config.get("healthCheckPath"),
+    adapter: config.get("adapter") as KubernetesSocketIoFleetArgs["adapter"],
+    env: config.getObject("env"),
+    namespace: config.getObject("namespace"),
+    ingress: config.requireObject("ingress"),
+    redis: redisUrl === undefined ? config.getObject("redis") : { mode: "external", url: redisUrl },
+    resources: config.getObject("resources"),
+    autoscaling: config.getObject("autoscaling"),
+  };
+  const fleet = new KubernetesSocketIoFleet(
+    config.get("name") ?? "socketio",
+    withoutUndefined(args),
+    {
+      provider,
+    },
+  );
+  return {
+    url: fleet.url,
+    namespace: fleet.namespace,
+    serviceName: fleet.serviceName,
+    redisUrl: fleet.redisUrl,
+  };
+}
+
+/** `args` without the keys config left unset, so the fleet's defaults apply. */
+function withoutUndefined<T extends object>(args: T): T {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)) as T;
 }

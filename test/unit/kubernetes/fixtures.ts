@@ -1,0 +1,118 @@
+/** Shared mocks, args and schema checks for the Kubernetes component tests. */
+import { strict as assert } from "node:assert";
+import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { Namespace, Secret, Service } from "kubernetes-models/v1";
+import {
+  KubernetesSocketIoFleet,
+  type KubernetesSocketIoFleetArgs,
+} from "../../../components/kubernetes";
+import {
+  type MockOptions,
+  type MockRecorder,
+  type RecordedResource,
+  setupMocks,
+} from "../../helpers/mocks";
+
+export const T = {
+  fleet: "socketio-fleet:kubernetes:Fleet",
+  namespace: "kubernetes:core/v1:Namespace",
+  service: "kubernetes:core/v1:Service",
+  secret: "kubernetes:core/v1:Secret",
+  deployment: "kubernetes:apps/v1:Deployment",
+  statefulSet: "kubernetes:apps/v1:StatefulSet",
+  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  backendConfig: "kubernetes:cloud.google.com/v1:BackendConfig",
+  frontendConfig: "kubernetes:networking.gke.io/v1beta1:FrontendConfig",
+  httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  password: "random:index/randomPassword:RandomPassword",
+  provider: "pulumi:providers:kubernetes",
+} as const;
+
+export const PASSWORD = "Pa55wordPa55wordPa55wordPa55word";
+export const LB_HOSTNAME = "k8s-chat-1234.eu-west-1.elb.amazonaws.com";
+export const CERT_ARN =
+  "arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+
+/** Computed outputs: the generated password and the address a controller publishes. */
+export const K8S_OUTPUTS: NonNullable<MockOptions["outputs"]> = {
+  [T.password]: () => ({ result: PASSWORD }),
+  [T.ingress]: () => ({ status: { loadBalancer: { ingress: [{ hostname: LB_HOSTNAME }] } } }),
+};
+
+export function fleetArgs(
+  overrides: Partial<KubernetesSocketIoFleetArgs> = {},
+): KubernetesSocketIoFleetArgs {
+  return {
+    image: "ghcr.io/acme/chat:1.2.3",
+    ingress: { controller: "nginx", host: "chat.example.com", tlsSecretName: "chat-tls" },
+    cors: { origins: ["https://app.example.com"] },
+    ...overrides,
+  };
+}
+
+export interface Deployed {
+  mocks: MockRecorder;
+  fleet: KubernetesSocketIoFleet;
+}
+
+/** Builds a fleet named `chat` under fresh mocks and waits until every child is recorded. */
+export async function deploy(
+  args: KubernetesSocketIoFleetArgs = fleetArgs(),
+  options: MockOptions = {},
+): Promise<Deployed> {
+  const mocks = await setupMocks({ outputs: K8S_OUTPUTS, ...options });
+  const fleet = new KubernetesSocketIoFleet("chat", args);
+  await mocks.settled();
+  return { mocks, fleet };
+}
+
+/** Every recorded Kubernetes object (built-in kinds and CRDs), by kind. */
+export function kubeObjects(mocks: MockRecorder): RecordedResource[] {
+  return mocks.resources.filter((r) => r.type.startsWith("kubernetes:"));
+}
+
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  [T.namespace]: Namespace,
+  [T.service]: Service,
+  [T.secret]: Secret,
+  [T.deployment]: Deployment,
+  [T.statefulSet]: StatefulSet,
+  [T.ingress]: Ingress,
+  [T.networkPolicy]: NetworkPolicy,
+  [T.pdb]: PodDisruptionBudget,
+  [T.hpa]: HorizontalPodAutoscaler,
+};
+
+/** Validates a recorded built-in object against the upstream OpenAPI schema (kubernetes-models). */
+export function validateBuiltIn(resource: RecordedResource): void {
+  const Model = MODELS[resource.type];
+  assert.ok(Model, `no kubernetes-models class for ${resource.type}`);
+  const { apiVersion, kind, ...data } = resource.inputs;
+  const model = new Model(data as never) as unknown as {
+    apiVersion: string;
+    kind: string;
+    validate(): void;
+  };
+  assert.equal(apiVersion, model.apiVersion, `${resource.name}: apiVersion`);
+  assert.equal(kind, model.kind, `${resource.name}: kind`);
+  model.validate();
+}
+
+export function isBuiltIn(resource: RecordedResource): boolean {
+  return resource.type in MODELS;
+}
+
+/** Every annotation on every recorded Kubernetes object, as `[object, key, value]`. */
+export function allAnnotations(mocks: MockRecorder): [string, string, unknown][] {
+  return kubeObjects(mocks).flatMap((r) =>
+    Object.entries((r.inputs.metadata?.annotations ?? {}) as Record<string, unknown>).map(
+      ([k, v]): [string, string, unknown] => [`${r.type}::${r.name}`, k, v],
+    ),
+  );
+}
