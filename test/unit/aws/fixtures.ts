@@ -107,7 +107,7 @@ export function baseArgs(extra: Partial<AwsSocketIoFleetArgs> = {}): AwsSocketIo
 }
 
 /** A security-group rule as a comparable line: `group direction proto from-to peer`. */
-export function ruleLine(mocks: MockRecorder, r: RecordedResource): string {
+export function ruleLine(r: RecordedResource): string {
   const groupName = (id: string) => id.replace(/-id$/, "");
   const i = r.inputs;
   const peer =
@@ -120,9 +120,7 @@ export function ruleLine(mocks: MockRecorder, r: RecordedResource): string {
 
 /** Every security-group rule, sorted. */
 export function allRules(mocks: MockRecorder): string[] {
-  return [...mocks.ofType(T.ingress), ...mocks.ofType(T.egress)]
-    .map((r) => ruleLine(mocks, r))
-    .sort();
+  return [...mocks.ofType(T.ingress), ...mocks.ofType(T.egress)].map(ruleLine).sort();
 }
 
 /** The container definitions of the one task definition, parsed. */

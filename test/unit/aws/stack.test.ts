@@ -1,0 +1,91 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { program } from "../../../stacks/aws";
+import { loadStackConfig } from "../../helpers/config";
+import { isSecretInput } from "../../helpers/mocks";
+import { unwrap } from "../../helpers/unwrap";
+import { ALB_DNS, REDIS_HOST, T, awsMocks, containers } from "./fixtures";
+
+const REPO_URL = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sio-dev-repo";
+const IMAGE_URI = `${REPO_URL}@sha256:0123abcd`;
+const ecrOutputs = {
+  [T.repo]: () => ({ url: REPO_URL }),
+  [T.image]: () => ({ imageUri: IMAGE_URI }),
+};
+
+describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
+  afterEach(() => pulumi.runtime.setAllConfig({}, []));
+
+  it("builds app/Dockerfile into ECR and deploys the fleet from the stack config", async () => {
+    const mocks = await awsMocks({ outputs: ecrOutputs });
+    loadStackConfig("aws-dev");
+    const outputs = await program();
+    await mocks.settled();
+
+    assert.deepEqual(Object.keys(outputs).sort(), [
+      "image",
+      "loadBalancerDnsName",
+      "redisEndpoint",
+      "url",
+    ]);
+    assert.equal(await unwrap(outputs.url as pulumi.Output<string>), `http://${ALB_DNS}`);
+    assert.equal(
+      await unwrap(outputs.redisEndpoint as pulumi.Output<string>),
+      `${REDIS_HOST}:6379`,
+    );
+    assert.equal(await unwrap(outputs.image as pulumi.Output<string>), IMAGE_URI);
+
+    assert.equal(mocks.one(T.fleet).name, "sio-dev");
+    assert.deepEqual(mocks.one(T.repo).inputs, { forceDelete: true });
+    assert.deepEqual(mocks.one(T.image).inputs, {
+      repositoryUrl: REPO_URL,
+      context: ".",
+      dockerfile: "app/Dockerfile",
+      platform: "linux/amd64",
+    });
+    assert.equal(containers(mocks)[0].image, IMAGE_URI);
+
+    // The config's values reached the resources.
+    assert.equal(mocks.one(T.service).inputs.desiredCount, 2);
+    assert.deepEqual(
+      [
+        mocks.one(T.scalingTarget).inputs.minCapacity,
+        mocks.one(T.scalingTarget).inputs.maxCapacity,
+      ],
+      [2, 6],
+    );
+    assert.equal(mocks.one(T.logGroup).inputs.retentionInDays, 14);
+    assert.deepEqual(mocks.one(T.tg).inputs.stickiness, {
+      enabled: true,
+      type: "lb_cookie",
+      cookieDuration: 86400,
+    });
+    assert.equal(mocks.one(T.lb).inputs.idleTimeout, 3600);
+    const rg = mocks.one(T.replicationGroup).inputs;
+    assert.deepEqual(
+      [rg.engine, rg.nodeType, rg.numCacheClusters],
+      ["valkey", "cache.t4g.micro", 2],
+    );
+  });
+
+  it("uses a configured image and an external Redis URL from a secret", async () => {
+    const mocks = await awsMocks({ outputs: ecrOutputs });
+    loadStackConfig("aws-dev");
+    const fleet = new pulumi.Config("socketio-fleet").requireObject<Record<string, unknown>>(
+      "fleet",
+    );
+    delete fleet.redis;
+    pulumi.runtime.setConfig("socketio-fleet:fleet", JSON.stringify(fleet));
+    pulumi.runtime.setConfig("socketio-fleet:image", "ghcr.io/acme/chat:2.0.0");
+    pulumi.runtime.setConfig("socketio-fleet:redisUrl", "rediss://:s3cret@redis.example.com:6379");
+    await program();
+    await mocks.settled();
+    assert.equal(mocks.ofType(T.repo).length, 0);
+    assert.equal(mocks.ofType(T.image).length, 0);
+    assert.equal(mocks.ofType(T.replicationGroup).length, 0);
+    assert.equal(containers(mocks)[0].image, "ghcr.io/acme/chat:2.0.0");
+    const version = mocks.one(T.secretVersion);
+    assert.equal(version.inputs.secretString, "rediss://:s3cret@redis.example.com:6379");
+    assert.ok(isSecretInput(version.rawInputs.secretString));
+  });
+});
