@@ -43,13 +43,27 @@ export function createAdapterSetup(
   onError: (err: Error) => void,
 ): AdapterSetup {
   const connections: Redis[] = [];
+  let closing = false;
   const track = (client: Redis, role: string): Redis => {
     connections.push(client);
     client.on("error", (err: Error) => {
       onError(err);
       logger.warn({ err: err.message, role }, "redis connection error");
     });
-    client.on("ready", () => logger.info({ role }, "redis ready"));
+    let wasReady = false;
+    client.on("ready", () => {
+      wasReady = true;
+      logger.info({ role }, "redis ready");
+    });
+    // Losing a ready connection is an adapter error even when no "error" event follows (a
+    // clean server shutdown closes the socket without one).
+    client.on("close", () => {
+      if (!wasReady) return;
+      wasReady = false;
+      if (closing) return;
+      onError(new Error("connection lost"));
+      logger.warn({ role }, "redis connection lost");
+    });
     // The streams adapter duplicates the client for its readers: track those too.
     const duplicate = client.duplicate.bind(client);
     client.duplicate = (override?: Partial<RedisOptions>) =>
@@ -60,7 +74,10 @@ export function createAdapterSetup(
     serverOptions: {},
     connections,
     isReady: () => connections.every((c) => c.status === "ready"),
-    close: (timeoutMs = 2000) => Promise.all(connections.map((c) => quit(c, timeoutMs))).then(),
+    close: async (timeoutMs = 2000) => {
+      closing = true;
+      await Promise.all(connections.map((c) => quit(c, timeoutMs)));
+    },
   };
   if (config.adapter === "memory") return setup;
   if (config.redisUrl === undefined) {

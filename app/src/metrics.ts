@@ -38,7 +38,7 @@ export function createMetrics(nodeId: string): FleetMetrics {
     }),
     adapterErrors: new Counter({
       name: METRIC_NAMES.adapterErrors,
-      help: "Errors reported by the adapter or its Redis connections",
+      help: "Errors of the adapter and its Redis connections (including lost connections)",
       registers: [registry],
     }),
   };

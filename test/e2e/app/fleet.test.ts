@@ -1,0 +1,115 @@
+/**
+ * Three real `main.js` nodes on one password-protected redis-server, for each adapter: identity,
+ * exactly-once cross-node broadcast, metrics, and readiness while Redis is down.
+ */
+import assert from "node:assert/strict";
+import type { Socket } from "socket.io-client";
+import { requireBinary } from "../../helpers/binaries";
+import { type AppNode, assertAppBuilt, startAppNode } from "../../helpers/appNodes";
+import { fetchMetrics, metricValue } from "../../helpers/metricsText";
+import { stopAll, waitFor, waitForHttp } from "../../helpers/processes";
+import { type RedisServer, startRedis } from "../../helpers/redisServer";
+import {
+  closeClients,
+  connectClient,
+  type ClientOptions,
+  whoami,
+} from "../../helpers/socketClients";
+import { expectBroadcastEverywhere, warmUp } from "../../helpers/broadcast";
+
+const ADAPTERS = ["redis", "redis-streams"] as const;
+/** One client per transport mix on every node. */
+const CLIENT_MIX: ClientOptions[] = [
+  { transports: ["polling"] },
+  { transports: ["websocket"] },
+  {}, // polling, then upgrade
+];
+
+for (const adapter of ADAPTERS) {
+  describe(`app fleet: 3 main.js nodes, SOCKETIO_ADAPTER=${adapter}`, function () {
+    this.timeout(60_000);
+    let redis: RedisServer;
+    let nodes: AppNode[];
+
+    before(async function () {
+      const binary = requireBinary(this, "redis-server", "redis-server");
+      assertAppBuilt();
+      redis = await startRedis(binary);
+      nodes = await Promise.all(
+        ["a", "b", "c"].map((id) =>
+          startAppNode(`${adapter}-${id}`, { SOCKETIO_ADAPTER: adapter, REDIS_URL: redis.url }),
+        ),
+      );
+      await Promise.all(nodes.map((n) => waitForHttp(`${n.url}/readyz`, { watch: n.process })));
+    });
+    afterEach(closeClients);
+    after(stopAll);
+
+    const connectEverywhere = async (): Promise<{ socket: Socket; node: AppNode }[]> => {
+      const clients = await Promise.all(
+        nodes.flatMap((node) =>
+          CLIENT_MIX.map(async (options) => ({
+            socket: await connectClient(node.url, options),
+            node,
+          })),
+        ),
+      );
+      await warmUp(clients.map((c) => c.socket));
+      return clients;
+    };
+
+    it("answers whoami with each node's own id", async () => {
+      for (const node of nodes) {
+        const socket = await connectClient(node.url);
+        assert.equal(await whoami(socket), node.process.name);
+      }
+    });
+
+    it("delivers a message from any node to every client on every node exactly once", async () => {
+      const clients = await connectEverywhere();
+      const senders = nodes.map((node) => clients.find((c) => c.node === node)!);
+      await expectBroadcastEverywhere(
+        senders.map((s) => ({ socket: s.socket, nodeId: s.node.process.name })),
+        clients.map((c) => c.socket),
+      );
+    });
+
+    it("reports connected clients and event counts per node in /metrics", async () => {
+      await connectEverywhere();
+      for (const node of nodes) {
+        await waitFor(`${node.process.name} to report ${CLIENT_MIX.length} clients`, async () => {
+          const text = await fetchMetrics(node.url);
+          return metricValue(text, "socketio_connected_clients") === CLIENT_MIX.length;
+        });
+        const text = await fetchMetrics(node.url);
+        assert.ok(metricValue(text, "socketio_events_received_total")! > 0);
+        assert.ok(metricValue(text, "socketio_events_sent_total")! > 0);
+        assert.equal(metricValue(text, "socketio_adapter_errors_total"), 0);
+        assert.ok(metricValue(text, "process_cpu_user_seconds_total") !== undefined);
+        assert.match(text, new RegExp(`node_id="${node.process.name}"`));
+      }
+    });
+
+    it("is not ready while Redis is down, ready again after, and still broadcasts", async () => {
+      await redis.stop();
+      for (const node of nodes) {
+        await waitForHttp(`${node.url}/readyz`, { status: 503, watch: node.process });
+        assert.equal((await fetch(`${node.url}/healthz`)).status, 200);
+      }
+      await redis.restart();
+      for (const node of nodes) {
+        await waitForHttp(`${node.url}/readyz`, { watch: node.process, timeoutMs: 20_000 });
+        const text = await fetchMetrics(node.url);
+        assert.ok(
+          metricValue(text, "socketio_adapter_errors_total")! > 0,
+          "adapter errors counted",
+        );
+      }
+      const clients = await connectEverywhere();
+      await expectBroadcastEverywhere(
+        [{ socket: clients[0].socket, nodeId: clients[0].node.process.name }],
+        clients.map((c) => c.socket),
+      );
+    });
+  });
+}
