@@ -9,7 +9,7 @@ import { awsPlatform } from "./platform";
 import { createRedis } from "./redis";
 import { createSecurityGroups } from "./securityGroups";
 import { createService } from "./service";
-import { validateAwsFleet } from "./validate";
+import { validateAwsFleet, validateAwsFleetName } from "./validate";
 
 export const AWS_FLEET_TYPE = "socketio-fleet:aws:Fleet";
 
@@ -50,7 +50,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     super(AWS_FLEET_TYPE, name, {}, opts);
 
     // 1. Validate everything (shared + AWS rules) and report every problem at once.
-    const problems = validateAwsFleet(args);
+    const problems = [...validateAwsFleetName(name), ...validateAwsFleet(args)];
     if (problems.length > 0) throw new pulumi.ResourceError(formatProblems(problems), this);
     const spec = resolveFleetSpec(args, awsPlatform(args));
     const a = {

@@ -11,4 +11,10 @@ export type {
 } from "./args";
 export { AWS_DEFAULTS } from "./args";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
-export { FARGATE_SIZES, LOG_RETENTION_DAYS, validateAwsFleet } from "./validate";
+export {
+  FARGATE_SIZES,
+  LOG_RETENTION_DAYS,
+  MAX_FLEET_NAME_LENGTH,
+  validateAwsFleet,
+  validateAwsFleetName,
+} from "./validate";

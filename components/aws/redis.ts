@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
   AWS_DEFAULTS,
+  type AwsExternalRedisArgs,
   type AwsFleetTransforms,
+  type AwsManagedRedisArgs,
   type AwsRedisArgs,
   REDIS_ENGINES,
   REDIS_PORT,
@@ -39,10 +41,9 @@ export interface RedisOptions {
 }
 
 export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resource): FleetRedis {
-  const managed = o.redis.mode === "managed" ? createManagedRedis(name, o, parent) : undefined;
-  const url =
-    managed?.url ?? (o.redis.mode === "external" ? pulumi.secret(o.redis.url) : pulumi.secret(""));
-  const endpoint = managed?.endpoint ?? pulumi.unsecret(url.apply(hostAndPort));
+  const managed =
+    o.redis.mode === "managed" ? createManagedRedis(name, o.redis, o, parent) : undefined;
+  const { url, endpoint } = managed ?? externalRedis(o.redis as AwsExternalRedisArgs);
 
   const secret = new aws.secretsmanager.Secret(
     `${name}-redis-url`,
@@ -57,8 +58,19 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
   return { endpoint, url, secret, secretVersion, ...managed?.resources };
 }
 
-function createManagedRedis(name: string, o: RedisOptions, parent: pulumi.Resource) {
-  const r = { ...AWS_DEFAULTS.redis, ...(o.redis as Partial<typeof AWS_DEFAULTS.redis>) };
+/** An external Redis: its URL as a secret; the endpoint (no credentials) is not one. */
+function externalRedis(redis: AwsExternalRedisArgs) {
+  const url = pulumi.secret(redis.url);
+  return { url, endpoint: pulumi.unsecret(url.apply(hostAndPort)) };
+}
+
+function createManagedRedis(
+  name: string,
+  redis: AwsManagedRedisArgs,
+  o: RedisOptions,
+  parent: pulumi.Resource,
+) {
+  const r = { ...AWS_DEFAULTS.redis, ...defined(redis) };
   const engine = REDIS_ENGINES[r.engine];
   const subnetGroup = new aws.elasticache.SubnetGroup(
     `${name}-redis-subnets`,
@@ -122,4 +134,9 @@ export function hostAndPort(url: string): string {
   } catch {
     return "";
   }
+}
+
+/** `obj` without its `undefined` members, so spreading it over defaults keeps the defaults. */
+function defined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -47,6 +47,36 @@ export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
   return problems;
 }
 
+/**
+ * Longest component name: child names derive from it, and Pulumi appends "-" and 7 random
+ * characters; AWS caps ALB names (`${name}-alb-…`) at 32 characters.
+ */
+export const MAX_FLEET_NAME_LENGTH = 20;
+
+/**
+ * Problems with the component name, which every child's name (and so the ALB, target group and
+ * ElastiCache ids) derives from: lower-case letters, digits and single hyphens, starting with a
+ * letter (ElastiCache ids allow nothing else), at most `MAX_FLEET_NAME_LENGTH` characters.
+ */
+export function validateAwsFleetName(name: unknown): FleetSpecProblem[] {
+  if (
+    typeof name === "string" &&
+    name.length <= MAX_FLEET_NAME_LENGTH &&
+    /^[a-z](?:-?[a-z0-9])*$/.test(name)
+  ) {
+    return [];
+  }
+  return [
+    {
+      field: "name",
+      message:
+        `the component \`name\` (${show(name)}) must be 1–${MAX_FLEET_NAME_LENGTH} lower-case letters, digits and single hyphens, ` +
+        "starting with a letter: AWS derives the load balancer, target group and ElastiCache names from it " +
+        '(ALB names hold 32 characters, ElastiCache ids only lower case), e.g. "chat-prod"',
+    },
+  ];
+}
+
 function checkFargateSize(args: Record<string, unknown>, add: Add) {
   const cpu = args.cpu ?? AWS_DEFAULTS.cpu;
   const memory = args.memoryMiB ?? AWS_DEFAULTS.memoryMiB;

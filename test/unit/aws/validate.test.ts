@@ -6,6 +6,7 @@ import {
   type AwsSocketIoFleetArgs,
   awsPlatform,
   validateAwsFleet,
+  validateAwsFleetName,
 } from "../../../components/aws";
 import { T, awsMocks, baseArgs } from "./fixtures";
 
@@ -351,6 +352,30 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
     expectOnly({ transform: { service: 1 } }, "transform.service", "(1)", "must be a function");
   });
 
+  it("the component name: lower case, starts with a letter, single hyphens, at most 20 characters", () => {
+    for (const ok of ["chat", "sio-dev", "a1-b2", "abcdefghijklmnopqrst"]) {
+      assert.deepEqual(validateAwsFleetName(ok), [], ok);
+    }
+    for (const bad of [
+      "Chat",
+      "1chat",
+      "chat--prod",
+      "chat-",
+      "chat_prod",
+      "abcdefghijklmnopqrstu",
+      "",
+    ]) {
+      const problems = validateAwsFleetName(bad);
+      assert.deepEqual(
+        problems.map((p) => p.field),
+        ["name"],
+        bad,
+      );
+      assert.ok(problems[0].message.includes(`(${JSON.stringify(bad)})`), problems[0].message);
+      assert.ok(problems[0].message.includes("1–20 lower-case letters"), problems[0].message);
+    }
+  });
+
   it("the constructor reports every problem (shared and AWS) at once in one ResourceError", async () => {
     const mocks = await awsMocks();
     const args = {
@@ -363,12 +388,13 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
       autoscaling: { minReplicas: 2, maxReplicas: 4 },
     } as unknown as AwsSocketIoFleetArgs;
     assert.throws(
-      () => new AwsSocketIoFleet("bad", args),
+      () => new AwsSocketIoFleet("Bad_Name", args),
       (err: unknown) => {
         assert.ok(err instanceof pulumi.ResourceError, String(err));
         const text = (err as Error).message;
-        assert.ok(text.startsWith("Invalid socketio-fleet spec (4 problems):"), text);
+        assert.ok(text.startsWith("Invalid socketio-fleet spec (5 problems):"), text);
         for (const field of [
+          "name",
           "stickiness.mode",
           "connectionTimeoutSeconds",
           "memoryMiB",
