@@ -1,0 +1,73 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { program } from "../../../stacks/kubernetes";
+import { loadStackConfig } from "../../helpers/config";
+import { setupMocks } from "../../helpers/mocks";
+import { isSecret, unwrap } from "../../helpers/unwrap";
+import { K8S_OUTPUTS, PASSWORD, T, validateBuiltIn, isBuiltIn } from "./fixtures";
+
+describe("the k8s stack (Pulumi.k8s-dev.yaml) under mocks", () => {
+  afterEach(() => pulumi.runtime.setAllConfig({}, []));
+
+  it("builds the fleet from the stack config on the configured kube context, and exports its outputs", async () => {
+    const mocks = await setupMocks({
+      stack: "k8s-dev",
+      outputs: {
+        ...K8S_OUTPUTS,
+        [T.ingress]: () => ({ status: { loadBalancer: { ingress: [{ hostname: "localhost" }] } } }),
+      },
+    });
+    loadStackConfig("k8s-dev");
+    const outputs = await program();
+    await mocks.settled();
+
+    assert.deepEqual(Object.keys(outputs).sort(), ["namespace", "redisUrl", "serviceName", "url"]);
+    assert.equal(await unwrap(outputs.url as pulumi.Output<string>), "http://localhost");
+    assert.equal(await unwrap(outputs.namespace as pulumi.Output<string>), "socketio");
+    assert.equal(await unwrap(outputs.serviceName as pulumi.Output<string>), "socketio");
+    assert.equal(
+      await unwrap(outputs.redisUrl as pulumi.Output<string>),
+      `redis://:${PASSWORD}@socketio-redis.socketio.svc:6379`,
+    );
+    assert.ok(await isSecret(outputs.redisUrl as pulumi.Output<string>));
+
+    const provider = mocks.one(T.provider);
+    assert.equal(provider.inputs.context, "kind-socketio-fleet");
+    const fleet = mocks.one(T.fleet);
+    assert.equal(fleet.name, "socketio");
+    const deployment = mocks.one(T.deployment).inputs;
+    assert.equal(deployment.spec.replicas, 3);
+    const container = deployment.spec.template.spec.containers[0];
+    assert.equal(container.image, "socketio-fleet-app:dev");
+    assert.deepEqual(container.resources, {
+      requests: { cpu: "100m", memory: "128Mi" },
+      limits: { cpu: "500m", memory: "256Mi" },
+    });
+    const ingress = mocks.one(T.ingress).inputs;
+    assert.equal(ingress.spec.ingressClassName, "nginx");
+    assert.equal(ingress.metadata.annotations["nginx.ingress.kubernetes.io/affinity"], "cookie");
+    assert.equal(mocks.ofType(T.statefulSet).length, 1, "in-cluster Redis");
+    for (const r of mocks.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+      assert.ok(
+        r.provider?.startsWith(`${provider.urn}::`),
+        `${r.type} ${r.name} on the kind context`,
+      );
+      if (isBuiltIn(r)) validateBuiltIn(r);
+    }
+  });
+
+  it("a secret redisUrl switches to an external Redis", async () => {
+    const mocks = await setupMocks({ stack: "k8s-dev", outputs: K8S_OUTPUTS });
+    loadStackConfig("k8s-dev");
+    const config = {
+      ...pulumi.runtime.allConfig(),
+      "socketio-fleet:redisUrl": "rediss://:pw@r.example.com:6380",
+    };
+    pulumi.runtime.setAllConfig(config, ["socketio-fleet:redisUrl"]);
+    const outputs = await program();
+    await mocks.settled();
+    assert.equal(mocks.ofType(T.statefulSet).length, 0);
+    assert.equal(mocks.one(T.secret).inputs.stringData.url, "rediss://:pw@r.example.com:6380");
+    assert.ok(await isSecret(outputs.redisUrl as pulumi.Output<string>));
+  });
+});
