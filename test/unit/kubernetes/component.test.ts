@@ -89,6 +89,25 @@ describe("KubernetesSocketIoFleet component", () => {
     assert.equal(await unwrap(fleet.url), "https://chat.example.com");
   });
 
+  it("with an autoscaler the Deployment ignores spec.replicas (the HPA owns it); without, it does not", async () => {
+    for (const autoscaling of [{ minReplicas: 2, maxReplicas: 6 }, undefined]) {
+      const mocks = await setupMocks({ outputs: K8S_OUTPUTS });
+      const seen: { type: string; ignoreChanges?: string[] }[] = [];
+      new KubernetesSocketIoFleet("chat", fleetArgs({ autoscaling }), {
+        transformations: [
+          (a) => {
+            seen.push({ type: a.type, ignoreChanges: a.opts.ignoreChanges });
+            return undefined;
+          },
+        ],
+      });
+      await mocks.settled();
+      const deployment = seen.filter((s) => s.type === T.deployment);
+      assert.equal(deployment.length, 1);
+      assert.deepEqual(deployment[0].ignoreChanges, autoscaling ? ["spec.replicas"] : []);
+    }
+  });
+
   it("passes opts.provider to every Kubernetes child", async () => {
     const mocks = await setupMocks({ outputs: K8S_OUTPUTS });
     const provider = new k8s.Provider("k8s", { context: "kind-test" });
