@@ -1,0 +1,67 @@
+/** The AWS rules for `redis` (managed ElastiCache or an external URL). */
+import { isRecord, show } from "../spec/checks";
+import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../spec/ruleKit";
+
+export function checkRedis(value: unknown, add: Add) {
+  if (value === undefined) return;
+  if (!isRecord(value)) {
+    add("redis", `\`redis\` (${show(value)}) must be an object such as { mode: "managed" }`);
+    return;
+  }
+  if (value.mode === undefined) {
+    add("redis.mode", '`redis.mode` is required: "managed" or "external"');
+    return;
+  }
+  if (!checkEnum(value.mode, "redis.mode", ["managed", "external"], add)) return;
+  if (value.mode === "managed") {
+    checkKnownKeys(value, "redis.", ["mode", "nodeType", "replicas", "engine"], add);
+    const nodeType = value.nodeType;
+    if (
+      nodeType !== undefined &&
+      (typeof nodeType !== "string" || !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType))
+    ) {
+      add(
+        "redis.nodeType",
+        `\`redis.nodeType\` (${show(nodeType)}) is not an ElastiCache node type: write it as "cache.t4g.small"`,
+      );
+    }
+    checkInteger(
+      value,
+      "replicas",
+      0,
+      5,
+      "redis.",
+      add,
+      " (ElastiCache allows 5 replicas per shard)",
+    );
+    checkEnum(value.engine, "redis.engine", ["redis", "valkey"], add);
+    return;
+  }
+  checkKnownKeys(value, "redis.", ["mode", "url", "port", "cidrIpv4"], add);
+  const url = value.url;
+  if (url === undefined || url === null) {
+    add("redis.url", '`redis.url` is required with `redis.mode: "external"`: give a rediss:// URL');
+  } else if (
+    typeof url !== "object" &&
+    (typeof url !== "string" || !/^rediss?:\/\/\S+$/.test(url))
+  ) {
+    // The URL holds a password: never echo it.
+    add(
+      "redis.url",
+      "`redis.url` (value not shown: it may hold a password) must start with redis:// or rediss://, e.g. rediss://:TOKEN@host:6379",
+    );
+  }
+  checkInteger(value, "port", 1, 65535, "redis.", add);
+  const cidr = value.cidrIpv4;
+  if (cidr !== undefined && (typeof cidr !== "string" || !isIpv4Cidr(cidr))) {
+    add(
+      "redis.cidrIpv4",
+      `\`redis.cidrIpv4\` (${show(cidr)}) must be an IPv4 CIDR such as "10.0.0.0/16"`,
+    );
+  }
+}
+
+function isIpv4Cidr(value: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}

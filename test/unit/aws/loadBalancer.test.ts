@@ -1,0 +1,146 @@
+import { strict as assert } from "node:assert";
+import { AwsSocketIoFleet } from "../../../components/aws";
+import { unwrap } from "../../helpers/unwrap";
+import { ALB_DNS, T, awsMocks, baseArgs, build } from "./fixtures";
+
+describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
+  it("creates a target group: ip targets, health check, deregistration delay, lb_cookie stickiness", async () => {
+    const mocks = await awsMocks();
+    await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
+    const tg = mocks.one(T.tg);
+    assert.equal(tg.name, "fleet-tg");
+    assert.deepEqual(tg.inputs, {
+      targetType: "ip",
+      port: 3000,
+      protocol: "HTTP",
+      vpcId: "vpc-123",
+      deregistrationDelay: 30,
+      healthCheck: {
+        enabled: true,
+        path: "/healthz",
+        protocol: "HTTP",
+        matcher: "200",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+      stickiness: { enabled: true, type: "lb_cookie", cookieDuration: 86400 },
+    });
+  });
+
+  it("passes deregistrationDelaySeconds and healthCheckPath through", async () => {
+    const mocks = await awsMocks();
+    await build(
+      mocks,
+      () =>
+        new AwsSocketIoFleet(
+          "fleet",
+          baseArgs({ deregistrationDelaySeconds: 0, healthCheckPath: "/live" }),
+        ),
+    );
+    const tg = mocks.one(T.tg).inputs;
+    assert.equal(tg.deregistrationDelay, 0);
+    assert.equal(tg.healthCheck.path, "/live");
+  });
+
+  it("creates an internet-facing ALB with the idle timeout and invalid headers dropped", async () => {
+    const mocks = await awsMocks();
+    await build(
+      mocks,
+      () => new AwsSocketIoFleet("fleet", baseArgs({ connectionTimeoutSeconds: 1200 })),
+    );
+    const lb = mocks.one(T.lb);
+    assert.equal(lb.name, "fleet-alb");
+    assert.deepEqual(lb.inputs, {
+      loadBalancerType: "application",
+      internal: false,
+      securityGroups: ["fleet-alb-sg-id"],
+      subnets: ["subnet-pub-a", "subnet-pub-b"],
+      idleTimeout: 1200,
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: false,
+    });
+  });
+
+  it("adds access logs and deletion protection when asked", async () => {
+    const mocks = await awsMocks();
+    await build(
+      mocks,
+      () =>
+        new AwsSocketIoFleet(
+          "fleet",
+          baseArgs({ accessLogsBucket: "acme-alb-logs", deletionProtection: true }),
+        ),
+    );
+    const lb = mocks.one(T.lb).inputs;
+    assert.deepEqual(lb.accessLogs, { bucket: "acme-alb-logs", prefix: "fleet", enabled: true });
+    assert.equal(lb.enableDeletionProtection, true);
+  });
+
+  it("without a certificate: one HTTP listener on 80 forwarding to the target group", async () => {
+    const mocks = await awsMocks();
+    const fleet = await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
+    const listeners = mocks.ofType(T.listener);
+    assert.deepEqual(
+      listeners.map((l) => [l.name, l.inputs]),
+      [
+        [
+          "fleet-http",
+          {
+            loadBalancerArn: `arn:mock:${T.lb}:fleet-alb`,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [{ type: "forward", targetGroupArn: `arn:mock:${T.tg}:fleet-tg` }],
+          },
+        ],
+      ],
+    );
+    assert.equal(await unwrap(fleet.url), `http://${ALB_DNS}`);
+    assert.equal(fleet.httpsListener, undefined);
+  });
+
+  it("with a certificate: HTTPS on 443 with the TLS 1.3 policy, and 80 only redirects", async () => {
+    const mocks = await awsMocks();
+    const cert = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    const fleet = await build(
+      mocks,
+      () => new AwsSocketIoFleet("fleet", baseArgs({ certificateArn: cert })),
+    );
+    const byName = Object.fromEntries(mocks.ofType(T.listener).map((l) => [l.name, l.inputs]));
+    assert.deepEqual(Object.keys(byName).sort(), ["fleet-http", "fleet-https"]);
+    assert.deepEqual(byName["fleet-https"], {
+      loadBalancerArn: `arn:mock:${T.lb}:fleet-alb`,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificateArn: cert,
+      defaultActions: [{ type: "forward", targetGroupArn: `arn:mock:${T.tg}:fleet-tg` }],
+    });
+    assert.deepEqual(byName["fleet-http"], {
+      loadBalancerArn: `arn:mock:${T.lb}:fleet-alb`,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [
+        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+      ],
+    });
+    assert.equal(await unwrap(fleet.url), `https://${ALB_DNS}`);
+  });
+
+  it("uses domainName in the url when given", async () => {
+    const mocks = await awsMocks();
+    const fleet = await build(
+      mocks,
+      () =>
+        new AwsSocketIoFleet(
+          "fleet",
+          baseArgs({
+            certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+            domainName: "chat.example.com",
+          }),
+        ),
+    );
+    assert.equal(await unwrap(fleet.url), "https://chat.example.com");
+  });
+});
