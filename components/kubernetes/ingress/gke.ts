@@ -10,8 +10,8 @@
  *   **lifetime** of a websocket, not an idle timeout: every websocket is closed when it elapses,
  *   whether busy or not, and clients reconnect.
  * - With TLS, a `FrontendConfig` (`networking.gke.io/v1beta1`) redirecting HTTP to HTTPS.
- * - The class goes in the `kubernetes.io/ingress.class` annotation: GKE does not read
- *   `spec.ingressClassName`.
+ * - The class goes in the `kubernetes.io/ingress.class` annotation (default "gce"), the way GKE
+ *   documents and every GKE version honours, not in `spec.ingressClassName`.
  */
 import { APP_DRAIN_SECONDS, READINESS_PATH } from "../../spec";
 import { K8S_DEFAULTS } from "../args";

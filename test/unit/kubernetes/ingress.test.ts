@@ -163,7 +163,11 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
         "kubernetes.io/ingress.class": "gce",
         "networking.gke.io/v1beta1.FrontendConfig": "chat",
       });
-      assert.equal(ingress.spec.ingressClassName, undefined, "GKE reads the class annotation only");
+      assert.equal(
+        ingress.spec.ingressClassName,
+        undefined,
+        "the class is in the annotation GKE honours",
+      );
     });
 
     it("client-ip uses CLIENT_IP; no FrontendConfig without TLS; TTL 0 accepted", async () => {
