@@ -1,18 +1,27 @@
-/** The Kubernetes target: `KubernetesSocketIoFleet` and what its callers need beside it. */
+/**
+ * The Kubernetes target: `KubernetesSocketIoFleet` and what its users may need beside it. Names
+ * carry a `Kubernetes` prefix so `export *` beside the other targets cannot clash.
+ */
 export { KubernetesSocketIoFleet, KUBERNETES_FLEET_TYPE } from "./fleet";
+export type {
+  AutoscalingArgs as KubernetesAutoscalingArgs,
+  GatewayRefArgs as KubernetesGatewayRefArgs,
+  IngressArgs as KubernetesIngressArgs,
+  IngressController as KubernetesIngressController,
+  KubernetesFleetTransforms,
+  KubernetesSocketIoFleetArgs,
+  NamespaceArgs as KubernetesNamespaceArgs,
+  RedisArgs as KubernetesRedisArgs,
+  ResourceQuantities as KubernetesResourceQuantities,
+  ResourcesArgs as KubernetesResourcesArgs,
+} from "./args";
 export {
-  INGRESS_CONTROLLERS,
-  K8S_DEFAULTS,
-  type AutoscalingArgs,
-  type GatewayRefArgs,
-  type IngressArgs,
-  type IngressController,
-  type KubernetesFleetTransforms,
-  type KubernetesSocketIoFleetArgs,
-  type NamespaceArgs,
-  type RedisArgs,
-  type ResourceQuantities,
-  type ResourcesArgs,
+  INGRESS_CONTROLLERS as KUBERNETES_INGRESS_CONTROLLERS,
+  K8S_DEFAULTS as KUBERNETES_DEFAULTS,
+  K8S_TARGET_ARGS as KUBERNETES_TARGET_ARGS,
 } from "./args";
 export { kubernetesPlatform } from "./platform";
-export { validateKubernetesFleet } from "./validate";
+export {
+  MAX_NAME_LENGTH as MAX_KUBERNETES_FLEET_NAME_LENGTH,
+  validateKubernetesFleet,
+} from "./validate";
