@@ -179,6 +179,12 @@ function checkBucket(value: unknown, add: Add) {
   }
 }
 
+const NETWORK_HINTS: Record<string, string> = {
+  vpcId: 'give the VPC id, e.g. "vpc-0123456789abcdef0"',
+  publicSubnetIds: "give the public subnets the load balancer lives in (two AZs at least)",
+  privateSubnetIds: "give the private subnets (with NAT) the tasks and Redis live in",
+};
+
 function checkNetwork(value: unknown, add: Add) {
   if (value === undefined) return;
   if (!isRecord(value)) {
@@ -192,7 +198,10 @@ function checkNetwork(value: unknown, add: Add) {
   checkKnownKeys(value, "network.", keys, add);
   for (const key of keys) {
     if (value[key] === undefined || value[key] === null) {
-      add(`network.${key}`, `\`network.${key}\` is required when \`network\` is given`);
+      add(
+        `network.${key}`,
+        `\`network.${key}\` is required when \`network\` is given: ${NETWORK_HINTS[key]}, or omit \`network\` to create a VPC`,
+      );
     }
   }
   const minimum = { publicSubnetIds: 2, privateSubnetIds: 1 } as const;

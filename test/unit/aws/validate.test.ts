@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
 import {
   AWS_TARGET_ARGS,
   AwsSocketIoFleet,
@@ -410,6 +411,48 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
     assert.deepEqual(
       mocks.resources.filter((r) => r.type !== T.fleet),
       [],
+    );
+  });
+});
+
+describe("AwsSocketIoFleet: validation never throws", () => {
+  const awsKeys = fc.constantFrom(
+    ...AWS_TARGET_ARGS,
+    "image",
+    "replicas",
+    "stickiness",
+    "cors",
+    "connectionTimeoutSeconds",
+  );
+  const value = fc.oneof(
+    fc.anything(),
+    fc.integer({ min: -10, max: 200000 }),
+    fc.record({ mode: fc.constantFrom("managed", "external", "x"), url: fc.anything() }),
+    fc.record({ minReplicas: fc.anything(), maxReplicas: fc.anything() }),
+  );
+
+  it("any args yield a list of problems, each with a field and a message", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.dictionary(awsKeys, value)), (args) => {
+        const problems = validateAwsFleet(args);
+        assert.ok(Array.isArray(problems));
+        for (const p of problems) {
+          assert.equal(typeof p.field, "string");
+          assert.ok(typeof p.message === "string" && p.message.length > 0);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("any name yields no problem or exactly one on `name`", () => {
+    fc.assert(
+      fc.property(fc.anything(), (name) => {
+        const problems = validateAwsFleetName(name);
+        assert.ok(problems.length <= 1);
+        if (problems.length === 1) assert.equal(problems[0].field, "name");
+      }),
+      { numRuns: 500 },
     );
   });
 });
