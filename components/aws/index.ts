@@ -1,4 +1,7 @@
-/** The AWS target: `AwsSocketIoFleet` and what its users may need beside it. */
+/**
+ * The AWS target: `AwsSocketIoFleet` and what its users may need beside it. Names carry an `Aws`
+ * (or AWS-only) prefix so `export *` beside the other targets cannot clash.
+ */
 export { AwsSocketIoFleet, AWS_FLEET_TYPE } from "./fleet";
 export type {
   AwsAutoscalingArgs,
@@ -13,8 +16,8 @@ export { AWS_DEFAULTS } from "./args";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
 export {
   FARGATE_SIZES,
-  LOG_RETENTION_DAYS,
-  MAX_FLEET_NAME_LENGTH,
+  LOG_RETENTION_DAYS as AWS_LOG_RETENTION_DAYS,
+  MAX_FLEET_NAME_LENGTH as MAX_AWS_FLEET_NAME_LENGTH,
   validateAwsFleet,
   validateAwsFleetName,
 } from "./validate";
