@@ -57,7 +57,20 @@ export async function startNodes(
   return nodes;
 }
 
-/** Stops the given nodes (SIGTERM: they drain). */
-export async function stopNodes(nodes: readonly FleetNode[]): Promise<void> {
-  await Promise.all(nodes.map((n) => n.process.stop("SIGTERM", 10_000)));
+/**
+ * Sends `signal` and resolves with the exit code once the process has exited; SIGKILL after
+ * `timeoutMs`. Unlike `ManagedProcess.stop`, its timer does not keep mocha alive afterwards.
+ */
+export async function terminate(
+  proc: ManagedProcess,
+  signal: NodeJS.Signals = "SIGTERM",
+  timeoutMs = 10_000,
+): Promise<number | string> {
+  if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill(signal);
+  const timer = setTimeout(() => proc.child.kill("SIGKILL"), timeoutMs);
+  try {
+    return await proc.exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }

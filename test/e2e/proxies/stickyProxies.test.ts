@@ -18,7 +18,7 @@ import {
   recordMessages,
   whoami,
 } from "../../helpers/clients";
-import { type FleetNode, startNodes } from "../../helpers/fleet";
+import { type FleetNode, startNodes, terminate } from "../../helpers/fleet";
 import { type RunningProxy, requireProxy, startProxy } from "../../helpers/proxies";
 import { stopAll } from "../../helpers/processes";
 import { type RedisServer, startRedis } from "../../helpers/redisServer";
@@ -154,7 +154,7 @@ for (const c of CASES) {
           );
         }
       } finally {
-        await roundRobin.process.stop();
+        await terminate(roundRobin.process);
       }
     });
   });
