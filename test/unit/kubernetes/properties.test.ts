@@ -95,9 +95,9 @@ const plausibleArgs: fc.Arbitrary<KubernetesSocketIoFleetArgs> = fc
   .map((c): KubernetesSocketIoFleetArgs => ({
     image: "img:1",
     replicas: c.replicas,
-    transports: c.transports as KubernetesSocketIoFleetArgs["transports"],
+    transports: [...c.transports],
     stickiness: { mode: c.mode as "cookie", cookieName: c.cookieName, ttlSeconds: c.ttl },
-    cors: { origins: c.origins },
+    cors: { origins: [...c.origins] },
     connectionTimeoutSeconds: c.timeout,
     autoscaling: c.autoscaling,
     redis: c.redis,
