@@ -7,6 +7,7 @@ import {
   AWS_DEFAULTS,
   MAX_STOP_TIMEOUT_SECONDS,
 } from "./args";
+import { createTaskRoles, type FleetRoles } from "./iam";
 
 /** The container's name in the task definition (the target group routes to it). */
 export const CONTAINER_NAME = "app";
@@ -14,12 +15,9 @@ export const CONTAINER_NAME = "app";
 export const HEALTH_CHECK_GRACE_SECONDS = 60;
 /** SIGTERM → SIGKILL: the app's drain plus margin, within Fargate's 120 s ceiling. */
 export const STOP_TIMEOUT_SECONDS = Math.min(APP_DRAIN_SECONDS + 5, MAX_STOP_TIMEOUT_SECONDS);
-export const TASK_EXECUTION_POLICY = "AmazonECSTaskExecutionRolePolicy";
 
-export interface FleetService {
+export interface FleetService extends FleetRoles {
   logGroup: aws.cloudwatch.LogGroup;
-  executionRole: aws.iam.Role;
-  taskRole: aws.iam.Role;
   cluster?: aws.ecs.Cluster;
   taskDefinition: aws.ecs.TaskDefinition;
   service: aws.ecs.Service;
@@ -57,46 +55,10 @@ export function createService(
   o.transform.logGroup?.(logArgs);
   const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, logArgs, { parent });
 
-  const executionRole = new aws.iam.Role(
-    `${name}-execution`,
-    {
-      assumeRolePolicy: ecsTasksTrustPolicy(),
-      description: "Pulls the fleet image, writes its logs, reads its Redis secret",
-    },
-    { parent },
-  );
-  const executionPolicy = new aws.iam.RolePolicyAttachment(
-    `${name}-execution-managed`,
-    {
-      role: executionRole.name,
-      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${TASK_EXECUTION_POLICY}`,
-    },
-    { parent },
-  );
-  const secretPolicy = new aws.iam.RolePolicy(
-    `${name}-execution-secret`,
-    {
-      role: executionRole.name,
-      policy: pulumi.output(o.redisSecretArn).apply((arn) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [arn] },
-          ],
-        }),
-      ),
-    },
-    { parent },
-  );
-  // The app calls no AWS API: its task role has no permissions at all. Its trust is limited to
-  // this account's ECS (confused-deputy protection, as the ECS task-role docs recommend).
-  const taskRoleTrust = pulumi
-    .all([region, partition, account])
-    .apply(([r, p, a]) => ecsTasksTrustPolicy({ region: r, partition: p, account: a }));
-  const taskRole = new aws.iam.Role(
-    `${name}-task`,
-    { assumeRolePolicy: taskRoleTrust, description: "Socket.IO fleet tasks (no permissions)" },
-    { parent },
+  const roles = createTaskRoles(
+    name,
+    { redisSecretArn: o.redisSecretArn, region, partition, account },
+    parent,
   );
 
   let cluster: aws.ecs.Cluster | undefined;
@@ -125,7 +87,7 @@ export function createService(
             },
           ],
           environment: Object.entries({ ...userEnv, ...env })
-            .sort(([a], [b]) => a.localeCompare(b))
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
             .map(([n, value]) => ({ name: n, value })),
           secrets: [{ name: APP_ENV.redisUrl, valueFrom: secretArn }],
           readonlyRootFilesystem: true,
@@ -149,8 +111,8 @@ export function createService(
     networkMode: "awsvpc",
     cpu: String(o.cpu),
     memory: String(o.memoryMiB),
-    executionRoleArn: executionRole.arn,
-    taskRoleArn: taskRole.arn,
+    executionRoleArn: roles.executionRole.arn,
+    taskRoleArn: roles.taskRole.arn,
     volumes: [{ name: "tmp" }],
     containerDefinitions,
   };
@@ -184,13 +146,13 @@ export function createService(
   o.transform.service?.(serviceArgs);
   const service = new aws.ecs.Service(`${name}-service`, serviceArgs, {
     parent,
-    dependsOn: [...o.dependsOn, executionPolicy, secretPolicy],
+    dependsOn: [...o.dependsOn, ...roles.executionPolicies],
     // Autoscaling owns the task count after creation.
     ignoreChanges: o.autoscaling === undefined ? [] : ["desiredCount"],
   });
 
   if (o.autoscaling === undefined) {
-    return { logGroup, executionRole, taskRole, cluster, taskDefinition, service };
+    return { logGroup, ...roles, cluster, taskDefinition, service };
   }
   const autoscalingTarget = new aws.appautoscaling.Target(
     `${name}-scaling`,
@@ -222,34 +184,13 @@ export function createService(
   );
   return {
     logGroup,
-    executionRole,
-    taskRole,
+    ...roles,
     cluster,
     taskDefinition,
     service,
     autoscalingTarget,
     autoscalingPolicy,
   };
-}
-
-/** Trust policy for ECS tasks; with `scope`, only this account's ECS in this region. */
-export function ecsTasksTrustPolicy(scope?: {
-  region: string;
-  partition: string;
-  account: string;
-}): string {
-  const statement: Record<string, unknown> = {
-    Effect: "Allow",
-    Principal: { Service: "ecs-tasks.amazonaws.com" },
-    Action: "sts:AssumeRole",
-  };
-  if (scope !== undefined) {
-    statement.Condition = {
-      ArnLike: { "aws:SourceArn": `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:*` },
-      StringEquals: { "aws:SourceAccount": scope.account },
-    };
-  }
-  return JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
 }
 
 /** `NAME` of `arn:…:cluster/NAME` (a plain name is returned as is). */

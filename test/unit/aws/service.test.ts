@@ -196,6 +196,9 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
     const secretVersion = mocks.one(T.secretVersion);
     assert.ok(svc.dependencies.includes(listener.urn), "service must depend on the listener");
     assert.ok(svc.dependencies.includes(secretVersion.urn), "service must wait for the secret");
+    for (const grant of [mocks.one(T.attachment), mocks.one(T.rolePolicy)]) {
+      assert.ok(svc.dependencies.includes(grant.urn), `service must wait for ${grant.name}`);
+    }
   });
 
   it("depends on the HTTPS listener too when there is one", async () => {
