@@ -32,7 +32,7 @@ function checkName(name: unknown, namespace: unknown, add: Add) {
   if (typeof name === "string" && DNS_LABEL.test(name) && name.length <= MAX_NAME_LENGTH) return;
   add(
     "name",
-    `the component name (${show(name)}) names the Kubernetes objects${namespace === undefined ? " and the namespace" : ""}: ` +
+    `\`name\` (${show(name)}), the component name, names the Kubernetes objects${namespace === undefined ? " and the namespace" : ""}: ` +
       `use lower-case letters, digits and "-", starting with a letter, at most ${MAX_NAME_LENGTH} characters, e.g. "chat"`,
   );
 }

@@ -50,15 +50,15 @@ export function checkIngress(value: unknown, add: Add) {
   if (value.className !== undefined && c === "gateway-api") {
     add(
       "ingress.className",
-      '`ingress.className` does not apply to `ingress.controller: "gateway-api"` (the Gateway picks its class): remove it',
+      `\`ingress.className\` (${show(value.className)}) does not apply to \`ingress.controller: "gateway-api"\` (the Gateway picks its class): remove it`,
     );
   }
   if (value.tlsSecretName !== undefined && (c === "aws-alb" || c === "gateway-api")) {
     add(
       "ingress.tlsSecretName",
       c === "aws-alb"
-        ? "`ingress.tlsSecretName` does not apply to an Application Load Balancer, which takes ACM certificates: set `ingress.certificateArn` instead"
-        : "`ingress.tlsSecretName` does not apply to an HTTPRoute: TLS is configured on the Gateway listener; remove it and set `ingress.gateway.tls: true`",
+        ? `\`ingress.tlsSecretName\` (${show(value.tlsSecretName)}) does not apply to an Application Load Balancer, which takes ACM certificates: set \`ingress.certificateArn\` instead`
+        : `\`ingress.tlsSecretName\` (${show(value.tlsSecretName)}) does not apply to an HTTPRoute: TLS is configured on the Gateway listener; remove it and set \`ingress.gateway.tls: true\``,
     );
   }
   checkCertificateArn(value.certificateArn, c, add);
@@ -71,7 +71,7 @@ function checkCertificateArn(arn: unknown, controller: unknown, add: Add) {
   if (controller !== "aws-alb") {
     add(
       field,
-      `\`${field}\` only applies to \`ingress.controller: "aws-alb"\`${controller === "gateway-api" ? "" : "; for this controller set `ingress.tlsSecretName` to a TLS Secret"}: remove it`,
+      `\`${field}\` (${show(arn)}) only applies to \`ingress.controller: "aws-alb"\`${controller === "gateway-api" ? "" : "; for this controller set `ingress.tlsSecretName` to a TLS Secret"}: remove it`,
     );
   } else if (
     typeof arn !== "string" ||
@@ -96,7 +96,10 @@ function checkGateway(gateway: unknown, controller: unknown, add: Add) {
     return;
   }
   if (controller !== undefined && controller !== "gateway-api") {
-    add(field, `\`${field}\` only applies to \`ingress.controller: "gateway-api"\`: remove it`);
+    add(
+      field,
+      `\`${field}\` (${show(gateway)}) only applies to \`ingress.controller: "gateway-api"\`: remove it`,
+    );
     return;
   }
   if (!isRecord(gateway)) {

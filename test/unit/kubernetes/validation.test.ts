@@ -61,6 +61,11 @@ describe("KubernetesSocketIoFleet validation", () => {
       for (const name of ["Chat", "chat_1", "1chat", "c".repeat(41), 7]) {
         const found = problems({}, name).filter((p) => p.field === "name");
         assert.equal(found.length, 1, String(name));
+        const shown = typeof name === "string" ? JSON.stringify(name) : String(name);
+        assert.ok(
+          found[0].message.startsWith(`\`name\` (${shown}), the component name,`),
+          found[0].message,
+        );
         assert.match(found[0].message, /names the Kubernetes objects and the namespace/);
         assert.match(found[0].message, /at most 40 characters, e\.g\. "chat"/);
       }
@@ -176,7 +181,7 @@ describe("KubernetesSocketIoFleet validation", () => {
       expectProblem(
         { ingress: nginx({ certificateArn: CERT_ARN }) },
         "ingress.certificateArn",
-        /only applies to `ingress.controller: "aws-alb"`; for this controller set `ingress.tlsSecretName`/,
+        /`ingress.certificateArn` \("arn:aws:acm:.*"\) only applies to `ingress.controller: "aws-alb"`; for this controller set `ingress.tlsSecretName`/,
       );
       expectProblem(
         {
