@@ -1,7 +1,7 @@
 /**
  * NetworkPolicies: the fleet's pods accept traffic only on their port and reach only Redis and
  * DNS; in-cluster Redis accepts only the fleet's pods and reaches nothing. They take effect only
- * where the CNI enforces NetworkPolicy (Calico, Cilium, GKE Dataplane V2, kindnet ≥ 0.24, …).
+ * where the CNI enforces NetworkPolicy (Calico, Cilium, GKE Dataplane V2, kind ≥ v0.24, …).
  */
 import type * as inputs from "@pulumi/kubernetes/types/input";
 import type * as k8s from "@pulumi/kubernetes";
