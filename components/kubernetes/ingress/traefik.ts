@@ -1,7 +1,8 @@
 /**
  * Traefik's Kubernetes Ingress provider (v2 and v3). Stickiness is a property of the Traefik
  * service, so it goes on the Kubernetes **Service** as `traefik.ingress.kubernetes.io/service.sticky.cookie*`
- * annotations; the Ingress only carries the class (and `router.tls` with TLS).
+ * annotations; the Ingress only carries the class (and `router.tls` with TLS). `.maxage` is a
+ * Traefik v3 option (traefik/traefik#1939): v2 ignores it and its cookie lasts the browser session.
  *
  * `connectionTimeoutSeconds` is not applied: Traefik's timeouts are static entry-point
  * configuration (`entryPoints.<name>.transport.respondingTimeouts`), set them above the
