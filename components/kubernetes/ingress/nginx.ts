@@ -8,6 +8,10 @@
  *   re-pinned instead of failing every request.
  * - With TLS the cookie is `Secure; SameSite=None`, so credentialed cross-origin pages send it.
  * - `client-ip`: consistent hashing of `$remote_addr` (`upstream-hash-by`).
+ *
+ * Note: the kubernetes/ingress-nginx project was retired in March 2026 (SIG Network announcement,
+ * November 2025): no releases or security fixes since. Fine for a local cluster; for new
+ * production clusters prefer `gateway-api`, `traefik` or the cloud's own load balancer.
  */
 import { K8S_DEFAULTS } from "../args";
 import type { FleetContext } from "../context";
