@@ -7,13 +7,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
-import {
-  renderApacheConfig,
-  renderHaproxyConfig,
-  renderNginxConfig,
-  type ListenAddress,
-  type ProxyNode,
-} from "../../components/proxies";
+// The renderers' own modules, not the index: the launcher needs no Traefik (and no `yaml`).
+import { renderApacheConfig } from "../../components/proxies/apache";
+import { renderHaproxyConfig } from "../../components/proxies/haproxy";
+import { renderNginxConfig } from "../../components/proxies/nginx";
+import type { ListenAddress, ProxyNode } from "../../components/proxies/types";
 
 export type ProxyKind = "haproxy" | "nginx" | "apache";
 
