@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 /**
@@ -17,14 +17,17 @@ export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): 
     override !== undefined
       ? override.split(delimiter)
       : [...(env.PATH ?? "").split(delimiter), "/usr/sbin", "/sbin"];
-  for (const dir of dirs.filter((d) => d !== "")) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+  return dirs
+    .filter((d) => d !== "")
+    .map((dir) => join(dir, name))
+    .find(isExecutable);
+}
+
+export function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
-  return undefined;
 }

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { renderAppEnv } from "../../components/spec/appEnv";
 import { FleetSpecError, resolveFleetSpec } from "../../components/spec/resolve";
-import { BIN_PATH_ENV, findBinary } from "./binaries";
+import { BIN_PATH_ENV, findBinary, isExecutable } from "./binaries";
 import { type Child, spawnChild, stopChildren } from "./children";
 import {
   PROXY_BINARIES,
@@ -104,6 +104,12 @@ function readOptions(): Options {
   }
   if (!["redis", "redis-streams"].includes(values.adapter)) {
     problems.push(`--adapter ${values.adapter}: must be redis or redis-streams`);
+  }
+  for (const flag of ["redis-server", "proxy-bin"] as const) {
+    const path = values[flag];
+    if (path !== undefined && !isExecutable(path)) {
+      problems.push(`--${flag} ${path}: not an executable file`);
+    }
   }
   if (problems.length > 0) fail(`${problems.join("\n")}\n\n${USAGE}`);
   return {

@@ -5,7 +5,7 @@
  * back to cluster mode on the same port.
  */
 import { strict as assert } from "node:assert";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProxyKind } from "../../app/local/proxyProcess";
@@ -96,19 +96,28 @@ describe("local fleet (npm start)", function () {
     await stopAll();
   });
 
-  const topologies: { proxy: ProxyKind; options: (i: number) => ClientOptions }[] = [
+  const topologies: {
+    proxy: ProxyKind;
+    adapter?: string;
+    options: (i: number) => ClientOptions;
+  }[] = [
     { proxy: "haproxy", options: () => ({ transports: ["polling"] }) },
+    { proxy: "haproxy", adapter: "redis-streams", options: () => ({}) },
     {
       proxy: "nginx",
       options: (i) => ({ transports: ["polling"], localAddress: `127.0.${i + 1}.1` }),
     },
     { proxy: "apache", options: () => ({ transports: ["polling"] }) },
   ];
-  for (const { proxy, options } of topologies) {
-    it(`--proxy ${proxy}: serves the demo page and Socket.IO on 3 nodes; SIGTERM leaves nothing running`, async function () {
+  for (const { proxy, adapter = "redis", options } of topologies) {
+    it(`--proxy ${proxy} --adapter ${adapter}: serves the demo page and Socket.IO on 3 nodes; SIGTERM leaves nothing running`, async function () {
       requireBinary(this, "redis-server");
       requireProxy(this, proxy);
-      const fleet = await launch(["--proxy", proxy, "--nodes", "3"]);
+      const fleet = await launch(["--proxy", proxy, "--adapter", adapter, "--nodes", "3"]);
+      assert.match(
+        fleet.process.output(),
+        new RegExp(`3 nodes behind ${proxy} .*, ${adapter} adapter`),
+      );
       assert.deepEqual(
         [...fleet.pids.keys()],
         ["redis-server", "node-1", "node-2", "node-3", proxy],
@@ -122,6 +131,28 @@ describe("local fleet (npm start)", function () {
       await stopAndCheckNothingLeft(fleet);
     });
   }
+
+  it("with redis-server but without the chosen proxy: cluster mode, and says what to install", async function () {
+    const bin = mkdtempSync(join(tmpdir(), "sio-only-redis-"));
+    symlinkSync(requireBinary(this, "redis-server"), join(bin, "redis-server"));
+    const fleet = await launch(["--proxy", "nginx", "--nodes", "2"], {
+      ...process.env,
+      SOCKETIO_FLEET_BIN_PATH: bin,
+    });
+    assert.match(fleet.process.output(), /nginx not installed: cluster mode instead/);
+    assert.match(fleet.process.output(), /apt-get install redis-server nginx/);
+    await stopAndCheckNothingLeft(fleet);
+  });
+
+  it("refuses a --proxy-bin that is not an executable", async () => {
+    const proc = start("localFleet", process.execPath, [
+      LAUNCHER,
+      "--proxy-bin",
+      "/nonexistent/haproxy",
+    ]);
+    assert.equal(await proc.exited, 2);
+    assert.match(proc.output(), /--proxy-bin \/nonexistent\/haproxy: not an executable file/);
+  });
 
   it("a crashed node stops the whole fleet, and nothing is left running", async function () {
     requireBinary(this, "redis-server");
