@@ -2,7 +2,20 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SocketIoFleetArgs } from "../spec";
 
-/** The ingress controllers (and the Gateway API) this component configures affinity for. */
+/**
+ * The ingress controllers (and the Gateway API) this component configures affinity for:
+ * - `nginx`: ingress-nginx annotations (cookie or client-IP; never a `*-snippet`). The project is
+ *   retired (March 2026): fine locally, prefer another for new production clusters.
+ * - `traefik`: sticky-cookie annotations on the Service (cookie only; timeouts are Traefik's
+ *   static entry-point config).
+ * - `gke`: NEG + BackendConfig (`GENERATED_COOKIE` named GCLB, or `CLIENT_IP`); its `timeoutSec`
+ *   is the *lifetime* of a websocket on Google Cloud. FrontendConfig redirects to HTTPS with TLS.
+ * - `aws-alb`: AWS Load Balancer Controller annotations (`ip` targets, `lb_cookie` or, with a
+ *   cookie name, `app_cookie` stickiness; idle timeout 1–4000 s).
+ * - `gateway-api`: an HTTPRoute with `sessionPersistence`, an experimental field honoured by only
+ *   some implementations (Envoy Gateway; NGINX Gateway Fabric with NGINX Plus) and pruned by the
+ *   standard-channel CRDs.
+ */
 export type IngressController = "nginx" | "traefik" | "gke" | "aws-alb" | "gateway-api";
 
 export const INGRESS_CONTROLLERS: readonly IngressController[] = [
