@@ -3,3 +3,4 @@
  * This file is the public API; anything not exported here is internal.
  */
 export * from "./spec";
+export * from "./aws";

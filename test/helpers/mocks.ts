@@ -116,7 +116,8 @@ export async function setupMocks(options: MockOptions = {}): Promise<MockRecorde
         const extra = options.outputs?.[type]?.({ name, inputs: unwrapSecrets(inputs) as State });
         const computed = preview ? {} : { arn: `arn:mock:${type}:${name}`, ...extra };
         return {
-          id: preview ? undefined : (id ?? `${name}-id`),
+          // The engine sends "" for a new resource; an empty id would read as unknown.
+          id: preview ? undefined : id ? id : `${name}-id`,
           state: { ...inputs, ...computed },
         };
       },

@@ -83,23 +83,7 @@ export async function awsMocks(options: MockOptions = {}): Promise<MockRecorder>
     calls: { ...AWS_CALLS, ...options.calls },
     outputs: { ...AWS_OUTPUTS, ...options.outputs },
   });
-  if (!options.preview) giveEveryResourceAnId();
   return recorder;
-}
-
-/**
- * Works around a bug in `test/helpers/mocks.ts`: the mock engine passes `id: ""` (no import id)
- * and the helper's `id ?? \`${name}-id\`` keeps the "", which the runtime reads as an unknown id,
- * so every `resource.id` input would be dropped. Remove once the helper uses a truthiness check.
- */
-function giveEveryResourceAnId() {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const mocks = (pulumi.runtime.getMonitor() as any).mocks as pulumi.runtime.Mocks;
-  const newResource = mocks.newResource.bind(mocks);
-  mocks.newResource = async (args) => {
-    const result = await newResource(args);
-    return { ...result, id: result.id ? result.id : `${args.name}-id` };
-  };
 }
 
 export function baseArgs(extra: Partial<AwsSocketIoFleetArgs> = {}): AwsSocketIoFleetArgs {

@@ -162,7 +162,7 @@ describe("fleet spec properties (fast-check)", () => {
   it("a spec with k independent mistakes yields at least k problems, one on each field", () => {
     fc.assert(
       fc.property(validSpec, fc.subarray(MISTAKES, { minLength: 1 }), (args, mistakes) => {
-        const broken = structuredClone(args) as Record<string, unknown>;
+        const broken = structuredClone(args) as unknown as Record<string, unknown>;
         for (const [, apply] of mistakes) apply(broken);
         const problems = validateFleetSpec(broken);
         assert.ok(
