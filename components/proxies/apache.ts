@@ -4,7 +4,7 @@ import {
   UPSTREAM_NAME,
   checkAddresses,
   hostPort,
-  stickyCookieName,
+  proxyCookieName,
   wantsCrossSiteCookie,
 } from "./common";
 import { ProxyConfigError, type ProxyRenderOptions } from "./types";
@@ -56,7 +56,7 @@ export function renderApacheConfig(spec: ResolvedFleetSpec, options: ApacheRende
   }
   const dir = options.runDir.replace(/\/$/, "");
   const modulesDir = (options.modulesDir ?? "/usr/lib/apache2/modules").replace(/\/$/, "");
-  const cookie = spec.stickiness.mode === "cookie" ? stickyCookieName(spec) : undefined;
+  const cookie = spec.stickiness.mode === "cookie" ? proxyCookieName(spec) : undefined;
   const member = (node: { name: string; host: string; port: number }) =>
     `  BalancerMember "http://${hostPort(node)}" route=${node.name} upgrade=websocket ` +
     `timeout=${spec.connectionTimeoutSeconds} connectiontimeout=5 ` +

@@ -15,7 +15,7 @@ export const PROXY_HEALTH_PATH = READINESS_PATH;
 export const UPSTREAM_NAME = "socketio_fleet";
 
 /** The sticky cookie: the spec's name or the proxies' default. */
-export function stickyCookieName(spec: Pick<ResolvedFleetSpec, "stickiness">): string {
+export function proxyCookieName(spec: Pick<ResolvedFleetSpec, "stickiness">): string {
   return spec.stickiness.cookieName ?? DEFAULT_PROXY_COOKIE_NAME;
 }
 

@@ -5,7 +5,7 @@ import {
   checkAddresses,
   hostPort,
   httpTimeoutSeconds,
-  stickyCookieName,
+  proxyCookieName,
   wantsCrossSiteCookie,
 } from "./common";
 import type { ProxyRenderOptions } from "./types";
@@ -91,7 +91,7 @@ export function renderHaproxyConfig(
 
 function cookieLine(spec: ResolvedFleetSpec, options: HaproxyRenderOptions): string {
   const parts = [
-    `  cookie ${stickyCookieName(spec)} insert indirect nocache httponly`,
+    `  cookie ${proxyCookieName(spec)} insert indirect nocache httponly`,
     `attr "Max-Age=${spec.stickiness.ttlSeconds}"`,
   ];
   if (wantsCrossSiteCookie(spec, options)) parts.push('attr "SameSite=None" secure');

@@ -5,7 +5,7 @@ import {
   checkAddresses,
   hostPort,
   httpTimeoutSeconds,
-  stickyCookieName,
+  proxyCookieName,
   wantsCrossSiteCookie,
 } from "./common";
 import type { ProxyRenderOptions } from "./types";
@@ -46,7 +46,7 @@ export function renderTraefikConfig(
       ? {
           sticky: {
             cookie: {
-              name: stickyCookieName(spec),
+              name: proxyCookieName(spec),
               secure: crossSite,
               httpOnly: true,
               sameSite: crossSite ? "none" : "lax",
