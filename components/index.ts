@@ -4,3 +4,5 @@
  */
 export * from "./spec";
 export * from "./aws";
+export * from "./kubernetes";
+export * from "./proxies";

@@ -26,6 +26,14 @@ export const APP_ENV = {
 export const APP_ENV_KEYS: readonly string[] = Object.values(APP_ENV);
 
 /**
+ * The keys the fleet derives from the spec, which `env` may not override. `LOG_LEVEL` is an
+ * operator's knob the spec does not own, so `env: { LOG_LEVEL: "debug" }` is fine.
+ */
+export const SPEC_OWNED_ENV_KEYS: readonly string[] = APP_ENV_KEYS.filter(
+  (key) => key !== APP_ENV.logLevel,
+);
+
+/**
  * `memory` is the single-process in-memory adapter: only for one node (benchmarks, demos). A
  * fleet spec cannot select it.
  */

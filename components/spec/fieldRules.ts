@@ -1,5 +1,5 @@
 import type { ResolvedFleetSpec, Transport } from "./args";
-import { APP_ENV_KEYS } from "./appEnv";
+import { SPEC_OWNED_ENV_KEYS } from "./appEnv";
 import { isEnvName, isRecord, show } from "./checks";
 import { READINESS_PATH, SOCKET_IO_PATH, FLEET_DEFAULTS } from "./defaults";
 import type { PlatformProfile } from "./platform";
@@ -131,7 +131,7 @@ export function checkEnv(value: unknown, add: Add) {
         field,
         `\`${field}\` is not a valid variable name: use letters, digits and _, not starting with a digit`,
       );
-    else if (APP_ENV_KEYS.includes(key))
+    else if (SPEC_OWNED_ENV_KEYS.includes(key))
       add(
         field,
         `\`${field}\` overrides the app environment contract, which the fleet sets from the spec: set the matching spec field instead`,

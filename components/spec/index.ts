@@ -22,6 +22,7 @@ export { heartbeatSeconds, needsStickiness, servesCrossOrigin } from "./derived"
 export {
   APP_ENV,
   APP_ENV_KEYS,
+  SPEC_OWNED_ENV_KEYS,
   AppEnvError,
   parseAppEnv,
   renderAppEnv,

@@ -25,7 +25,11 @@ export function start(
   args: string[],
   options: SpawnOptions = {},
 ): ManagedProcess {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+  const child = spawn(command, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    ...options,
+  });
   let text = "";
   const keep = (chunk: Buffer) => {
     text += chunk.toString();
@@ -47,9 +51,10 @@ export function start(
     exited,
     async stop(signal = "SIGTERM", timeoutMs = 10_000) {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill(signal);
-        const result = await Promise.race([exited, sleep(timeoutMs).then(() => "timeout")]);
-        if (result === "timeout") child.kill("SIGKILL");
+        signalGroup(child, signal);
+        // An unref'd timer, so a stopped process never keeps mocha alive.
+        const timer = sleep(timeoutMs, "timeout", { ref: false });
+        if ((await Promise.race([exited, timer])) === "timeout") signalGroup(child, "SIGKILL");
       }
       running.delete(proc);
       return exited;
@@ -58,6 +63,15 @@ export function start(
   running.add(proc);
   exited.then(() => running.delete(proc));
   return proc;
+}
+
+/** Signals the child's whole process group (it may have started children of its own). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal); // not a group leader (spawned with detached: false)
+  }
 }
 
 /** Stops every process started through `start` that is still running. */

@@ -371,6 +371,7 @@ describe("validateFleetSpec: valid specs", () => {
     ],
     ["timeout just above the heartbeat", { connectionTimeoutSeconds: 46 }],
     ["redis-streams and env", { adapter: "redis-streams", env: { FEATURE_X: "on" } }],
+    ["env sets the log level, which the spec does not own", { env: { LOG_LEVEL: "debug" } }],
     [
       "https origin with TLS on AWS",
       { cors: { origins: ["https://a.example"] } },
