@@ -104,23 +104,25 @@ export function createAdapterSetup(
  */
 const REDIS_OPTIONS: RedisOptions = { maxRetriesPerRequest: null };
 
+/**
+ * QUIT when connected (pending replies arrive first; resolves on "end"), with a hard disconnect
+ * after `timeoutMs`. A connection that is not up is just disconnected: its reconnection timer
+ * stops, and there is no socket whose end to wait for.
+ */
 async function quit(client: Redis, timeoutMs: number): Promise<void> {
-  if (client.status === "end") return;
   if (client.status !== "ready") {
     client.disconnect();
     return;
   }
+  const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
+  client.quit().catch(() => client.disconnect());
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
+    timer = setTimeout(() => {
+      client.disconnect();
+      resolve();
+    }, timeoutMs);
   });
-  await Promise.race([
-    client.quit().then(
-      () => undefined,
-      () => undefined,
-    ),
-    timeout,
-  ]);
+  await Promise.race([ended, timeout]);
   clearTimeout(timer);
-  client.disconnect();
 }

@@ -23,7 +23,16 @@ export interface GateRules {
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-export function installGate(httpServer: HttpServer, rules: GateRules): void {
+export interface Gate {
+  /**
+   * Destroys every upgraded (websocket) socket still open. `httpServer.closeAllConnections()`
+   * does not see them, and a websocket closed mid-upgrade can wait 30 s for its close handshake.
+   */
+  destroyUpgradedSockets(): void;
+}
+
+export function installGate(httpServer: HttpServer, rules: GateRules): Gate {
+  const upgraded = new Set<Duplex>();
   const isNewSession = (req: IncomingMessage) => {
     const url = new URL(req.url ?? "/", "http://placeholder");
     return url.pathname.startsWith(rules.path) && !url.searchParams.has("sid");
@@ -54,8 +63,17 @@ export function installGate(httpServer: HttpServer, rules: GateRules): void {
       refuseUpgrade(socket, status);
       return;
     }
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
     for (const listener of upgradeListeners) listener.call(httpServer, req, socket, head);
   });
+
+  return {
+    destroyUpgradedSockets() {
+      for (const socket of upgraded) socket.destroy();
+      upgraded.clear();
+    },
+  };
 }
 
 function refuseUpgrade(socket: Duplex, status: 403 | 503): void {

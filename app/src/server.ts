@@ -108,7 +108,7 @@ export function createFleetServer(
       return own ? own(req, callback) : callback(null, true);
     },
   });
-  installGate(httpServer, {
+  const gate = installGate(httpServer, {
     path: io.path().replace(/\/?$/, "/"),
     originAllowed,
     draining: () => draining,
@@ -162,6 +162,7 @@ export function createFleetServer(
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await redis.close();
         httpServer.closeAllConnections();
+        gate.destroyUpgradedSockets();
         logger.info("closed");
       })();
       return closed;

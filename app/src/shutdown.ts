@@ -9,7 +9,7 @@
  * makes them reconnect on their own (and, with `redis-streams`, recover their session).
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Server } from "socket.io";
+import type { Server, Socket } from "socket.io";
 import { AppEnvError } from "../../components/spec/appEnv";
 import { APP_DRAIN_SECONDS } from "../../components/spec/defaults";
 import type { Logger } from "./logger";
@@ -42,8 +42,18 @@ export async function disconnectInBatches(
   logger.info({ clients: unique.length, batchSize: size }, "draining clients");
   for (let i = 0; i < unique.length; i += size) {
     if (i > 0) await sleep(batchIntervalMs);
-    for (const conn of unique.slice(i, i + size)) conn.close();
+    for (const conn of unique.slice(i, i + size)) closeConnection(conn);
   }
+}
+
+/**
+ * An orderly close sends the client a close packet. A polling transport with no pending poll
+ * (e.g. mid-upgrade) cannot take it now, and engine.io then arms a 30 s timer that outlives
+ * `io.close()`; such a connection is discarded instead, and the client reconnects as soon as its
+ * next request fails.
+ */
+function closeConnection(conn: Socket["conn"]): void {
+  conn.close(conn.transport.name === "polling" && !conn.transport.writable);
 }
 
 /**
