@@ -7,7 +7,8 @@
  * (component name, default "socketio"), `kubeContext` (kubeconfig context; default the current
  * one), `replicas`, `containerPort`, `transports`, `stickiness`, `cors`, `heartbeat`,
  * `connectionTimeoutSeconds`, `healthCheckPath`, `adapter`, `env`, `namespace`, `redis`,
- * `redisUrl` (secret: switches to an external Redis), `resources`, `autoscaling`.
+ * `redisUrl` (secret: switches to an external Redis; its port comes from `redis.port`, since a
+ * secret URL cannot be read at plan time), `resources`, `autoscaling`.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -36,7 +37,7 @@ export async function program(): Promise<Record<string, unknown>> {
     env: config.getObject("env"),
     namespace: config.getObject("namespace"),
     ingress: config.requireObject("ingress"),
-    redis: redisUrl === undefined ? config.getObject("redis") : { mode: "external", url: redisUrl },
+    redis: redisArgs(config.getObject("redis"), redisUrl),
     resources: config.getObject("resources"),
     autoscaling: config.getObject("autoscaling"),
   };
@@ -53,6 +54,20 @@ export async function program(): Promise<Record<string, unknown>> {
     serviceName: fleet.serviceName,
     redisUrl: fleet.redisUrl,
   };
+}
+
+/**
+ * The `redis` arg: `redis` config as given, or, with the secret `redisUrl`, an external Redis that
+ * keeps `redis.port`. The URL is an Output, so the component cannot read its port: without
+ * `redis.port` the NetworkPolicy would open 6379 and block a Redis on any other port (e.g. 6380).
+ */
+function redisArgs(
+  redis: KubernetesSocketIoFleetArgs["redis"] | undefined,
+  url: pulumi.Output<string> | undefined,
+): KubernetesSocketIoFleetArgs["redis"] {
+  if (url === undefined) return redis;
+  const port = (redis as { port?: number } | undefined)?.port;
+  return port === undefined ? { mode: "external", url } : { mode: "external", url, port };
 }
 
 /** `args` without the keys config left unset, so the fleet's defaults apply. */

@@ -1,6 +1,6 @@
 /** Names, labels and the pod hardening shared by the fleet's and Redis's pods. */
 import type * as inputs from "@pulumi/kubernetes/types/input";
-import { K8S_DEFAULTS } from "./args";
+import { type IngressController, K8S_DEFAULTS } from "./args";
 
 /** The names of every child object, derived once from the component name. */
 export function objectNames(name: string) {
@@ -40,6 +40,24 @@ export function selectorLabels(
 
 export function objectLabels(name: string, component: "server" | "redis"): Record<string, string> {
   return { ...selectorLabels(name, component), "app.kubernetes.io/managed-by": "pulumi" };
+}
+
+/**
+ * Labels of the namespace the component creates:
+ * - the `restricted` Pod Security Standard, enforced (every pod here meets it);
+ * - with `aws-alb`, `elbv2.k8s.aws/pod-readiness-gate-inject: enabled`, so the AWS Load Balancer
+ *   Controller gives each pod a readiness gate that turns true only once its `ip` target is healthy
+ *   in the target group. Without it a rolling update can retire the old pods while the new ones
+ *   are still `initial` in the target group, and the ALB has no healthy target (an outage). The
+ *   controller only reads this label from the namespace; set it yourself with `create: false`.
+ */
+export function namespaceLabels(controller: IngressController): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "pulumi",
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    ...(controller === "aws-alb" ? { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } : {}),
+  };
 }
 
 /**

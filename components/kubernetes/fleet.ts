@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, resolveFleetSpec } from "../spec";
 import type { KubernetesSocketIoFleetArgs } from "./args";
+import { namespaceLabels } from "./common";
 import { type FleetContext, resolveContext } from "./context";
 import { ingressPlan } from "./ingress";
 import { fleetNetworkPolicyArgs, redisNetworkPolicyArgs } from "./networkPolicy";
@@ -48,12 +49,7 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
             {
               metadata: {
                 name: nsName,
-                labels: {
-                  "app.kubernetes.io/managed-by": "pulumi",
-                  // Every pod here meets the restricted Pod Security Standard: enforce it.
-                  "pod-security.kubernetes.io/enforce": "restricted",
-                  "pod-security.kubernetes.io/enforce-version": "latest",
-                },
+                labels: namespaceLabels(args.ingress.controller),
               },
             },
             { parent: this },

@@ -14,6 +14,18 @@ export const DNS_PEER: inputs.networking.v1.NetworkPolicyPeer = {
   podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
 };
 
+/**
+ * Node-local resolvers no pod selector can match (they are host-network or not pods at all):
+ * NodeLocal DNSCache's link-local address (on by default on GKE Autopilot and recent GKE
+ * Standard, an add-on elsewhere) and GKE's Cloud DNS data plane on the node's metadata server.
+ * Without them every lookup of the Redis host times out on those clusters. Port 53 only, so the
+ * metadata server's other endpoints stay closed.
+ */
+export const NODE_LOCAL_DNS_PEERS: inputs.networking.v1.NetworkPolicyPeer[] = [
+  { ipBlock: { cidr: "169.254.20.10/32" } },
+  { ipBlock: { cidr: "169.254.169.254/32" } },
+];
+
 export function fleetNetworkPolicyArgs(ctx: FleetContext): k8s.networking.v1.NetworkPolicyArgs {
   const redisEgress: inputs.networking.v1.NetworkPolicyEgressRule =
     ctx.redis.mode === "in-cluster"
@@ -39,7 +51,7 @@ export function fleetNetworkPolicyArgs(ctx: FleetContext): k8s.networking.v1.Net
       egress: [
         redisEgress,
         {
-          to: [DNS_PEER],
+          to: [DNS_PEER, ...NODE_LOCAL_DNS_PEERS],
           ports: [
             { protocol: "UDP", port: 53 },
             { protocol: "TCP", port: 53 },

@@ -22,6 +22,7 @@ export function validateKubernetesFleet(name: unknown, args: unknown): FleetSpec
   checkName(name, args.namespace, add);
   checkNamespace(args.namespace, add);
   checkIngress(args.ingress, add);
+  checkControllerCookieName(args.ingress, args.stickiness, add);
   checkRedis(args.redis, add);
   checkResources(args.resources, add);
   checkAutoscaling(args.autoscaling, args.replicas, add);
@@ -53,6 +54,25 @@ function checkNamespace(value: unknown, add: Add) {
   if (value.create !== undefined && typeof value.create !== "boolean") {
     add("namespace.create", `\`namespace.create\` (${show(value.create)}) must be true or false`);
   }
+}
+
+/** An RFC 6265 token (the shared validator reports names that are not one). */
+const COOKIE_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * The characters ingress-nginx's annotation validator accepts in `session-cookie-name`
+ * (`BasicCharsRegex`), intersected with a cookie token. Any other token makes the controller
+ * refuse the annotation (its admission webhook rejects the Ingress).
+ */
+const NGINX_COOKIE_NAME = /^[-._~0-9A-Za-z]+$/;
+
+function checkControllerCookieName(ingress: unknown, stickiness: unknown, add: Add) {
+  if (!isRecord(ingress) || ingress.controller !== "nginx" || !isRecord(stickiness)) return;
+  const name = stickiness.cookieName;
+  if (typeof name !== "string" || !COOKIE_TOKEN.test(name) || NGINX_COOKIE_NAME.test(name)) return;
+  add(
+    "stickiness.cookieName",
+    `\`stickiness.cookieName\` (${show(name)}) has characters ingress-nginx refuses in \`session-cookie-name\`: use letters, digits, "-", "_", "." and "~", e.g. "SIO_NODE"`,
+  );
 }
 
 function checkRedis(value: unknown, add: Add) {

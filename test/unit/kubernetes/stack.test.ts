@@ -69,5 +69,26 @@ describe("the k8s stack (Pulumi.k8s-dev.yaml) under mocks", () => {
     assert.equal(mocks.ofType(T.statefulSet).length, 0);
     assert.equal(mocks.one(T.secret).inputs.stringData.url, "rediss://:pw@r.example.com:6380");
     assert.ok(await isSecret(outputs.redisUrl as pulumi.Output<string>));
+    // A secret URL is an Output: its port cannot be read, so the policy falls back to 6379.
+    assert.deepEqual(mocks.one(T.networkPolicy).inputs.spec.egress[0], {
+      ports: [{ protocol: "TCP", port: 6379 }],
+    });
+  });
+
+  it("with a secret redisUrl, redis.port opens the NetworkPolicy to that port", async () => {
+    const mocks = await setupMocks({ stack: "k8s-dev", outputs: K8S_OUTPUTS });
+    loadStackConfig("k8s-dev");
+    const config = {
+      ...pulumi.runtime.allConfig(),
+      "socketio-fleet:redisUrl": "rediss://:pw@r.example.com:6380",
+      "socketio-fleet:redis": JSON.stringify({ mode: "external", port: 6380 }),
+    };
+    pulumi.runtime.setAllConfig(config, ["socketio-fleet:redisUrl"]);
+    await program();
+    await mocks.settled();
+    assert.equal(mocks.ofType(T.statefulSet).length, 0);
+    assert.deepEqual(mocks.one(T.networkPolicy).inputs.spec.egress[0], {
+      ports: [{ protocol: "TCP", port: 6380 }],
+    });
   });
 });

@@ -278,6 +278,23 @@ describe("KubernetesSocketIoFleet validation", () => {
       );
     });
 
+    it("ingress-nginx only accepts letters, digits, - _ . ~ in its cookie name", () => {
+      expectProblem(
+        { stickiness: { cookieName: "sio$node" } },
+        "stickiness.cookieName",
+        /^`stickiness\.cookieName` \("sio\$node"\) has characters ingress-nginx refuses in `session-cookie-name`: use letters, digits, "-", "_", "\." and "~", e\.g\. "SIO_NODE"$/,
+      );
+      assert.deepEqual(problems({ stickiness: { cookieName: "sio.node-1_a~b" } }), []);
+      // Other controllers take any cookie token.
+      assert.deepEqual(
+        problems({
+          ingress: { controller: "traefik", tlsSecretName: "t" },
+          stickiness: { cookieName: "sio$node" },
+        }),
+        [],
+      );
+    });
+
     it("TTL and timeout ranges per controller", () => {
       expectProblem(
         { ingress: { controller: "gke", tlsSecretName: "t" }, stickiness: { ttlSeconds: 86401 } },

@@ -41,6 +41,9 @@ const DNS_EGRESS = {
       namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
       podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
     },
+    // NodeLocal DNSCache and GKE Cloud DNS answer on link-local addresses, not from pods.
+    { ipBlock: { cidr: "169.254.20.10/32" } },
+    { ipBlock: { cidr: "169.254.169.254/32" } },
   ],
   ports: [
     { protocol: "UDP", port: 53 },
@@ -361,6 +364,19 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       assert.equal(r.inputs.metadata.namespace, "apps", `${r.type} ${r.name}`);
     const named = await deploy(fleetArgs({ namespace: { name: "apps" } }));
     assert.equal(named.mocks.one(T.namespace).inputs.metadata.name, "apps");
+  });
+
+  it("with aws-alb the namespace turns on the AWS Load Balancer Controller's pod readiness gate", async () => {
+    const { mocks } = await deploy(
+      fleetArgs({ ingress: { controller: "aws-alb", certificateArn: CERT_ARN } }),
+    );
+    assert.deepEqual(mocks.one(T.namespace).inputs.metadata.labels, {
+      "app.kubernetes.io/managed-by": "pulumi",
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "latest",
+      "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+    });
+    validateBuiltIn(mocks.one(T.namespace));
   });
 
   it("transforms reach the Deployment, Service, Ingress and Redis StatefulSet args before creation", async () => {
