@@ -4,12 +4,18 @@
  * Config (namespace `socketio-fleet`, see Pulumi.aws-dev.yaml):
  * - `fleet`: the fleet args as an object (everything but `image`; see `AwsSocketIoFleetArgs`);
  * - `image` (optional): a ready image; omitted, `app/Dockerfile` is built into a new ECR repository;
- * - `redisUrl` (optional, secret): use this Redis instead of ElastiCache (`redis.mode: "external"`);
+ * - `redisUrl` (optional, secret): use this Redis instead of ElastiCache; `fleet.redis` must then
+ *   be `{ mode: external, cidrIpv4: <the Redis network> }` (and may give `port`), never `managed`;
  * - `name` (optional): the component name, which every AWS resource name derives from.
  */
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsSocketIoFleet, type AwsRedisArgs, type AwsSocketIoFleetArgs } from "../components/aws";
+import {
+  AwsSocketIoFleet,
+  type AwsExternalRedisArgs,
+  type AwsRedisArgs,
+  type AwsSocketIoFleetArgs,
+} from "../components/aws";
 
 /** The fleet args a stack can hold as config (functions and Outputs cannot be config). */
 export type AwsFleetConfig = Omit<AwsSocketIoFleetArgs, "image" | "transform">;
@@ -26,10 +32,8 @@ export async function program(): Promise<Record<string, unknown>> {
   const fleetConfig = config.getObject<AwsFleetConfig>("fleet") ?? {};
   const image = config.get("image") ?? buildAppImage(name);
   const redisUrl = config.getSecret("redisUrl");
-  const redis: AwsRedisArgs | undefined =
-    redisUrl === undefined
-      ? fleetConfig.redis
-      : ({ ...fleetConfig.redis, mode: "external", url: redisUrl } as AwsRedisArgs);
+  const redis =
+    redisUrl === undefined ? fleetConfig.redis : externalRedis(fleetConfig.redis, redisUrl);
 
   const fleet = new AwsSocketIoFleet(name, { ...fleetConfig, image, redis });
   return {
@@ -38,6 +42,25 @@ export async function program(): Promise<Record<string, unknown>> {
     redisEndpoint: fleet.redisEndpoint,
     image,
   };
+}
+
+/**
+ * `fleet.redis` with the secret `redisUrl` as its URL. The managed-only keys (`engine`, `nodeType`,
+ * `replicas`) are not merged into an external Redis: they would fail validation as unknown fields.
+ */
+export function externalRedis(
+  configured: AwsRedisArgs | undefined,
+  url: pulumi.Output<string>,
+): AwsExternalRedisArgs {
+  if (configured?.mode === "managed") {
+    throw new Error(
+      "socketio-fleet:redisUrl is set, but `socketio-fleet:fleet` has `redis.mode: managed`: " +
+        "set `redis` to { mode: external, cidrIpv4: <the Redis network, e.g. 10.1.0.0/16> } " +
+        "to use that URL, or remove redisUrl (`pulumi config rm socketio-fleet:redisUrl`) for ElastiCache",
+    );
+  }
+  // cidrIpv4 may be missing here: the component then reports it as a required field.
+  return { ...configured, mode: "external", url } as AwsExternalRedisArgs;
 }
 
 /**

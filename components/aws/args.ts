@@ -37,8 +37,12 @@ export interface AwsExternalRedisArgs {
   url: pulumi.Input<string>;
   /** @default 6379 — the port the tasks may reach (the URL is a secret, so it is not parsed). */
   port?: number;
-  /** @default "0.0.0.0/0" — IPv4 range the tasks may reach on `port`; narrow it to the Redis network. */
-  cidrIpv4?: string;
+  /**
+   * IPv4 range the tasks may reach on `port`, e.g. the Redis VPC's "10.1.0.0/16". Required, with
+   * no default: the fleet opens nothing to `0.0.0.0/0` but the listener ports and HTTPS egress,
+   * so a Redis on the internet has to be opted into explicitly (`"0.0.0.0/0"`).
+   */
+  cidrIpv4: string;
 }
 
 export type AwsRedisArgs = AwsManagedRedisArgs | AwsExternalRedisArgs;
@@ -73,25 +77,49 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
    * only redirects; absent: plain HTTP on 80. Its presence (not its value) decides the listeners.
    */
   certificateArn?: pulumi.Input<string>;
-  /** Host name in `url` (a DNS record you point at the ALB). @default the ALB's DNS name. */
+  /**
+   * Host name in `url` (a DNS record you point at the ALB). Set it with `certificateArn`: no ACM
+   * certificate covers the ALB's own `*.elb.amazonaws.com` name, so `https://` + that name fails
+   * TLS verification in browsers.
+   * @default the ALB's DNS name.
+   */
   domainName?: pulumi.Input<string>;
-  /** Fargate CPU units. @default 512 */
+  /**
+   * Fargate CPU units (Linux/x86_64 sizes: 256, 512, 1024, 2048, 4096, 8192, 16384).
+   * @default 512 — half a vCPU: Node runs one event loop, so more CPU per task buys little; scale out.
+   */
   cpu?: number;
-  /** Fargate memory in MiB; must pair with `cpu`. @default 1024 */
+  /**
+   * Fargate memory in MiB; must pair with `cpu` (e.g. 512 → 1024–4096).
+   * @default 1024 — the smallest size Fargate pairs with 512 CPU; raise it for many sockets per task.
+   */
   memoryMiB?: number;
   /** Target-tracking on CPU; `replicas` becomes the initial count. @default none (fixed count) */
   autoscaling?: AwsAutoscalingArgs;
   /** Target group deregistration delay (0–3600). @default 30 — above the app's 25 s drain. */
   deregistrationDelaySeconds?: number;
-  /** CloudWatch Logs retention (a value CloudWatch accepts). @default 30 */
+  /**
+   * CloudWatch Logs retention in days; only the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60,
+   * 90, …, 3653; 0 = never expire). @default 30 — a month to debug an incident, then the cost stops.
+   */
   logRetentionDays?: number;
-  /** S3 bucket for ALB access logs (its policy must allow the ELB service). @default none */
+  /**
+   * S3 bucket for ALB access logs, written under the prefix `name`. The bucket's policy must allow
+   * the region's ELB log delivery, or AWS rejects the load balancer at creation.
+   * @default none — access logs cost storage; opt in.
+   */
   accessLogsBucket?: pulumi.Input<string>;
   /** ALB deletion protection. @default false — dev stacks must be destroyable. */
   deletionProtection?: boolean;
-  /** Reuse this ECS cluster (`arn:…:cluster/NAME`). @default a new cluster */
+  /**
+   * Reuse this ECS cluster (`arn:…:cluster/NAME`).
+   * @default a new cluster — the fleet owns nothing it did not create.
+   */
   clusterArn?: pulumi.Input<string>;
-  /** @default { mode: "managed" } */
+  /**
+   * Where the adapter's Redis comes from.
+   * @default { mode: "managed" } — ElastiCache with TLS, AUTH and failover, reachable only by the tasks.
+   */
   redis?: AwsRedisArgs;
   transform?: AwsFleetTransforms;
 }
@@ -105,7 +133,7 @@ export const AWS_DEFAULTS = {
   deletionProtection: false,
   targetCpuPercent: 60,
   redis: { nodeType: "cache.t4g.small", replicas: 1, engine: "valkey" },
-  externalRedis: { port: 6379, cidrIpv4: "0.0.0.0/0" },
+  externalRedis: { port: 6379 },
 } as const;
 
 /** Engine versions (7+) and their cluster-mode-disabled default parameter groups. */

@@ -80,7 +80,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
             : {
                 mode: "external",
                 port: redisArgs.port ?? AWS_DEFAULTS.externalRedis.port,
-                cidrIpv4: redisArgs.cidrIpv4 ?? AWS_DEFAULTS.externalRedis.cidrIpv4,
+                cidrIpv4: redisArgs.cidrIpv4,
               },
       },
       this,

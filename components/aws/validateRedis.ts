@@ -53,7 +53,13 @@ export function checkRedis(value: unknown, add: Add) {
   }
   checkInteger(value, "port", 1, 65535, "redis.", add);
   const cidr = value.cidrIpv4;
-  if (cidr !== undefined && (typeof cidr !== "string" || !isIpv4Cidr(cidr))) {
+  if (cidr === undefined || cidr === null) {
+    add(
+      "redis.cidrIpv4",
+      '`redis.cidrIpv4` is required with `redis.mode: "external"`: give the IPv4 range of the Redis network, e.g. "10.1.0.0/16" ' +
+        '(the tasks may reach only it on `redis.port`; "0.0.0.0/0" opens that port to the whole internet, so it is never a default)',
+    );
+  } else if (typeof cidr !== "string" || !isIpv4Cidr(cidr)) {
     add(
       "redis.cidrIpv4",
       `\`redis.cidrIpv4\` (${show(cidr)}) must be an IPv4 CIDR such as "10.0.0.0/16"`,

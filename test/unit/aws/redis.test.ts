@@ -98,7 +98,14 @@ describe("AwsSocketIoFleet: Redis", () => {
       () =>
         new AwsSocketIoFleet(
           "fleet",
-          baseArgs({ redis: { mode: "external", url: pulumi.secret(url) } }),
+          baseArgs({
+            redis: {
+              mode: "external",
+              url: pulumi.secret(url),
+              port: 6380,
+              cidrIpv4: "10.1.0.0/16",
+            },
+          }),
         ),
     );
     for (const type of [T.replicationGroup, T.subnetGroup, T.password]) {
@@ -113,9 +120,11 @@ describe("AwsSocketIoFleet: Redis", () => {
     assert.equal(await isSecret(fleet.redisEndpoint), false);
     const json = mocks.one(T.taskDef).inputs.containerDefinitions as string;
     assert.ok(!json.includes("pw-123"));
-    // Default external egress: 6379 (the URL is not parsed for it).
     const egress = mocks.named(T.egress, "fleet-tasks-out-redis").inputs;
-    assert.deepEqual([egress.fromPort, egress.toPort, egress.cidrIpv4], [6379, 6379, "0.0.0.0/0"]);
+    assert.deepEqual(
+      [egress.fromPort, egress.toPort, egress.cidrIpv4],
+      [6380, 6380, "10.1.0.0/16"],
+    );
   });
 
   it("external with a plain-string URL: wrapped as a secret all the same", async () => {
@@ -123,7 +132,17 @@ describe("AwsSocketIoFleet: Redis", () => {
     const url = "redis://:plain@10.0.0.5:6379";
     const fleet = await build(
       mocks,
-      () => new AwsSocketIoFleet("fleet", baseArgs({ redis: { mode: "external", url } })),
+      () =>
+        new AwsSocketIoFleet(
+          "fleet",
+          baseArgs({ redis: { mode: "external", url, cidrIpv4: "10.0.0.0/16" } }),
+        ),
+    );
+    // Default port 6379 (the URL is a secret, so it is not parsed for one), only to the given range.
+    const egress = mocks.named(T.egress, "fleet-tasks-out-redis").inputs;
+    assert.deepEqual(
+      [egress.fromPort, egress.toPort, egress.cidrIpv4],
+      [6379, 6379, "10.0.0.0/16"],
     );
     assert.ok(isSecretInput(mocks.one(T.secretVersion).rawInputs.secretString));
     assert.equal(await isSecret(fleet.redisUrl), true);

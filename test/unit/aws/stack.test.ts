@@ -74,7 +74,7 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
     const fleet = new pulumi.Config("socketio-fleet").requireObject<Record<string, unknown>>(
       "fleet",
     );
-    delete fleet.redis;
+    fleet.redis = { mode: "external", cidrIpv4: "10.1.0.0/16" };
     pulumi.runtime.setConfig("socketio-fleet:fleet", JSON.stringify(fleet));
     pulumi.runtime.setConfig("socketio-fleet:image", "ghcr.io/acme/chat:2.0.0");
     pulumi.runtime.setConfig("socketio-fleet:redisUrl", "rediss://:s3cret@redis.example.com:6379");
@@ -87,5 +87,41 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
     const version = mocks.one(T.secretVersion);
     assert.equal(version.inputs.secretString, "rediss://:s3cret@redis.example.com:6379");
     assert.ok(isSecretInput(version.rawInputs.secretString));
+    const egress = mocks.named(T.egress, "sio-dev-tasks-out-redis").inputs;
+    assert.deepEqual(
+      [egress.fromPort, egress.toPort, egress.cidrIpv4],
+      [6379, 6379, "10.1.0.0/16"],
+    );
+  });
+
+  it("redisUrl beside the example's managed Redis: says which config to change", async () => {
+    await awsMocks({ outputs: ecrOutputs });
+    loadStackConfig("aws-dev");
+    pulumi.runtime.setConfig("socketio-fleet:image", "ghcr.io/acme/chat:2.0.0");
+    pulumi.runtime.setConfig("socketio-fleet:redisUrl", "rediss://:s3cret@redis.example.com:6379");
+    await assert.rejects(program(), {
+      message:
+        "socketio-fleet:redisUrl is set, but `socketio-fleet:fleet` has `redis.mode: managed`: " +
+        "set `redis` to { mode: external, cidrIpv4: <the Redis network, e.g. 10.1.0.0/16> } " +
+        "to use that URL, or remove redisUrl (`pulumi config rm socketio-fleet:redisUrl`) for ElastiCache",
+    });
+  });
+
+  it("redisUrl without `fleet.redis`: the component asks for `redis.cidrIpv4`", async () => {
+    await awsMocks({ outputs: ecrOutputs });
+    loadStackConfig("aws-dev");
+    const fleet = new pulumi.Config("socketio-fleet").requireObject<Record<string, unknown>>(
+      "fleet",
+    );
+    delete fleet.redis;
+    pulumi.runtime.setConfig("socketio-fleet:fleet", JSON.stringify(fleet));
+    pulumi.runtime.setConfig("socketio-fleet:image", "ghcr.io/acme/chat:2.0.0");
+    pulumi.runtime.setConfig("socketio-fleet:redisUrl", "rediss://:s3cret@redis.example.com:6379");
+    await assert.rejects(program(), (err: Error) => {
+      assert.ok(err.message.includes("Invalid socketio-fleet spec (1 problem):"), err.message);
+      assert.ok(err.message.includes("`redis.cidrIpv4` is required"), err.message);
+      assert.ok(!err.message.includes("s3cret"), "the URL must not be echoed");
+      return true;
+    });
   });
 });

@@ -315,9 +315,10 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
   });
 
   it("redis external: missing url, wrong scheme (never echoed), bad port or range", () => {
-    expectOnly({ redis: { mode: "external" } }, "redis.url", "is required");
+    const net = { cidrIpv4: "10.1.0.0/16" };
+    expectOnly({ redis: { mode: "external", ...net } }, "redis.url", "is required");
     const problems = validateAwsFleet(
-      baseArgs({ redis: { mode: "external", url: "http://:hunter2@x:6379" } }),
+      baseArgs({ redis: { mode: "external", url: "http://:hunter2@x:6379", ...net } }),
     );
     assert.deepEqual(
       problems.map((p) => p.field),
@@ -326,7 +327,7 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
     assert.ok(problems[0].message.includes("redis:// or rediss://"));
     assert.ok(!problems[0].message.includes("hunter2"), "the URL must not be echoed");
     expectOnly(
-      { redis: { mode: "external", url: "rediss://x", port: 0 } },
+      { redis: { mode: "external", url: "rediss://x", port: 0, ...net } },
       "redis.port",
       "(0)",
       "from 1 to 65535",
@@ -339,7 +340,26 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
     );
     // A secret URL cannot be read while validating: accepted.
     assert.deepEqual(
-      validateAwsFleet(baseArgs({ redis: { mode: "external", url: pulumi.secret("rediss://x") } })),
+      validateAwsFleet(
+        baseArgs({ redis: { mode: "external", url: pulumi.secret("rediss://x"), ...net } }),
+      ),
+      [],
+    );
+  });
+
+  it("redis external: `cidrIpv4` is required (no 0.0.0.0/0 egress by default)", () => {
+    expectOnly(
+      { redis: { mode: "external", url: "rediss://x" } },
+      "redis.cidrIpv4",
+      'is required with `redis.mode: "external"`',
+      '"10.1.0.0/16"',
+      '"0.0.0.0/0" opens that port to the whole internet',
+    );
+    // Opting in explicitly is allowed (a Redis with public addresses that are not fixed).
+    assert.deepEqual(
+      validateAwsFleet(
+        baseArgs({ redis: { mode: "external", url: "rediss://x", cidrIpv4: "0.0.0.0/0" } }),
+      ),
       [],
     );
   });
