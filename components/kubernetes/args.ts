@@ -7,7 +7,8 @@ import type { SocketIoFleetArgs } from "../spec";
  * - `nginx`: ingress-nginx annotations (cookie or client-IP; never a `*-snippet`). The project is
  *   retired (March 2026): fine locally, prefer another for new production clusters.
  * - `traefik`: sticky-cookie annotations on the Service (cookie only; timeouts are Traefik's
- *   static entry-point config).
+ *   static entry-point config). Traefik v3 only: v2 rejects the `maxage` annotation and with it
+ *   the Service's routing.
  * - `gke`: NEG + BackendConfig (`GENERATED_COOKIE` named GCLB, or `CLIENT_IP`); its `timeoutSec`
  *   is the *lifetime* of a websocket on Google Cloud. FrontendConfig redirects to HTTPS with TLS.
  * - `aws-alb`: AWS Load Balancer Controller annotations (`ip` targets, `lb_cookie` or, with a

@@ -1,8 +1,13 @@
 /**
  * Traefik's Kubernetes Ingress provider (v2 and v3). Stickiness is a property of the Traefik
  * service, so it goes on the Kubernetes **Service** as `traefik.ingress.kubernetes.io/service.sticky.cookie*`
- * annotations; the Ingress only carries the class (and `router.tls` with TLS). `.maxage` is a
- * Traefik v3 option (traefik/traefik#1939): v2 ignores it and its cookie lasts the browser session.
+ * annotations; the Ingress only carries the class (and `router.tls` with TLS).
+ *
+ * **Requires Traefik v3.** `.maxage` (the cookie lifetime = `stickiness.ttlSeconds`) exists only
+ * since v3.0 (traefik/traefik#10176 for #1939). Traefik v2's `dynamic.Cookie` has no `MaxAge`, and
+ * its annotation decoder fails on an unknown field ("field not found, node: maxage"), so v2 would
+ * reject the Service's whole annotation set and serve the Ingress with no backend at all — not
+ * merely ignore the lifetime (Traefik v2 is end of life anyway).
  *
  * `connectionTimeoutSeconds` is not applied: Traefik's timeouts are static entry-point
  * configuration (`entryPoints.<name>.transport.respondingTimeouts`), set them above the
