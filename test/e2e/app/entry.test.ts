@@ -8,6 +8,7 @@ import { requireBinary } from "../../helpers/binaries";
 import { APP_ENTRY, assertAppBuilt, logLines, startAppNode } from "../../helpers/appNodes";
 import { start, stopAll, waitFor, waitForHttp } from "../../helpers/processes";
 import { startRedis } from "../../helpers/redisServer";
+import { freePort } from "../../helpers/ports";
 import { closeClients, connectClient } from "../../helpers/socketClients";
 
 describe("app entry point main.js", function () {
@@ -34,6 +35,23 @@ describe("app entry point main.js", function () {
     assert.match(output, /CORS_ORIGINS entry "not-an-origin"/);
     assert.doesNotMatch(output, /hunter2/);
     assert.doesNotMatch(output, /"msg":"listening"/);
+  });
+
+  it("listens and reports not ready while Redis is unreachable", async () => {
+    const closedPort = await freePort();
+    const node = await startAppNode("no-redis", {
+      SOCKETIO_ADAPTER: "redis",
+      REDIS_URL: `redis://:secret@127.0.0.1:${closedPort}`,
+    });
+    assert.equal((await fetch(`${node.url}/healthz`)).status, 200);
+    const readyz = await fetch(`${node.url}/readyz`);
+    assert.equal(readyz.status, 503);
+    const body = (await readyz.json()) as { ready: boolean; redis: string[] };
+    assert.equal(body.ready, false);
+    assert.equal(body.redis.length, 2, "publisher and subscriber");
+    await waitFor("a connection error in the log", () =>
+      logLines(node.process).some((l) => l.msg === "redis connection error"),
+    );
   });
 
   it("on SIGTERM: /readyz 503 and new sessions refused at once, clients dropped, exit 0", async function () {

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { Socket } from "socket.io-client";
 import { requireBinary } from "../../helpers/binaries";
+import { times } from "../../helpers/deliveries";
 import { type AppNode, assertAppBuilt, startAppNode } from "../../helpers/appNodes";
 import { fetchMetrics, metricValue } from "../../helpers/metricsText";
 import { stopAll, waitFor, waitForHttp } from "../../helpers/processes";
@@ -89,6 +90,31 @@ for (const adapter of ADAPTERS) {
         assert.match(text, new RegExp(`node_id="${node.process.name}"`));
       }
     });
+
+    if (adapter === "redis-streams") {
+      it("recovers a client's session after its connection drops (connection state recovery)", async () => {
+        const [a, b] = nodes;
+        const socket = await connectClient(a.url, {
+          reconnection: true,
+          reconnectionDelay: 1000, // the message below is sent during this pause
+          randomizationFactor: 0,
+        });
+        const other = await connectClient(b.url);
+        await warmUp([socket, other]);
+        const firstId = socket.id;
+        const missed = times<{ payload: unknown }>(1, "message missed while disconnected");
+        socket.on("message", (m: { payload: { run?: string } | null }) => {
+          if (m.payload?.run === "while-away") missed(m);
+        });
+        socket.io.engine.close(); // the connection drops: "transport close", then a reconnect
+        await waitFor("the drop", () => !socket.connected || undefined);
+        other.emit("message", { run: "while-away" });
+        await waitFor("the reconnection", () => socket.connected);
+        assert.equal(socket.recovered, true);
+        assert.equal(socket.id, firstId);
+        await missed.exactly();
+      });
+    }
 
     it("is not ready while Redis is down, ready again after, and still broadcasts", async () => {
       await redis.stop();
