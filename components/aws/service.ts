@@ -16,6 +16,9 @@ export const HEALTH_CHECK_GRACE_SECONDS = 60;
 /** SIGTERM → SIGKILL: the app's drain plus margin, within Fargate's 120 s ceiling. */
 export const STOP_TIMEOUT_SECONDS = Math.min(APP_DRAIN_SECONDS + 5, MAX_STOP_TIMEOUT_SECONDS);
 
+/** Fargate on Linux/x86_64 (AWS's own enum values). */
+export const RUNTIME_PLATFORM = { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" };
+
 export interface FleetService extends FleetRoles {
   logGroup: aws.cloudwatch.LogGroup;
   cluster?: aws.ecs.Cluster;
@@ -70,7 +73,11 @@ export function createService(
   const clusterArn = cluster?.arn ?? pulumi.output(o.clusterArn as pulumi.Input<string>);
   const clusterName = cluster?.name ?? clusterArn.apply(clusterNameOf);
 
-  const env = renderAppEnv(o.spec, { stickyCookieName: o.spec.stickiness.cookieName });
+  // STICKY_COOKIE_NAME only for `app_cookie` stickiness (cookie mode with a name).
+  const env = renderAppEnv(o.spec, {
+    stickyCookieName:
+      o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
+  });
   const containerDefinitions = pulumi
     .all([o.spec.image, pulumi.output(o.spec.env), o.redisSecretArn, logGroup.name, region])
     .apply(([image, userEnv, secretArn, logGroupName, r]) =>
@@ -111,6 +118,8 @@ export function createService(
     networkMode: "awsvpc",
     cpu: String(o.cpu),
     memory: String(o.memoryMiB),
+    // Explicit: `FARGATE_SIZES` are the Linux sizes, and the aws stack builds linux/amd64 images.
+    runtimePlatform: RUNTIME_PLATFORM,
     executionRoleArn: roles.executionRole.arn,
     taskRoleArn: roles.taskRole.arn,
     volumes: [{ name: "tmp" }],

@@ -54,6 +54,12 @@ export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
  */
 export const MAX_FLEET_NAME_LENGTH = 20;
 
+/** Name prefixes AWS refuses for a child named `${name}-…`, with the child that refuses it. */
+const RESERVED_NAME_PREFIXES: readonly (readonly [string, string])[] = [
+  ["internal-", "load balancer names may not begin with it"],
+  ["sg-", "security group names may not begin with it"],
+];
+
 /**
  * Problems with the component name, which every child's name (and so the ALB, target group and
  * ElastiCache ids) derives from: lower-case letters, digits and single hyphens, starting with a
@@ -65,7 +71,15 @@ export function validateAwsFleetName(name: unknown): FleetSpecProblem[] {
     name.length <= MAX_FLEET_NAME_LENGTH &&
     /^[a-z](?:-?[a-z0-9])*$/.test(name)
   ) {
-    return [];
+    const reserved = RESERVED_NAME_PREFIXES.find(([prefix]) => name.startsWith(prefix));
+    if (reserved === undefined) return [];
+    const [prefix, reason] = reserved;
+    return [
+      {
+        field: "name",
+        message: `the component \`name\` (${show(name)}) starts with "${prefix}", which AWS rejects: ${reason}; choose another name, e.g. "chat-prod"`,
+      },
+    ];
   }
   return [
     {

@@ -81,6 +81,11 @@ describe("AwsSocketIoFleet: Redis", () => {
     const fleet = await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
     const secret = mocks.one(T.secret);
     assert.equal(secret.name, "fleet-redis-url");
+    // No kmsKeyId: the AWS-managed aws/secretsmanager key, which the execution role may use
+    // without a kms:Decrypt grant (GetSecretValue on the one ARN is the whole policy).
+    assert.deepEqual(secret.inputs, {
+      description: "Redis URL (with AUTH token) of the Socket.IO fleet",
+    });
     const version = mocks.one(T.secretVersion);
     assert.deepEqual(version.inputs, {
       secretId: "fleet-redis-url-id",

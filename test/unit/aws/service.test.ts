@@ -17,6 +17,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       networkMode: "awsvpc",
       cpu: "512",
       memory: "1024",
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: `arn:mock:${T.role}:fleet-execution`,
       taskRoleArn: `arn:mock:${T.role}:fleet-task`,
       volumes: [{ name: "tmp" }],

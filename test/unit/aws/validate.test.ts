@@ -397,6 +397,26 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
     }
   });
 
+  it("the component name: not a prefix AWS rejects for the ALB (internal-) or a security group (sg-)", () => {
+    assert.deepEqual(validateAwsFleetName("internal-chat"), [
+      {
+        field: "name",
+        message:
+          'the component `name` ("internal-chat") starts with "internal-", which AWS rejects: load balancer names may not begin with it; choose another name, e.g. "chat-prod"',
+      },
+    ]);
+    assert.deepEqual(validateAwsFleetName("sg-chat"), [
+      {
+        field: "name",
+        message:
+          'the component `name` ("sg-chat") starts with "sg-", which AWS rejects: security group names may not begin with it; choose another name, e.g. "chat-prod"',
+      },
+    ]);
+    for (const ok of ["internal", "internalchat", "sg", "sgchat"]) {
+      assert.deepEqual(validateAwsFleetName(ok), [], ok);
+    }
+  });
+
   it("the constructor reports every problem (shared and AWS) at once in one ResourceError", async () => {
     const mocks = await awsMocks();
     const args = {
