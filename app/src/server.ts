@@ -26,7 +26,12 @@ import { createMetrics, type FleetMetrics, instrument } from "./metrics";
 import { installGate } from "./gate";
 import { corsOptions, isOriginAllowed } from "./origin";
 import { createStaticHandler, defaultPublicDir } from "./publicFiles";
-import { DEFAULT_DRAIN_GRACE_MS, type DrainOptions, disconnectInBatches } from "./shutdown";
+import {
+  DEFAULT_DRAIN_GRACE_MS,
+  type DrainOptions,
+  disconnectInBatches,
+  trackConnections,
+} from "./shutdown";
 
 export interface FleetServerOptions {
   /** Install the demo protocol (`whoami`, `message`). @default true */
@@ -37,7 +42,10 @@ export interface FleetServerOptions {
   logger?: Logger;
   /** Replaces the adapter `config.adapter` selects (cluster mode passes the cluster adapter). */
   adapter?: AdapterFactory;
-  /** More Socket.IO options; the ones the config decides (CORS, cookie, heartbeat, …) win. */
+  /**
+   * More Socket.IO options; the ones the config decides (CORS, cookie, heartbeat, transports)
+   * win. An `allowRequest` here runs after the Origin check. Pass an adapter as `adapter`.
+   */
   serverOptions?: Partial<ServerOptions>;
   /** Address to listen on. @default all interfaces */
   host?: string;
@@ -72,7 +80,9 @@ export function createFleetServer(
 ): FleetServer {
   const logger = options.logger ?? createLogger(config);
   const metrics = createMetrics(config.nodeId);
-  const redis = createAdapterSetup(config, logger, () => metrics.adapterErrors.inc());
+  // A caller's own adapter replaces the configured one: then no Redis connection is opened.
+  const adapterConfig = options.adapter ? { ...config, adapter: "memory" as const } : config;
+  const redis = createAdapterSetup(adapterConfig, logger, () => metrics.adapterErrors.inc());
   let draining = false;
   const originAllowed = (req: IncomingMessage) => isOriginAllowed(config, req);
 
@@ -93,7 +103,7 @@ export function createFleetServer(
   const io = new Server(httpServer, {
     ...options.serverOptions,
     ...redis.serverOptions,
-    adapter: options.adapter ?? redis.adapter ?? options.serverOptions?.adapter,
+    adapter: options.adapter ?? redis.adapter,
     transports: config.transports,
     pingInterval: config.pingIntervalMs,
     pingTimeout: config.pingTimeoutMs,
@@ -115,6 +125,7 @@ export function createFleetServer(
     onRefused: (req, status) =>
       logger.warn({ origin: req.headers.origin, url: req.url, status }, "request refused"),
   });
+  const connections = trackConnections(io);
   instrument(io, metrics);
   io.of("/").adapter.on("error", (err: Error) => {
     metrics.adapterErrors.inc();
@@ -149,8 +160,8 @@ export function createFleetServer(
         const graceMs = options.drain?.graceMs ?? DEFAULT_DRAIN_GRACE_MS;
         logger.info({ graceMs }, "draining: not ready, refusing new sessions");
         // Let load balancers see /readyz fail before clients reconnect, so they land elsewhere.
-        if (io.engine.clientsCount > 0 && graceMs > 0) await sleep(graceMs);
-        await disconnectInBatches(io, logger, options.drain);
+        if (connections.size > 0 && graceMs > 0) await sleep(graceMs);
+        await disconnectInBatches(connections, logger, options.drain);
         if (httpServer.listening) httpServer.close();
         httpServer.closeIdleConnections();
       })();

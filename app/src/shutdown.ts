@@ -30,19 +30,31 @@ export interface DrainOptions {
   batchIntervalMs?: number;
 }
 
-/** Closes every client connection of `io`, in batches. */
+/** An Engine.IO connection (one per client, whatever namespaces it joined). */
+export type ClientConnection = Socket["conn"];
+
+/** The live set of `io`'s client connections. */
+export function trackConnections(io: Server): ReadonlySet<ClientConnection> {
+  const connections = new Set<ClientConnection>();
+  io.engine.on("connection", (conn: ClientConnection) => {
+    connections.add(conn);
+    conn.once("close", () => connections.delete(conn));
+  });
+  return connections;
+}
+
+/** Closes the given client connections, in batches. */
 export async function disconnectInBatches(
-  io: Server,
+  connections: Iterable<ClientConnection>,
   logger: Logger,
   { batchSize, batchIntervalMs = 250 }: DrainOptions = {},
 ): Promise<void> {
-  const connections = [...io.of("/").sockets.values()].map((socket) => socket.conn);
-  const unique = [...new Set(connections)];
-  const size = batchSize ?? Math.max(50, Math.ceil(unique.length / 40));
-  logger.info({ clients: unique.length, batchSize: size }, "draining clients");
-  for (let i = 0; i < unique.length; i += size) {
+  const all = [...connections];
+  const size = batchSize ?? Math.max(50, Math.ceil(all.length / 40));
+  logger.info({ clients: all.length, batchSize: size }, "draining clients");
+  for (let i = 0; i < all.length; i += size) {
     if (i > 0) await sleep(batchIntervalMs);
-    for (const conn of unique.slice(i, i + size)) closeConnection(conn);
+    for (const conn of all.slice(i, i + size)) closeConnection(conn);
   }
 }
 
@@ -52,7 +64,7 @@ export async function disconnectInBatches(
  * `io.close()`; such a connection is discarded instead, and the client reconnects as soon as its
  * next request fails.
  */
-function closeConnection(conn: Socket["conn"]): void {
+function closeConnection(conn: ClientConnection): void {
   conn.close(conn.transport.name === "polling" && !conn.transport.writable);
 }
 
@@ -92,13 +104,16 @@ export function exitOnSignals(
 /** Not part of the fleet contract: an operator's knob for the drain grace period. */
 export const DRAIN_GRACE_ENV = "DRAIN_GRACE_MS";
 
-/** Drain options from the environment (`DRAIN_GRACE_MS`, 0–15000); throws `AppEnvError`. */
+/**
+ * Drain options from the environment: `DRAIN_GRACE_MS`, 0–10000 (with at most 10 s of batches,
+ * draining ends within 25 s). Throws `AppEnvError`.
+ */
 export function readDrainOptions(env: Record<string, string | undefined>): DrainOptions {
   const raw = env[DRAIN_GRACE_ENV]?.trim() ?? "";
   if (raw === "") return {};
   const graceMs = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(graceMs >= 0 && graceMs <= 15_000)) {
-    throw new AppEnvError([`${DRAIN_GRACE_ENV}="${raw}" must be an integer from 0 to 15000`]);
+  if (!(graceMs >= 0 && graceMs <= 10_000)) {
+    throw new AppEnvError([`${DRAIN_GRACE_ENV}="${raw}" must be an integer from 0 to 10000`]);
   }
   return { graceMs };
 }

@@ -74,7 +74,7 @@ describe("app readEntryEnv", () => {
       message:
         "Invalid app environment:\n" +
         "  - REDIS_URL is required with SOCKETIO_ADAPTER=redis\n" +
-        '  - DRAIN_GRACE_MS="20000" must be an integer from 0 to 15000',
+        '  - DRAIN_GRACE_MS="20000" must be an integer from 0 to 10000',
     });
   });
 });
