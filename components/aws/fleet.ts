@@ -13,6 +13,12 @@ import { validateAwsFleet, validateAwsFleetName } from "./validate";
 
 export const AWS_FLEET_TYPE = "socketio-fleet:aws:Fleet";
 
+/** A certificate for some domain, but `url` would name the ALB, which no certificate covers. */
+export const CERTIFICATE_WITHOUT_DOMAIN_WARNING =
+  "`certificateArn` is set without `domainName`: `url` becomes https://<the ALB's DNS name>, " +
+  "which no ACM certificate covers, so browsers reject it; set `domainName` to the name the " +
+  "certificate is for and point a DNS record (alias) at `loadBalancerDnsName`";
+
 /**
  * A Socket.IO fleet on AWS: an internet-facing ALB with sticky sessions and an idle timeout above
  * the heartbeat, ECS Fargate tasks in private subnets, and ElastiCache Redis (TLS + AUTH) for the
@@ -63,6 +69,9 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         deletionProtection: args.deletionProtection,
       }),
     };
+    if (args.certificateArn !== undefined && args.domainName === undefined) {
+      pulumi.log.warn(CERTIFICATE_WITHOUT_DOMAIN_WARNING, this);
+    }
     const redisArgs = args.redis ?? { mode: "managed" };
     const transform = args.transform ?? {};
 

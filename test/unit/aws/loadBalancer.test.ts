@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import { AwsSocketIoFleet } from "../../../components/aws";
 import { unwrap } from "../../helpers/unwrap";
 import { ALB_DNS, T, awsMocks, baseArgs, build } from "./fixtures";
@@ -128,19 +129,48 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
     assert.equal(await unwrap(fleet.url), `https://${ALB_DNS}`);
   });
 
-  it("uses domainName in the url when given", async () => {
+  it("warns when a certificate comes without domainName (the ALB's name fails TLS)", async () => {
     const mocks = await awsMocks();
-    const fleet = await build(
-      mocks,
-      () =>
-        new AwsSocketIoFleet(
-          "fleet",
-          baseArgs({
-            certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
-            domainName: "chat.example.com",
-          }),
-        ),
+    const { warnings } = await withWarnings(() =>
+      build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs({ certificateArn: CERT }))),
     );
+    assert.deepEqual(warnings, [
+      "`certificateArn` is set without `domainName`: `url` becomes https://<the ALB's DNS name>, " +
+        "which no ACM certificate covers, so browsers reject it; set `domainName` to the name the " +
+        "certificate is for and point a DNS record (alias) at `loadBalancerDnsName`",
+    ]);
+  });
+
+  it("uses domainName in the url when given, without a warning", async () => {
+    const mocks = await awsMocks();
+    const { warnings, result: fleet } = await withWarnings(() =>
+      build(
+        mocks,
+        () =>
+          new AwsSocketIoFleet(
+            "fleet",
+            baseArgs({ certificateArn: CERT, domainName: "chat.example.com" }),
+          ),
+      ),
+    );
+    assert.deepEqual(warnings, []);
     assert.equal(await unwrap(fleet.url), "https://chat.example.com");
   });
 });
+
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+
+/** Runs `f` with `pulumi.log.warn` recorded. */
+async function withWarnings<R>(f: () => Promise<R>): Promise<{ warnings: string[]; result: R }> {
+  const warnings: string[] = [];
+  const original = pulumi.log.warn;
+  pulumi.log.warn = (msg: string) => {
+    warnings.push(msg);
+    return Promise.resolve();
+  };
+  try {
+    return { warnings, result: await f() };
+  } finally {
+    pulumi.log.warn = original;
+  }
+}

@@ -101,6 +101,22 @@ describe("AwsSocketIoFleet: security groups", () => {
     }
   });
 
+  it("group and rule descriptions use only the characters EC2 accepts (an em dash fails at create)", async () => {
+    const mocks = await awsMocks();
+    await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs({ certificateArn: CERT })));
+    // CreateSecurityGroup / rule descriptions: a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*
+    const allowed = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+    const described = [
+      ...mocks.ofType(T.sg),
+      ...mocks.ofType(T.ingress),
+      ...mocks.ofType(T.egress),
+    ];
+    assert.equal(described.length, 3 + 9);
+    for (const r of described) {
+      assert.match(String(r.inputs.description), allowed, `${r.name}: ${r.inputs.description}`);
+    }
+  });
+
   it("the ALB and the service use their groups; Redis uses its own", async () => {
     const mocks = await awsMocks();
     await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
