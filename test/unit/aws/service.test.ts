@@ -153,6 +153,33 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
     });
   });
 
+  it("builds ARNs from the partition it runs in (GovCloud, China), never a hard-coded arn:aws", async () => {
+    const mocks = await awsMocks({
+      calls: {
+        "aws:index/getPartition:getPartition": () => ({
+          partition: "aws-us-gov",
+          dnsSuffix: "amazonaws.com",
+          id: "aws-us-gov",
+        }),
+        "aws:index/getRegion:getRegion": () => ({
+          name: "us-gov-west-1",
+          region: "us-gov-west-1",
+          id: "us-gov-west-1",
+        }),
+      },
+    });
+    await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
+    assert.equal(
+      mocks.one(T.attachment).inputs.policyArn,
+      "arn:aws-us-gov:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    );
+    const trust = JSON.parse(mocks.named(T.role, "fleet-task").inputs.assumeRolePolicy);
+    assert.deepEqual(trust.Statement[0].Condition.ArnLike, {
+      "aws:SourceArn": `arn:aws-us-gov:ecs:us-gov-west-1:${ACCOUNT}:*`,
+    });
+    assert.equal(containers(mocks)[0].logConfiguration.options["awslogs-region"], "us-gov-west-1");
+  });
+
   it("gives the task role no permissions, trusted only by this account's ECS", async () => {
     const mocks = await awsMocks();
     await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
