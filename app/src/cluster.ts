@@ -58,11 +58,13 @@ function runPrimary(config: AppConfig, workers: number): void {
   cluster.setupPrimary({ serialization: "advanced" });
 
   let stopping = false;
+  let exitCode = 0; // 1 when a worker fails to drain cleanly
   const fork = () => cluster.fork({ ...process.env });
   cluster.on("exit", (worker: Worker, code, signal) => {
     logger.info({ worker: worker.id, code, signal }, "worker exited");
-    if (!stopping) fork();
-    else if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    if (!stopping) return void fork();
+    if (code !== 0) exitCode = 1;
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
   });
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
