@@ -15,7 +15,7 @@ export default tseslint.config(
         "error",
         {
           selector: "LogicalExpression[operator='||'] > Literal",
-          message: "Use `??` for defaults: a legitimate 0 or \"\" must survive.",
+          message: 'Use `??` for defaults: a legitimate 0 or "" must survive.',
         },
       ],
     },
