@@ -42,7 +42,7 @@ export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
   checkArn(args.certificateArn, "certificateArn", /^arn:aws[\w-]*:(acm|iam):/, add);
   checkArn(args.clusterArn, "clusterArn", /^arn:aws[\w-]*:ecs:[^:]*:[^:]*:cluster\/.+/, add);
   checkBucket(args.accessLogsBucket, add);
-  checkNetwork(args.network, add);
+  checkNetwork(args.network, args.redis, add);
   checkRedis(args.redis, add);
   checkTransform(args.transform, add);
   return problems;
@@ -199,7 +199,7 @@ const NETWORK_HINTS: Record<string, string> = {
   privateSubnetIds: "give the private subnets (with NAT) the tasks and Redis live in",
 };
 
-function checkNetwork(value: unknown, add: Add) {
+function checkNetwork(value: unknown, redis: unknown, add: Add) {
   if (value === undefined) return;
   if (!isRecord(value)) {
     add(
@@ -218,16 +218,70 @@ function checkNetwork(value: unknown, add: Add) {
       );
     }
   }
-  const minimum = { publicSubnetIds: 2, privateSubnetIds: 1 } as const;
-  for (const [key, min] of Object.entries(minimum)) {
-    const ids = value[key];
-    if (Array.isArray(ids) && ids.length < min) {
-      add(
-        `network.${key}`,
-        `\`network.${key}\` (${show(ids)}) needs at least ${min} subnet${min > 1 ? "s" : ""}` +
-          (min > 1 ? " in different availability zones: an ALB spans at least two" : ""),
-      );
-    }
+  checkSubnets(
+    value.publicSubnetIds,
+    "network.publicSubnetIds",
+    2,
+    "in different availability zones: an ALB spans at least two; add a public subnet in a second availability zone",
+    add,
+  );
+  const replicas = multiAzRedisReplicas(redis);
+  const redisWhy =
+    replicas === undefined
+      ? ""
+      : `in different availability zones: managed Redis with \`redis.replicas\` ${replicas}` +
+        (isRecord(redis) && redis.replicas !== undefined ? "" : " (the default)") +
+        " runs multi-AZ with automatic failover, so ElastiCache needs subnets in at least two " +
+        "availability zones to keep a replica apart from the primary; add a private subnet in a " +
+        "second availability zone, or set `redis.replicas: 0` (a single node, no failover)";
+  checkSubnets(
+    value.privateSubnetIds,
+    "network.privateSubnetIds",
+    replicas === undefined ? 1 : 2,
+    redisWhy,
+    add,
+  );
+}
+
+/**
+ * The replica count of a managed Redis that runs multi-AZ with automatic failover (what
+ * `createManagedRedis` does for replicas ≥ 1), or undefined when it does not (no replicas, an
+ * external Redis, or a `redis` whose own problems are reported by `checkRedis`).
+ */
+function multiAzRedisReplicas(redis: unknown): number | undefined {
+  if (redis === undefined) return AWS_DEFAULTS.redis.replicas;
+  if (!isRecord(redis) || redis.mode !== "managed") return undefined;
+  const replicas = redis.replicas ?? AWS_DEFAULTS.redis.replicas;
+  return typeof replicas === "number" &&
+    Number.isInteger(replicas) &&
+    replicas >= 1 &&
+    replicas <= 5
+    ? replicas
+    : undefined;
+}
+
+/**
+ * A plain list of subnet ids needs `min` distinct entries (one subnet is in one availability
+ * zone, so a repeated id adds none). An Output is taken as is.
+ */
+function checkSubnets(ids: unknown, field: string, min: number, why: string, add: Add) {
+  if (!Array.isArray(ids)) return;
+  const plain = ids.filter((id): id is string => typeof id === "string");
+  const repeated = plain.find((id, i) => plain.indexOf(id) !== i);
+  if (repeated !== undefined) {
+    add(
+      field,
+      `\`${field}\` (${show(ids)}) lists ${show(repeated)} more than once: give each subnet once` +
+        (min > 1 ? `, at least ${min} ${why}` : ""),
+    );
+    return;
+  }
+  if (ids.length < min) {
+    add(
+      field,
+      `\`${field}\` (${show(ids)}) needs at least ${min} subnet${min > 1 ? "s" : ""}` +
+        (why === "" ? "" : ` ${why}`),
+    );
   }
 }
 

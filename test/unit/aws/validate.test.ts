@@ -54,7 +54,7 @@ describe("AwsSocketIoFleet: validation (shared rules with the AWS platform)", ()
           deregistrationDelaySeconds: 3600,
           logRetentionDays: 3653,
           redis: { mode: "managed", replicas: 5, engine: "redis", nodeType: "cache.m7g.large" },
-          network: { vpcId: "v", publicSubnetIds: ["a", "b"], privateSubnetIds: ["c"] },
+          network: { vpcId: "v", publicSubnetIds: ["a", "b"], privateSubnetIds: ["c", "d"] },
           clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared",
           accessLogsBucket: "acme-alb-logs",
           deletionProtection: true,
@@ -276,10 +276,71 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
       "is required",
     );
     expectOnly(
-      { network: { vpcId: "v", publicSubnetIds: ["a"], privateSubnetIds: ["c"] } },
+      { network: { vpcId: "v", publicSubnetIds: ["a"], privateSubnetIds: ["c", "d"] } },
       "network.publicSubnetIds",
       "at least 2 subnets",
       "two",
+      "add a public subnet in a second availability zone",
+    );
+  });
+
+  it("network with one private subnet while managed Redis has replicas (multi-AZ failover)", () => {
+    const network = { vpcId: "v", publicSubnetIds: ["a", "b"], privateSubnetIds: ["c"] };
+    const problems = validateAwsFleet(baseArgs({ network }));
+    assert.deepEqual(problems, [
+      {
+        field: "network.privateSubnetIds",
+        message:
+          '`network.privateSubnetIds` (["c"]) needs at least 2 subnets in different availability zones: ' +
+          "managed Redis with `redis.replicas` 1 (the default) runs multi-AZ with automatic failover, " +
+          "so ElastiCache needs subnets in at least two availability zones to keep a replica apart " +
+          "from the primary; add a private subnet in a second availability zone, or set " +
+          "`redis.replicas: 0` (a single node, no failover)",
+      },
+    ]);
+    expectOnly(
+      { network, redis: { mode: "managed", replicas: 3 } },
+      "network.privateSubnetIds",
+      '(["c"])',
+      "at least 2 subnets",
+      "`redis.replicas` 3 runs multi-AZ",
+      "`redis.replicas: 0`",
+    );
+    expectOnly(
+      { network: { ...network, privateSubnetIds: ["c", "c"] } },
+      "network.privateSubnetIds",
+      '(["c","c"])',
+      'lists "c" more than once',
+      "at least 2 in different availability zones",
+    );
+    // One subnet is enough without failover: no replicas, or a Redis the fleet does not manage.
+    assert.deepEqual(
+      validateAwsFleet(baseArgs({ network, redis: { mode: "managed", replicas: 0 } })),
+      [],
+    );
+    assert.deepEqual(
+      validateAwsFleet(
+        baseArgs({
+          network,
+          redis: {
+            mode: "external",
+            url: "rediss://:pw@r.example.com:6379",
+            cidrIpv4: "10.1.0.0/16",
+          },
+        }),
+      ),
+      [],
+    );
+  });
+
+  it("network with the same public subnet twice (one availability zone)", () => {
+    expectOnly(
+      { network: { vpcId: "v", publicSubnetIds: ["a", "a"], privateSubnetIds: ["c", "d"] } },
+      "network.publicSubnetIds",
+      '(["a","a"])',
+      'lists "a" more than once',
+      "an ALB spans at least two",
+      "add a public subnet in a second availability zone",
     );
   });
 
