@@ -1,0 +1,18 @@
+/**
+ * The conformance suite (`suite.ts`) over every target: AWS, each Kubernetes controller with
+ * in-cluster and with external `rediss://` Redis, and the four proxy renderers.
+ */
+import { KUBERNETES_INGRESS_CONTROLLERS } from "../../../components/kubernetes";
+import { awsTarget } from "./aws";
+import { kubernetesTarget } from "./kubernetes";
+import { apacheTarget, haproxyTarget, nginxTarget, traefikTarget } from "./proxies";
+import { conformanceSuite } from "./suite";
+
+conformanceSuite(awsTarget);
+for (const controller of KUBERNETES_INGRESS_CONTROLLERS) {
+  conformanceSuite(kubernetesTarget(controller, "in-cluster"));
+  conformanceSuite(kubernetesTarget(controller, "external rediss://"));
+}
+for (const proxy of [haproxyTarget, nginxTarget, apacheTarget, traefikTarget]) {
+  conformanceSuite(proxy);
+}
