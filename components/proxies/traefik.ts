@@ -30,6 +30,12 @@ export interface TraefikRenderOptions extends ProxyRenderOptions {
  *   Traefik 3.7+).
  * - `none`: weighted round robin (websocket-only fleets).
  * Websockets need no option in Traefik. Active checks of `/readyz` every second.
+ *
+ * The servers transport's timeouts only cover Traefik → node. How long Traefik keeps an idle
+ * client connection (a websocket or a held long-poll) is its entry point's
+ * `transport.respondingTimeouts` (`readTimeout`, default 60 s in v3; `idleTimeout`), which only
+ * the static configuration sets: give them at least `connectionTimeoutSeconds` there, or
+ * websockets are cut every minute whatever this file says.
  */
 export function renderTraefikConfig(
   spec: ResolvedFleetSpec,
