@@ -10,6 +10,7 @@ export interface FleetMetrics {
   eventsIn: Counter;
   eventsOut: Counter;
   adapterErrors: Counter;
+  redisCommandsDropped: Counter;
 }
 
 /** Metric names, part of the app's contract with dashboards. */
@@ -18,6 +19,7 @@ export const METRIC_NAMES = {
   eventsIn: "socketio_events_received_total",
   eventsOut: "socketio_events_sent_total",
   adapterErrors: "socketio_adapter_errors_total",
+  redisCommandsDropped: "socketio_redis_commands_dropped_total",
 } as const;
 
 export function createMetrics(nodeId: string): FleetMetrics {
@@ -39,6 +41,13 @@ export function createMetrics(nodeId: string): FleetMetrics {
     adapterErrors: new Counter({
       name: METRIC_NAMES.adapterErrors,
       help: "Errors of the adapter and its Redis connections (including lost connections)",
+      registers: [registry],
+    }),
+    redisCommandsDropped: new Counter({
+      name: METRIC_NAMES.redisCommandsDropped,
+      help:
+        "Adapter Redis commands refused while Redis was unreachable (redis: every publish; " +
+        "redis-streams: beyond the bounded offline queue); their broadcasts reached local clients only",
       registers: [registry],
     }),
   };

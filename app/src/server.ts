@@ -26,6 +26,7 @@ import { createMetrics, type FleetMetrics, instrument } from "./metrics";
 import { installGate } from "./gate";
 import { corsOptions, isOriginAllowed } from "./origin";
 import { createStaticHandler, defaultPublicDir } from "./publicFiles";
+import { keepRecoverySessions, type RecoverySessionsOptions } from "./recoverySessions";
 import {
   DEFAULT_DRAIN_GRACE_MS,
   type DrainOptions,
@@ -50,6 +51,12 @@ export interface FleetServerOptions {
   /** Address to listen on. @default all interfaces */
   host?: string;
   drain?: DrainOptions;
+  /**
+   * With `redis-streams`: keep every connected client's recovery session in Redis, so clients
+   * of a node that crashes recover on another node (see `recoverySessions.ts`), or `false`.
+   * @default {} (refreshed every 15 s)
+   */
+  recoverySessions?: RecoverySessionsOptions | false;
 }
 
 export interface FleetServer {
@@ -82,7 +89,12 @@ export function createFleetServer(
   const metrics = createMetrics(config.nodeId);
   // A caller's own adapter replaces the configured one: then no Redis connection is opened.
   const adapterConfig = options.adapter ? { ...config, adapter: "memory" as const } : config;
-  const redis = createAdapterSetup(adapterConfig, logger, () => metrics.adapterErrors.inc());
+  const redis = createAdapterSetup(
+    adapterConfig,
+    logger,
+    () => metrics.adapterErrors.inc(),
+    () => metrics.redisCommandsDropped.inc(),
+  );
   let draining = false;
   const originAllowed = (req: IncomingMessage) => isOriginAllowed(config, req);
 
@@ -132,6 +144,12 @@ export function createFleetServer(
     logger.warn({ err: err.message }, "adapter error");
   });
   if (options.demo ?? true) installDemoProtocol(io, config.nodeId);
+  const sessions =
+    adapterConfig.adapter === "redis-streams" &&
+    redis.publisher !== undefined &&
+    options.recoverySessions !== false
+      ? keepRecoverySessions(io, redis.publisher, logger, options.recoverySessions)
+      : undefined;
 
   let drained: Promise<void> | undefined;
   let closed: Promise<void> | undefined;
@@ -171,6 +189,7 @@ export function createFleetServer(
       closed ??= (async () => {
         await fleet.drain();
         await new Promise<void>((resolve) => io.close(() => resolve()));
+        sessions?.close();
         await redis.close();
         httpServer.closeAllConnections();
         gate.destroyUpgradedSockets();

@@ -38,7 +38,10 @@ export const APACHE_MODULES = [
  * - `none`: round robin by requests (websocket-only fleets).
  * Websockets through `mod_proxy_http` (`upgrade=websocket` on every member, no
  * mod_proxy_wstunnel); `timeout=` = `connectionTimeoutSeconds`; active checks of `/readyz` with
- * mod_proxy_hcheck.
+ * mod_proxy_hcheck (every second, out after 2 failures, back after 2 passes).
+ * Failover: a member that refuses connections or answers 503 (`failonstatus=503`: a draining node
+ * refusing new sessions) is put in error state and its sticky clients are routed to another
+ * member; it is tried again after `retry=1` s (Apache's default keeps it out for 60 s).
  */
 export function renderApacheConfig(spec: ResolvedFleetSpec, options: ApacheRenderOptions): string {
   if (spec.stickiness.mode === "client-ip") {
@@ -60,7 +63,7 @@ export function renderApacheConfig(spec: ResolvedFleetSpec, options: ApacheRende
   const member = (node: { name: string; host: string; port: number }) =>
     `  BalancerMember "http://${hostPort(node)}" route=${node.name} upgrade=websocket ` +
     `timeout=${spec.connectionTimeoutSeconds} connectiontimeout=5 ` +
-    `hcmethod=GET hcuri=${PROXY_HEALTH_PATH} hcinterval=1 hcpasses=2 hcfails=2`;
+    `retry=1 hcmethod=GET hcuri=${PROXY_HEALTH_PATH} hcinterval=1 hcpasses=2 hcfails=2`;
   const lines = [
     `ServerRoot "${dir}"`,
     "ServerName localhost",
@@ -79,7 +82,7 @@ export function renderApacheConfig(spec: ResolvedFleetSpec, options: ApacheRende
     "",
     `<Proxy "balancer://${UPSTREAM_NAME}">`,
     ...options.nodes.map(member),
-    `  ProxySet lbmethod=byrequests${cookie ? ` stickysession=${cookie}` : ""}`,
+    `  ProxySet lbmethod=byrequests failonstatus=503${cookie ? ` stickysession=${cookie}` : ""}`,
     "</Proxy>",
     "",
   ];

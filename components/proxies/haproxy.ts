@@ -38,6 +38,23 @@ export interface HaproxyRenderOptions extends ProxyRenderOptions {
  *   clients).
  * - `none`: plain round robin (websocket-only fleets).
  * Websockets: HTTP mode upgrades them natively; `timeout tunnel` = `connectionTimeoutSeconds`.
+ *
+ * Failover (`/readyz` checked every second, down after 2 failures, `fastinter` 500 ms once a
+ * check has failed, so a dead or draining node is out in about 1.5 s):
+ * - `option redispatch 1` + `retries 3`: a request whose node refuses the connection is retried
+ *   on another node at once (the default redispatches only on the last retry, after a 1 s pause
+ *   per retry), so a client pinned to a dead node is re-routed on its next request, not 503'd;
+ * - `retry-on conn-failure empty-response 503`: also retried elsewhere when the node closed the
+ *   connection without answering (it died mid-request) or answered 503 (it is draining and
+ *   refuses new sessions): clients never see a draining node's 503;
+ * - `option persist`: a request whose cookie names a node that is up but not ready still goes to
+ *   it. A draining node keeps serving its sessions until it closes them itself, in batches, and
+ *   while Redis is down (every `/readyz` 503, every node "DOWN") existing sessions keep working
+ *   instead of getting HAProxy's "no server available" 503. A node that is really gone refuses
+ *   the connection, and the retry above redispatches.
+ * Not used: `on-marked-down shutdown-sessions` (a Redis outage marks every node down: it would
+ * cut every websocket, and a drain would lose its batching); `observe layer4/layer7` (the
+ * retries already send each request elsewhere, and a draining node's 503s are expected).
  */
 export function renderHaproxyConfig(
   spec: ResolvedFleetSpec,
@@ -55,8 +72,10 @@ export function renderHaproxyConfig(
     "defaults",
     "  mode http",
     "  option forwardfor",
-    "  option redispatch",
+    "  option redispatch 1",
+    "  option persist",
     "  retries 3",
+    "  retry-on conn-failure empty-response 503",
     "  timeout connect 5s",
     "  timeout http-request 10s",
     "  timeout queue 10s",
@@ -83,7 +102,7 @@ export function renderHaproxyConfig(
       (node) =>
         `  server ${node.name} ${hostPort(node)}` +
         (mode === "cookie" ? ` cookie ${node.name}` : "") +
-        " check inter 1s fall 2 rise 2",
+        " check inter 1s fastinter 500ms fall 2 rise 2",
     ),
   ];
   return [global, defaults, frontend, backend].map((s) => s.join("\n")).join("\n\n") + "\n";

@@ -19,8 +19,11 @@ export interface NginxRenderOptions extends ProxyRenderOptions {
  *   on the first three octets of an IPv4 address).
  * - `cookie`: refused; `sticky cookie` is NGINX Plus only.
  * - `none`: round robin (websocket-only fleets).
- * Health is passive (`max_fails`/`fail_timeout`, `proxy_next_upstream error timeout`): open-source
- * nginx has no active checks. Websockets through `Upgrade`/`Connection` headers (a `map`); read
+ * Health is passive (open-source nginx has no active checks): a request the node refuses, times
+ * out on, or answers 502/503 (a draining node refuses new sessions with 503) is passed to the
+ * next node (`proxy_next_upstream error timeout http_502 http_503`, up to 3 tries within 10 s),
+ * and that node is skipped for 5 s after one such failure (`max_fails=1 fail_timeout=5s`), then
+ * tried again. Requests with a body that already reached a node are never re-sent. Websockets through `Upgrade`/`Connection` headers (a `map`); read
  * and send timeouts = `connectionTimeoutSeconds`.
  */
 export function renderNginxConfig(spec: ResolvedFleetSpec, options: NginxRenderOptions): string {
@@ -63,7 +66,7 @@ http {
   }
 
   upstream ${UPSTREAM_NAME} {
-${[...balance, ...options.nodes.map((node) => `    server ${hostPort(node)} max_fails=2 fail_timeout=10s;`)].join("\n")}
+${[...balance, ...options.nodes.map((node) => `    server ${hostPort(node)} max_fails=1 fail_timeout=5s;`)].join("\n")}
   }
 
   server {
@@ -82,7 +85,9 @@ ${[...balance, ...options.nodes.map((node) => `    server ${hostPort(node)} max_
       proxy_read_timeout ${timeout};
       proxy_send_timeout ${timeout};
       proxy_connect_timeout 5s;
-      proxy_next_upstream error timeout;
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream_tries 3;
+      proxy_next_upstream_timeout 10s;
       proxy_buffering off;
     }
   }

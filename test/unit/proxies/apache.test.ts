@@ -11,10 +11,12 @@ describe("renderApacheConfig", () => {
       text.filter((l) => l.startsWith("BalancerMember")),
       [1, 2, 3].map(
         (i) =>
-          `BalancerMember "http://127.0.0.1:400${i}" route=node-${i} upgrade=websocket timeout=600 connectiontimeout=5 hcmethod=GET hcuri=/readyz hcinterval=1 hcpasses=2 hcfails=2`,
+          `BalancerMember "http://127.0.0.1:400${i}" route=node-${i} upgrade=websocket timeout=600 connectiontimeout=5 retry=1 hcmethod=GET hcuri=/readyz hcinterval=1 hcpasses=2 hcfails=2`,
       ),
     );
-    assert.ok(text.includes("ProxySet lbmethod=byrequests stickysession=SIO_NODE"));
+    assert.ok(
+      text.includes("ProxySet lbmethod=byrequests failonstatus=503 stickysession=SIO_NODE"),
+    );
     assert.ok(
       text.includes(
         'Header add Set-Cookie "SIO_NODE=.%{BALANCER_WORKER_ROUTE}e; path=/; Max-Age=86400; HttpOnly" env=BALANCER_ROUTE_CHANGED',
@@ -51,7 +53,7 @@ describe("renderApacheConfig", () => {
   it("none mode: no route cookie, no stickysession", () => {
     const s = { ...spec(), stickiness: { mode: "none" as const, ttlSeconds: 1 } };
     const text = lines(renderApacheConfig(s, options));
-    assert.ok(text.includes("ProxySet lbmethod=byrequests"));
+    assert.ok(text.includes("ProxySet lbmethod=byrequests failonstatus=503"));
     assert.ok(!text.some((l) => l.startsWith("Header add Set-Cookie")));
   });
 

@@ -12,9 +12,9 @@ describe("renderHaproxyConfig", () => {
     assert.deepEqual(
       text.filter((l) => l.startsWith("server ")),
       [
-        "server node-1 127.0.0.1:4001 cookie node-1 check inter 1s fall 2 rise 2",
-        "server node-2 127.0.0.1:4002 cookie node-2 check inter 1s fall 2 rise 2",
-        "server node-3 127.0.0.1:4003 cookie node-3 check inter 1s fall 2 rise 2",
+        "server node-1 127.0.0.1:4001 cookie node-1 check inter 1s fastinter 500ms fall 2 rise 2",
+        "server node-2 127.0.0.1:4002 cookie node-2 check inter 1s fastinter 500ms fall 2 rise 2",
+        "server node-3 127.0.0.1:4003 cookie node-3 check inter 1s fastinter 500ms fall 2 rise 2",
       ],
     );
     assert.ok(!text.some((l) => l.startsWith("hash-type")));
@@ -44,7 +44,9 @@ describe("renderHaproxyConfig", () => {
     assert.ok(text.includes("balance source"));
     assert.ok(text.includes("hash-type consistent"));
     assert.ok(!text.some((l) => l.startsWith("cookie ")));
-    assert.ok(text.includes("server node-1 127.0.0.1:4001 check inter 1s fall 2 rise 2"));
+    assert.ok(
+      text.includes("server node-1 127.0.0.1:4001 check inter 1s fastinter 500ms fall 2 rise 2"),
+    );
   });
 
   it("none mode: round robin (or leastconn) without a cookie", () => {
@@ -76,14 +78,20 @@ describe("renderHaproxyConfig", () => {
       "mode http",
       "option httpchk GET /readyz",
       "http-check expect status 200",
-      "option redispatch",
+      "option redispatch 1",
+      "option persist",
       "retries 3",
+      "retry-on conn-failure empty-response 503",
       "option forwardfor",
       "bind 127.0.0.1:8080",
       "default_backend socketio_fleet",
     ]) {
       assert.ok(text.includes(line), `missing ${line}`);
     }
+    assert.ok(
+      !text.some((l) => l.startsWith("on-marked-down")),
+      "a Redis outage must not cut sessions",
+    );
     const noSocket = lines(renderHaproxyConfig(spec(), { nodes, listen, maxconn: 100 }));
     assert.ok(noSocket.includes("maxconn 100"));
     assert.ok(!noSocket.some((l) => l.startsWith("stats socket")));

@@ -11,13 +11,15 @@ describe("renderNginxConfig", () => {
     const upstream = text.slice(text.indexOf("upstream socketio_fleet {") + 1);
     assert.deepEqual(upstream.slice(0, 5), [
       "hash $remote_addr consistent;",
-      "server 127.0.0.1:4001 max_fails=2 fail_timeout=10s;",
-      "server 127.0.0.1:4002 max_fails=2 fail_timeout=10s;",
-      "server 127.0.0.1:4003 max_fails=2 fail_timeout=10s;",
+      "server 127.0.0.1:4001 max_fails=1 fail_timeout=5s;",
+      "server 127.0.0.1:4002 max_fails=1 fail_timeout=5s;",
+      "server 127.0.0.1:4003 max_fails=1 fail_timeout=5s;",
       "}",
     ]);
     assert.ok(!text.some((l) => l.startsWith("ip_hash")));
-    assert.ok(text.includes("proxy_next_upstream error timeout;"));
+    assert.ok(text.includes("proxy_next_upstream error timeout http_502 http_503;"));
+    assert.ok(text.includes("proxy_next_upstream_tries 3;"));
+    assert.ok(text.includes("proxy_next_upstream_timeout 10s;"));
   });
 
   it("refuses cookie mode, naming stickiness.mode and NGINX Plus", () => {
