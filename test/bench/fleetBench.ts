@@ -14,6 +14,8 @@ import { measureRecovery } from "./recovery";
 import {
   type BenchReport,
   type RunRecord,
+  cpuTable,
+  codeInfo,
   machineInfo,
   ratioTable,
   ratios,
@@ -70,13 +72,28 @@ async function main(): Promise<void> {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine,
+    code: codeInfo(REPO_ROOT),
     parameters: { ...options, run: options.run, recovery: options.recovery },
     runs,
     ratios: ratios(runs),
     recovery,
   };
   const file = writeReport(REPO_ROOT, report, options.quick ? "-quick" : "");
-  console.log(`\n${runTable(runs)}\n\n${ratioTable(report.ratios)}\n\n${recoveryText(recovery)}\n`);
+  console.log(
+    [
+      "",
+      runTable(runs),
+      "",
+      "Ratios to C (same run):",
+      ratioTable(report.ratios),
+      "",
+      "CPU during the burst phase (% of one core; this machine has " + String(machine.cpus) + "):",
+      cpuTable(runs),
+      "",
+      recoveryText(recovery),
+      "",
+    ].join("\n"),
+  );
   console.log(`written: ${file}`);
 }
 

@@ -256,7 +256,14 @@ function clientStats(c: Client): ClientPhaseStats {
     recovered: c.recovered,
     reconnectMs: c.reconnectMs,
     inOrder: c.inOrder,
+    missedSeqs: missing(c.seen, 10),
   };
+}
+
+function missing(seen: Uint8Array, limit: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < seen.length && out.length < limit; s++) if (seen[s] !== 1) out.push(s);
+  return out;
 }
 
 function loopDelay(): LoopDelay {

@@ -12,9 +12,9 @@ export const USAGE = `Usage: npm run bench -- [options]
                           A 3 nodes + redis adapter, B 3 nodes + redis-streams,
                           C 1 node in memory, D cluster mode (3 workers); all behind HAProxy
   --workers N           load-generator processes (default 3)
-  --paced-seconds S     paced broadcast phase length (default 10; --quick: 3)
+  --paced-seconds S     paced broadcast phase length (default 20; --quick: 3)
   --interval MS         one broadcast every MS ms in the paced phase (default 100)
-  --burst-deliveries N  burst size = N / clients messages (default 100000; --quick: 6000)
+  --burst-deliveries N  burst size = N / clients messages (default 300000; --quick: 6000)
   --recovery-clients N  clients of the SIGKILL recovery run, 0 to skip (default 300; --quick: 30)
   --quick               a small smoke run (about a minute)
   -h, --help`;
@@ -72,11 +72,11 @@ export function readOptions(argv: string[]): BenchOptions {
     if (!["A", "B", "C", "D"].includes(s)) problems.push(`--scenarios: unknown ${s}`);
   const workers = int("workers", values.workers, 3, 1, 16);
   const intervalMs = int("interval", values.interval, 100, 5, 10_000);
-  const pacedSeconds = int("paced-seconds", values["paced-seconds"], quick ? 3 : 10, 1, 120);
+  const pacedSeconds = int("paced-seconds", values["paced-seconds"], quick ? 3 : 20, 1, 120);
   const burstDeliveries = int(
     "burst-deliveries",
     values["burst-deliveries"],
-    quick ? 6000 : 100_000,
+    quick ? 6000 : 300_000,
     1,
     10_000_000,
   );
@@ -105,7 +105,7 @@ export function readOptions(argv: string[]): BenchOptions {
     clients,
     scenarios: scenarios as ScenarioId[],
     workers,
-    runBoundMs: 180_000,
+    runBoundMs: 120_000,
     run: {
       ...connect,
       pacedIntervalMs: intervalMs,

@@ -59,6 +59,8 @@ export interface ClientPhaseStats {
   reconnectMs: number | null;
   /** Sequence numbers received in the order of arrival were increasing. */
   inOrder: boolean;
+  /** The first sequence numbers of the phase this client never received (at most 10). */
+  missedSeqs: number[];
 }
 
 export interface PhaseResult {

@@ -39,6 +39,10 @@ export interface RecoveryFigures {
   outOfOrder: number;
   /** Deliveries missed by clients on the surviving nodes. */
   unaffectedMissed: number;
+  /** Sequence number of the broadcast sent right after the SIGKILL. */
+  killedBeforeSeq: number;
+  /** How many affected clients missed each sequence number (seq → clients). */
+  missedSeqs: Record<string, number>;
   /** Node each reconnected client landed on. */
   landedOn: Record<string, number>;
 }
@@ -64,14 +68,19 @@ export async function measureRecovery(
   await waitForDeliveries(workers, messages * refs.length, p.boundMs, p.boundMs);
   const results = await endPhase(workers, true);
   const clients = results.flatMap((r) => r.perClient ?? []).filter((c) => c.node !== null);
-  return summarizeRecovery(clients, victim.name, messages);
+  return summarizeRecovery(clients, victim.name, messages, killAt);
 }
 
 function summarizeRecovery(
   clients: ClientPhaseStats[],
   killed: string,
   messages: number,
+  killAt: number,
 ): RecoveryFigures {
+  const missedSeqs: Record<string, number> = {};
+  for (const c of clients.filter((x) => x.node === killed)) {
+    for (const seq of c.missedSeqs) missedSeqs[seq] = (missedSeqs[seq] ?? 0) + 1;
+  }
   const affected = clients.filter((c) => c.node === killed);
   const unaffected = clients.filter((c) => c.node !== killed);
   const missed = affected.map((c) => messages - c.unique);
@@ -99,5 +108,7 @@ function summarizeRecovery(
     outOfOrder: clients.filter((c) => !c.inOrder).length,
     unaffectedMissed: unaffected.reduce((n, c) => n + (messages - c.unique), 0),
     landedOn,
+    killedBeforeSeq: killAt,
+    missedSeqs,
   };
 }

@@ -22,6 +22,7 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   machine: Record<string, unknown>;
+  code: Record<string, unknown>;
   parameters: Record<string, unknown>;
   runs: RunRecord[];
   ratios: RatioRow[];
@@ -48,6 +49,22 @@ export function machineInfo(): Record<string, unknown> {
     haproxy: version("haproxy", ["-v"]),
     redis: version("redis-server", ["--version"]),
     openFilesLimit: openFilesLimit(),
+  };
+}
+
+/** The commit measured, and the app/proxy files that differed from it (uncommitted work). */
+export function codeInfo(root: string): Record<string, unknown> {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync("git", args, { cwd: root }).toString().trim();
+    } catch {
+      return null;
+    }
+  };
+  const dirty = git(["status", "--porcelain", "--", "app/src", "components"]);
+  return {
+    commit: git(["rev-parse", "--short", "HEAD"]),
+    uncommittedAppChanges: dirty === null ? null : dirty.split("\n").filter((l) => l !== ""),
   };
 }
 
@@ -170,9 +187,61 @@ export function recoveryText(r: RecoveryFigures | { error: string } | undefined)
       `${show(r.missedPerClient.p99)} / ${show(r.missedPerClient.max)} (total ${r.missedTotal})`,
     `  reconnect time p50 / p99 / max (ms): ${show(r.reconnectMs.p50)} / ${show(r.reconnectMs.p99)} / ` +
       `${show(r.reconnectMs.max)}`,
+    `  missed sequence numbers (seq: clients; node killed just before seq ${r.killedBeforeSeq}): ` +
+      `${JSON.stringify(r.missedSeqs)}`,
     `  clients with duplicates: ${r.duplicates}, out of order: ${r.outOfOrder}; ` +
       `deliveries missed on surviving nodes: ${r.unaffectedMissed}`,
   ].join("\n");
+}
+
+/**
+ * Where the CPU went during the burst phase, in % of one core (200 % = both cores of a 2-core
+ * machine): app nodes or cluster workers summed, redis-server, HAProxy, the cluster primary, and
+ * the load workers summed.
+ */
+export function cpuTable(runs: RunRecord[]): string {
+  const header = [
+    "scenario",
+    "clients",
+    "nodes",
+    "redis",
+    "haproxy",
+    "primary",
+    "generator",
+    "total",
+  ];
+  const rows = runs.flatMap((r) => {
+    const f = r.figures;
+    if (!f) return [];
+    const wall = f.burst.durationMs;
+    const pct = (ms: number | null) =>
+      ms === null || wall <= 0 ? "–" : `${Math.round((ms / wall) * 100)}`;
+    const sum = (pick: (name: string) => boolean) =>
+      Object.entries(f.burst.cpuMs)
+        .filter(([name]) => pick(name))
+        .reduce<number | null>((n, [, v]) => (v === null ? n : (n ?? 0) + v), null);
+    const nodes = sum((n) => n.startsWith("node-") || n.startsWith("cluster-w"));
+    const redis = sum((n) => n === "redis-server");
+    const haproxy = sum((n) => n === "haproxy");
+    const primary = sum((n) => n === "cluster-primary");
+    const total = [nodes, redis, haproxy, primary, f.burst.generatorCpuMs].reduce<number>(
+      (n, v) => n + (v ?? 0),
+      0,
+    );
+    return [
+      [
+        r.scenario,
+        String(r.clients),
+        pct(nodes),
+        pct(redis),
+        pct(haproxy),
+        pct(primary),
+        pct(f.burst.generatorCpuMs),
+        pct(total),
+      ],
+    ];
+  });
+  return markdownTable(header, rows);
 }
 
 function markdownTable(header: string[], rows: string[][]): string {
