@@ -16,7 +16,8 @@ import {
   startPhase,
   tell,
 } from "./generator";
-import { cpuDelta, cpuSnapshot, heapUsedBytes, rssBytes } from "./procStats";
+import { type MemoryFigures, memoryFigures, memorySnapshot } from "./memory";
+import { cpuDelta, cpuSnapshot } from "./procStats";
 import type { BenchNode, RunningScenario } from "./scenarios";
 import { type Summary, countBy, round, sleep, summarize } from "./stats";
 
@@ -56,15 +57,6 @@ export interface DeliveryFigures {
   generatorCpuMs: number;
   /** CPU ms of each node/worker and support process during the phase. */
   cpuMs: Record<string, number | null>;
-}
-
-export interface MemoryFigures {
-  node: string;
-  connections: number;
-  rssBeforeMB: number | null;
-  rssAfterMB: number | null;
-  rssPerConnKB: number | null;
-  heapPerConnKB: number | null;
 }
 
 export interface RunFigures {
@@ -272,39 +264,4 @@ export async function waitForDeliveries(
     if (nowMs() - lastChange > stallMs || nowMs() > deadline) return { complete: false };
     await sleep(100);
   }
-}
-
-interface MemorySample {
-  rss?: number;
-  heap?: number;
-}
-
-async function memorySnapshot(nodes: BenchNode[]): Promise<Map<string, MemorySample>> {
-  const out = new Map<string, MemorySample>();
-  for (const n of nodes)
-    out.set(n.name, { rss: rssBytes(n.pid), heap: await heapUsedBytes(n.metricsUrl) });
-  return out;
-}
-
-function memoryFigures(
-  node: BenchNode,
-  before: Map<string, MemorySample>,
-  after: Map<string, MemorySample>,
-  connections: number,
-): MemoryFigures {
-  const b = before.get(node.name) ?? {};
-  const a = after.get(node.name) ?? {};
-  const perConn = (x?: number, y?: number) =>
-    x === undefined || y === undefined || connections === 0
-      ? null
-      : round((y - x) / 1024 / connections, 1);
-  const mb = (v?: number) => (v === undefined ? null : round(v / 1024 / 1024, 1));
-  return {
-    node: node.name,
-    connections,
-    rssBeforeMB: mb(b.rss),
-    rssAfterMB: mb(a.rss),
-    rssPerConnKB: perConn(b.rss, a.rss),
-    heapPerConnKB: perConn(b.heap, a.heap),
-  };
 }
