@@ -7,7 +7,7 @@
  */
 import { Agent, type ClientRequest, type IncomingMessage } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { io, type Socket } from "socket.io-client";
+import { io, type ManagerOptions, type Socket } from "socket.io-client";
 import { resolveFleetSpec } from "../../components/spec";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
 import { renderAppEnv } from "../../components/spec/appEnv";
@@ -132,9 +132,14 @@ export interface FaultClient {
   run?: string;
 }
 
-export function connectFaultClient(url: string, transports: Transports): Promise<FaultClient> {
+export function connectFaultClient(
+  url: string,
+  transports: Transports,
+  options: Partial<ManagerOptions> = {},
+): Promise<FaultClient> {
   const agent = new StatusRecorder();
   const socket = io(url, {
+    ...options,
     transports,
     withCredentials: true, // keeps the sticky cookie (the Node client's cookie jar)
     forceNew: true,
@@ -172,14 +177,18 @@ export function connectFaultClient(url: string, transports: Transports): Promise
 }
 
 /** `count` clients of each transport set through `url`, connected a few at a time. */
-export async function connectFaultClients(url: string, count: number): Promise<FaultClient[]> {
+export async function connectFaultClients(
+  url: string,
+  count: number,
+  options: Partial<ManagerOptions> = {},
+): Promise<FaultClient[]> {
   const clients: FaultClient[] = [];
   for (const transports of TRANSPORT_SETS) {
     for (let i = 0; i < count; i += 6) {
       const batch = Math.min(6, count - i);
       clients.push(
         ...(await Promise.all(
-          Array.from({ length: batch }, () => connectFaultClient(url, transports)),
+          Array.from({ length: batch }, () => connectFaultClient(url, transports, options)),
         )),
       );
     }
