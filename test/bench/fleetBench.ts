@@ -3,7 +3,7 @@
  * and scenario (A: 3 nodes + redis adapter, B: redis-streams, C: 1 node in memory, D: cluster
  * mode; all behind HAProxy) it starts everything from nothing, measures connect time, paced
  * broadcast latency (same-node and cross-node), burst deliveries per second, lost messages and
- * memory per connection, stops everything, then measures recovery after a SIGKILL (B). Prints a
+ * memory per connection, stops everything, then measures recovery after a SIGKILL (B, and A as a baseline). Prints a
  * table and writes `bench/results/<date>.json`. Every wait is bounded; every process it starts is
  * stopped, also on failure and Ctrl-C.
  */
@@ -57,15 +57,18 @@ async function main(): Promise<void> {
       runs.push(record);
     }
   }
-  let recovery: BenchReport["recovery"];
-  if (options.recovery.clients > 0) {
-    log(`recovery: B, ${options.recovery.clients} clients, SIGKILL node-1 …`);
+  const recovery: NonNullable<BenchReport["recovery"]> = [];
+  // B is the scenario that can recover; A (pub/sub, no recovery) is the baseline beside it.
+  for (const id of options.recovery.clients > 0 ? (["A", "B"] as const) : []) {
+    log(`recovery: ${id}, ${options.recovery.clients} clients, SIGKILL node-1 …`);
     try {
-      recovery = await withScenario(SCENARIOS.B, options, (s, w) =>
-        measureRecovery(s, w, options.recovery),
+      recovery.push(
+        await withScenario(SCENARIOS[id], options, (s, w) =>
+          measureRecovery(s, w, options.recovery),
+        ),
       );
     } catch (err) {
-      recovery = { error: (err as Error).message.split("\n")[0] };
+      recovery.push({ scenario: id, error: (err as Error).message.split("\n")[0] });
     }
   }
   const report: BenchReport = {
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
       "CPU during the burst phase (% of one core; this machine has " + String(machine.cpus) + "):",
       cpuTable(runs),
       "",
-      recoveryText(recovery),
+      ...recovery.map(recoveryText),
       "",
     ].join("\n"),
   );

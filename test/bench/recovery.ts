@@ -1,14 +1,14 @@
 /**
- * Recovery after a node crash (scenario B, `redis-streams`): clients connected through HAProxy,
- * a broadcast every `intervalMs` from clients on the surviving nodes, node-1 SIGKILLed a third
- * of the way in. For every client that was on node-1: did it reconnect, was its session
+ * Recovery after a node crash (scenario B, `redis-streams`; A, pub/sub, as the baseline):
+ * clients connected through HAProxy, a broadcast every `intervalMs` from clients on the
+ * surviving nodes, node-1 SIGKILLed a third of the way in. For every client that was on node-1: did it reconnect, was its session
  * recovered (`socket.recovered`), and how many of the broadcasts did it miss. Whatever the app
  * does is reported; nothing is asserted.
  */
 import type { ClientPhaseStats } from "./protocol";
 import { clientRefs, connectClients, endPhase, type LoadWorker, startPhase } from "./generator";
 import { pickSenders, sendPaced, waitForDeliveries } from "./measure";
-import type { RunningScenario } from "./scenarios";
+import type { RunningScenario, ScenarioId } from "./scenarios";
 import { type Summary, round, sleep, summarize } from "./stats";
 
 export interface RecoveryParams {
@@ -22,6 +22,7 @@ export interface RecoveryParams {
 }
 
 export interface RecoveryFigures {
+  scenario: ScenarioId;
   clients: number;
   killedNode: string;
   messages: number;
@@ -68,7 +69,10 @@ export async function measureRecovery(
   await waitForDeliveries(workers, messages * refs.length, p.boundMs, p.boundMs);
   const results = await endPhase(workers, true);
   const clients = results.flatMap((r) => r.perClient ?? []).filter((c) => c.node !== null);
-  return summarizeRecovery(clients, victim.name, messages, killAt);
+  return {
+    scenario: scenario.def.id,
+    ...summarizeRecovery(clients, victim.name, messages, killAt),
+  };
 }
 
 function summarizeRecovery(
@@ -76,7 +80,7 @@ function summarizeRecovery(
   killed: string,
   messages: number,
   killAt: number,
-): RecoveryFigures {
+): Omit<RecoveryFigures, "scenario"> {
   const missedSeqs: Record<string, number> = {};
   for (const c of clients.filter((x) => x.node === killed)) {
     for (const seq of c.missedSeqs) missedSeqs[seq] = (missedSeqs[seq] ?? 0) + 1;

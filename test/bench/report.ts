@@ -26,7 +26,7 @@ export interface BenchReport {
   parameters: Record<string, unknown>;
   runs: RunRecord[];
   ratios: RatioRow[];
-  recovery?: RecoveryFigures | { error: string };
+  recovery?: (RecoveryFigures | { scenario: ScenarioId; error: string })[];
 }
 
 export function machineInfo(): Record<string, unknown> {
@@ -175,11 +175,10 @@ export function ratioTable(rows: RatioRow[]): string {
   );
 }
 
-export function recoveryText(r: RecoveryFigures | { error: string } | undefined): string {
-  if (r === undefined) return "recovery: not run";
-  if ("error" in r) return `recovery: failed: ${r.error}`;
+export function recoveryText(r: RecoveryFigures | { scenario: ScenarioId; error: string }): string {
+  if ("error" in r) return `recovery (${r.scenario}): failed: ${r.error}`;
   return [
-    `recovery (B, ${r.clients} clients, ${r.messages} broadcasts, ${r.killedNode} SIGKILLed):`,
+    `recovery (${r.scenario}, ${r.clients} clients, ${r.messages} broadcasts, ${r.killedNode} SIGKILLed):`,
     `  ${r.affected} clients on ${r.killedNode}: ${r.reconnected} reconnected ` +
       `(to ${JSON.stringify(r.landedOn)}), ${r.recovered} with socket.recovered = true, ` +
       `${r.zeroMissed} missed nothing`,
