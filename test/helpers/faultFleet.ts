@@ -197,6 +197,7 @@ export async function connectFaultClients(
 }
 
 export function closeFaultClients(clients: FaultClient[]): void {
+  stopTickers();
   for (const c of clients) {
     c.socket.disconnect();
     c.agent.destroy();
@@ -219,20 +220,31 @@ export interface Ticker {
   stop(): Promise<number>;
 }
 
+const tickers = new Set<NodeJS.Timeout>();
+
 export function startTicker(sender: Socket, run: string, intervalMs: number): Ticker {
   const sentAt: number[] = [];
   const timer = setInterval(() => {
     sentAt.push(Date.now());
     sender.emit("message", { run, seq: sentAt.length - 1 });
   }, intervalMs);
+  timer.unref(); // a failed test must not leave mocha running
+  tickers.add(timer);
   return {
     run,
     sentAt,
     async stop() {
       clearInterval(timer);
+      tickers.delete(timer);
       return sentAt.length;
     },
   };
+}
+
+/** Stops every ticker still running (call it in an `after` hook). */
+export function stopTickers(): void {
+  for (const timer of tickers) clearInterval(timer);
+  tickers.clear();
 }
 
 /**

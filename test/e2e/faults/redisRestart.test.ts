@@ -37,6 +37,7 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
     let fleet: FaultFleet;
     let clients: FaultClient[] = [];
     let sender: FaultClient | undefined;
+    let stopProbing = async () => undefined;
 
     before(async function () {
       const binaries = requireFaultBinaries(this);
@@ -45,6 +46,7 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
       await warmUp(clients.map((c) => c.socket));
     });
     after(async () => {
+      await stopProbing();
       closeFaultClients(sender ? [...clients, sender] : clients);
       await stopAll();
     });
@@ -76,6 +78,11 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
         }),
       );
 
+      // Stopped by the `after` hook too: a failed assertion must not leave mocha running.
+      stopProbing = async () => {
+        probing = false;
+        await prober;
+      };
       const outageRun = `outage-${adapter}`;
       for (const c of [...clients, sender]) c.run = outageRun;
       let rssDuring = 0;
@@ -87,7 +94,7 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
       const outageTicker = startTicker(sender.socket, outageRun, 100);
       const flood = setInterval(() => {
         for (let i = 0; i < 9; i++) sender!.socket.emit("message", { flood: i });
-      }, 100);
+      }, 100).unref();
       await sleep(OUTAGE_MS - 1500);
       clearInterval(flood);
       const sentDuringOutage = await outageTicker.stop();
@@ -103,8 +110,7 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
           ),
         { timeoutMs: 10_000 },
       );
-      probing = false;
-      await prober;
+      await stopProbing();
 
       for (const node of fleet.nodes) {
         const log = probes.get(node.name)!;
