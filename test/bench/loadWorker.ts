@@ -24,7 +24,9 @@ interface Client {
   seen: Uint8Array;
   unique: number;
   duplicates: number;
-  lastSeq: number;
+  duplicateSeqs: number[];
+  /** Last sequence number received from each sender node (order holds per sender only). */
+  lastSeq: Map<string, number>;
   inOrder: boolean;
   disconnects: number;
   reconnects: number;
@@ -136,7 +138,8 @@ function openClient(url: string, timeoutMs: number): Client {
     seen: new Uint8Array(0),
     unique: 0,
     duplicates: 0,
-    lastSeq: -1,
+    duplicateSeqs: [],
+    lastSeq: new Map(),
     inOrder: true,
     disconnects: 0,
     reconnects: 0,
@@ -171,13 +174,14 @@ function receive(client: Client, m: { nodeId: string; payload: BenchPayload }): 
   }
   if (client.seen[p.s] === 1) {
     client.duplicates++;
+    if (client.duplicateSeqs.length < 10) client.duplicateSeqs.push(p.s);
     return;
   }
   client.seen[p.s] = 1;
   client.unique++;
   phase.unique++;
-  if (p.s < client.lastSeq) client.inOrder = false;
-  client.lastSeq = p.s;
+  if (p.s < (client.lastSeq.get(m.nodeId) ?? -1)) client.inOrder = false;
+  client.lastSeq.set(m.nodeId, p.s);
   phase.lastArrivalAt = at;
   if (phase.latency) {
     (m.nodeId === client.nodeAfter ? phase.sameNode : phase.crossNode).push(at - p.t);
@@ -202,7 +206,8 @@ function startPhase(id: number, messages: number, latency: boolean): void {
       seen: new Uint8Array(messages),
       unique: 0,
       duplicates: 0,
-      lastSeq: -1,
+      duplicateSeqs: [],
+      lastSeq: new Map(),
       inOrder: true,
       disconnects: 0,
       reconnects: 0,
@@ -257,6 +262,7 @@ function clientStats(c: Client): ClientPhaseStats {
     reconnectMs: c.reconnectMs,
     inOrder: c.inOrder,
     missedSeqs: missing(c.seen, 10),
+    duplicateSeqs: c.duplicateSeqs,
   };
 }
 

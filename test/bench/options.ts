@@ -17,6 +17,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --burst-deliveries N  burst size = N / clients messages (default 300000; --quick: 6000)
   --recovery-clients N  clients of the SIGKILL recovery run, 0 to skip (default 300; --quick: 30)
   --quick               a small smoke run (about a minute)
+
+Writes bench/results/<date>.json; with --quick <date>-quick.json, with other flags <date>-custom.json.
   -h, --help`;
 
 export interface BenchOptions {

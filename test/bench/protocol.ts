@@ -57,10 +57,15 @@ export interface ClientPhaseStats {
   recovered: boolean | null;
   /** ms from the first disconnect to the next `connect`. */
   reconnectMs: number | null;
-  /** Sequence numbers received in the order of arrival were increasing. */
+  /**
+   * Messages from each sender node arrived in the order sent. Across senders (different nodes)
+   * Socket.IO promises no order, so that is not checked.
+   */
   inOrder: boolean;
   /** The first sequence numbers of the phase this client never received (at most 10). */
   missedSeqs: number[];
+  /** Sequence numbers this client received more than once (at most 10). */
+  duplicateSeqs: number[];
 }
 
 export interface PhaseResult {

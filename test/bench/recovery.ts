@@ -35,7 +35,7 @@ export interface RecoveryFigures {
   missedTotal: number;
   missedPerClient: Summary;
   reconnectMs: Summary;
-  /** Clients that got a message twice, or out of order. */
+  /** Clients that got a message twice, or one sender's messages out of order. */
   duplicates: number;
   outOfOrder: number;
   /** Deliveries missed by clients on the surviving nodes. */
@@ -44,6 +44,10 @@ export interface RecoveryFigures {
   killedBeforeSeq: number;
   /** How many affected clients missed each sequence number (seq → clients). */
   missedSeqs: Record<string, number>;
+  /** How many clients got each sequence number twice or more (seq → clients). */
+  duplicateSeqs: Record<string, number>;
+  /** Affected clients that both missed and duplicated a message. */
+  missedAndDuplicated: number;
   /** Node each reconnected client landed on. */
   landedOn: Record<string, number>;
 }
@@ -82,8 +86,11 @@ function summarizeRecovery(
   killAt: number,
 ): Omit<RecoveryFigures, "scenario"> {
   const missedSeqs: Record<string, number> = {};
-  for (const c of clients.filter((x) => x.node === killed)) {
-    for (const seq of c.missedSeqs) missedSeqs[seq] = (missedSeqs[seq] ?? 0) + 1;
+  const duplicateSeqs: Record<string, number> = {};
+  for (const c of clients) {
+    if (c.node === killed)
+      for (const seq of c.missedSeqs) missedSeqs[seq] = (missedSeqs[seq] ?? 0) + 1;
+    for (const seq of new Set(c.duplicateSeqs)) duplicateSeqs[seq] = (duplicateSeqs[seq] ?? 0) + 1;
   }
   const affected = clients.filter((c) => c.node === killed);
   const unaffected = clients.filter((c) => c.node !== killed);
@@ -114,5 +121,9 @@ function summarizeRecovery(
     landedOn,
     killedBeforeSeq: killAt,
     missedSeqs,
+    duplicateSeqs,
+    missedAndDuplicated: clients.filter(
+      (c) => c.node === killed && c.missedSeqs.length > 0 && c.duplicateSeqs.length > 0,
+    ).length,
   };
 }

@@ -188,7 +188,8 @@ export function recoveryText(r: RecoveryFigures | { scenario: ScenarioId; error:
       `${show(r.reconnectMs.max)}`,
     `  missed sequence numbers (seq: clients; node killed just before seq ${r.killedBeforeSeq}): ` +
       `${JSON.stringify(r.missedSeqs)}`,
-    `  clients with duplicates: ${r.duplicates}, out of order: ${r.outOfOrder}; ` +
+    `  clients with duplicates: ${r.duplicates} (seq: clients ${JSON.stringify(r.duplicateSeqs)}; ` +
+      `${r.missedAndDuplicated} of them also missed one), out of order: ${r.outOfOrder}; ` +
       `deliveries missed on surviving nodes: ${r.unaffectedMissed}`,
   ].join("\n");
 }
