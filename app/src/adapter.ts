@@ -24,6 +24,7 @@ import type { ServerOptions } from "socket.io";
 import type { AppConfig } from "../../components/spec/appEnv";
 import type { Logger } from "./logger";
 import { boundOfflineQueue } from "./offlineQueue";
+import { STREAM_NAME } from "./recoveryReplay";
 import { SESSION_KEY_PREFIX } from "./recoverySessions";
 
 /** What `io.adapter()` accepts. */
@@ -120,6 +121,7 @@ export function createAdapterSetup(
     // The readers the adapter duplicates keep one blocking XREAD each: only the publisher grows.
     boundOfflineQueue(client, STREAMS_OFFLINE_QUEUE_MAX, onDropped);
     setup.adapter = createStreamsAdapter(client, {
+      streamName: STREAM_NAME,
       maxLen: STREAM_MAX_LEN,
       sessionKeyPrefix: SESSION_KEY_PREFIX,
     });

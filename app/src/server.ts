@@ -26,6 +26,7 @@ import { createMetrics, type FleetMetrics, instrument } from "./metrics";
 import { installGate } from "./gate";
 import { corsOptions, isOriginAllowed } from "./origin";
 import { createStaticHandler, defaultPublicDir } from "./publicFiles";
+import { replayRecoveredInOrder } from "./recoveryReplay";
 import { keepRecoverySessions, type RecoverySessionsOptions } from "./recoverySessions";
 import {
   DEFAULT_DRAIN_GRACE_MS,
@@ -143,12 +144,12 @@ export function createFleetServer(
     metrics.adapterErrors.inc();
     logger.warn({ err: err.message }, "adapter error");
   });
+  const streams = adapterConfig.adapter === "redis-streams" ? redis.publisher : undefined;
+  if (streams) replayRecoveredInOrder(io, streams, logger);
   if (options.demo ?? true) installDemoProtocol(io, config.nodeId);
   const sessions =
-    adapterConfig.adapter === "redis-streams" &&
-    redis.publisher !== undefined &&
-    options.recoverySessions !== false
-      ? keepRecoverySessions(io, redis.publisher, logger, options.recoverySessions)
+    streams && options.recoverySessions !== false
+      ? keepRecoverySessions(io, streams, logger, options.recoverySessions)
       : undefined;
 
   let drained: Promise<void> | undefined;

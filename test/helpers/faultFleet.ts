@@ -127,7 +127,7 @@ export interface FaultClient {
   errors: string[];
   connects: number[];
   /** Sequence numbers of `run`'s broadcasts, in arrival order, with arrival times. */
-  received: { seq: number; at: number }[];
+  received: { seq: number; at: number; offset?: string }[];
   /** The run whose broadcasts `received` records. */
   run?: string;
 }
@@ -162,9 +162,10 @@ export function connectFaultClient(
   socket.on("connect_error", (err) => client.errors.push(`connect_error: ${err.message}`));
   socket.io.on("error", (err) => client.errors.push(`manager error: ${err.message}`));
   socket.io.on("reconnect_error", (err) => client.errors.push(`reconnect_error: ${err.message}`));
-  socket.on("message", (m: RunMessage) => {
+  socket.on("message", (m: RunMessage, offset?: unknown) => {
     if (client.run !== undefined && m.payload?.run === client.run && m.payload.seq !== undefined) {
-      client.received.push({ seq: m.payload.seq, at: Date.now() });
+      const entry = { seq: m.payload.seq, at: Date.now(), offset: String(offset) };
+      client.received.push(entry);
     }
   });
   return new Promise((resolve, reject) => {
@@ -256,7 +257,10 @@ export function sequenceProblems(client: FaultClient, from: number, to: number):
   const problems: string[] = [];
   const seen = new Set<number>();
   const dups = seqs.filter((s) => (seen.has(s) ? true : (seen.add(s), false)));
-  if (dups.length > 0) problems.push(`duplicates ${dups.slice(0, 5).join(",")}`);
+  if (dups.length > 0) {
+    const around = client.received.filter((r) => Math.abs(r.seq - dups[0]) <= 1);
+    problems.push(`duplicates ${dups.slice(0, 5).join(",")} (${JSON.stringify(around)})`);
+  }
   const missing: number[] = [];
   for (let s = from; s < to; s++) if (!seen.has(s)) missing.push(s);
   if (missing.length > 0) {

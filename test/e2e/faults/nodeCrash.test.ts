@@ -6,11 +6,16 @@
  *   (every HTTP status of every request is recorded); with `redis-streams` the clients of the
  *   killed node recover their session on another node (`socket.recovered`) and every client has
  *   every broadcast exactly once, in order (`recoverySessions.ts`);
+ * - `redis-streams`: every connected client's session is in Redis (TTL 2 min), and deleted when
+ *   the client disconnects on purpose;
  * - `redis-streams`, transport cut for 2 s on the same node: every missed broadcast, in order,
  *   no duplicates, `socket.recovered === true`.
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import { MAX_DISCONNECTION_DURATION_MS } from "../../../app/src/adapter";
+import { SESSION_KEY_PREFIX } from "../../../app/src/recoverySessions";
 import { stopAll, waitFor } from "../../helpers/processes";
 import {
   type Adapter,
@@ -47,6 +52,34 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
     });
 
     if (adapter === "redis-streams") {
+      it("keeps each connected client's session in Redis, deletes it on a clean disconnect", async () => {
+        const clients = await connectFaultClients(fleet.proxy.url, 2);
+        everyone.push(...clients);
+        const redis = new Redis(fleet.redis.url, { maxRetriesPerRequest: 1 });
+        try {
+          const keyOf = (c: FaultClient) =>
+            SESSION_KEY_PREFIX + (c.socket as unknown as { _pid: string })._pid;
+          await waitFor("a session key per client", async () => {
+            const ttls = await Promise.all(clients.map((c) => redis.pttl(keyOf(c))));
+            return ttls.every((ttl) => ttl > 0);
+          });
+          for (const c of clients) {
+            const ttl = await redis.pttl(keyOf(c));
+            assert.ok(ttl > 100_000 && ttl <= MAX_DISCONNECTION_DURATION_MS, `TTL ${ttl} ms`);
+          }
+          const [leaving, staying] = [clients[0], clients[1]];
+          leaving.socket.disconnect(); // deliberate: the client will not try to recover
+          await waitFor(
+            "the key to be deleted",
+            async () => (await redis.exists(keyOf(leaving))) === 0,
+          );
+          assert.equal(await redis.exists(keyOf(staying)), 1);
+        } finally {
+          redis.disconnect();
+          closeFaultClients(clients);
+        }
+      });
+
       it("transport cut for 2 s, back on the same node: every missed broadcast in order, recovered", async () => {
         // Directly on node-3, reconnecting exactly 2 s after the cut.
         const clients = await connectFaultClients(
