@@ -59,16 +59,18 @@ async function main(): Promise<void> {
   }
   const recovery: NonNullable<BenchReport["recovery"]> = [];
   // B is the scenario that can recover; A (pub/sub, no recovery) is the baseline beside it.
-  for (const id of options.recovery.clients > 0 ? (["A", "B"] as const) : []) {
-    log(`recovery: ${id}, ${options.recovery.clients} clients, SIGKILL node-1 …`);
-    try {
-      recovery.push(
-        await withScenario(SCENARIOS[id], options, (s, w) =>
-          measureRecovery(s, w, options.recovery),
-        ),
-      );
-    } catch (err) {
-      recovery.push({ scenario: id, error: (err as Error).message.split("\n")[0] });
+  for (const clients of options.recoveryClients) {
+    for (const id of ["A", "B"] as const) {
+      log(`recovery: ${id}, ${clients} clients, SIGKILL node-1 …`);
+      try {
+        recovery.push(
+          await withScenario(SCENARIOS[id], options, (s, w) =>
+            measureRecovery(s, w, { ...options.recovery, clients }),
+          ),
+        );
+      } catch (err) {
+        recovery.push({ scenario: id, error: (err as Error).message.split("\n")[0] });
+      }
     }
   }
   const report: BenchReport = {
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     machine,
     code: codeInfo(REPO_ROOT),
-    parameters: { ...options, run: options.run, recovery: options.recovery },
+    parameters: { ...options },
     runs,
     ratios: ratios(runs),
     recovery,

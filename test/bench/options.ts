@@ -15,7 +15,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --paced-seconds S     paced broadcast phase length (default 20; --quick: 3)
   --interval MS         one broadcast every MS ms in the paced phase (default 100)
   --burst-deliveries N  burst size = N / clients messages (default 300000; --quick: 6000)
-  --recovery-clients N  clients of the SIGKILL recovery run, 0 to skip (default 300; --quick: 30)
+  --recovery-clients L  clients of the SIGKILL recovery runs (A and B each), 0 to skip
+                        (default 300,1500; --quick: 30)
   --quick               a small smoke run (about a minute)
 
 Writes bench/results/<date>.json; with --quick <date>-quick.json, with other flags <date>-custom.json.
@@ -29,6 +30,9 @@ export interface BenchOptions {
   /** Bound of one scenario run (start, measure), ms. */
   runBoundMs: number;
   run: Omit<RunParams, "clients">;
+  /** Client counts of the recovery runs (each on A and B). */
+  recoveryClients: number[];
+  /** `clients` is set per recovery run. */
   recovery: RecoveryParams;
 }
 
@@ -82,15 +86,12 @@ export function readOptions(argv: string[]): BenchOptions {
     1,
     10_000_000,
   );
-  const recoveryClients = int(
-    "recovery-clients",
-    values["recovery-clients"],
-    quick ? 30 : 300,
-    0,
-    5000,
-  );
+  const recoveryClients = (values["recovery-clients"] ?? (quick ? "30" : "300,1500"))
+    .split(",")
+    .map((c) => int("recovery-clients", c.trim(), 0, 0, 5000))
+    .filter((c) => c > 0);
   const limit = openFilesLimit();
-  const needed = Math.max(...clients, recoveryClients) * 2 + 512;
+  const needed = Math.max(...clients, ...recoveryClients) * 2 + 512;
   if (limit !== undefined && limit < needed) {
     problems.push(
       `the open-files limit is ${limit}; ${Math.max(...clients)} clients need about ${needed} ` +
@@ -116,9 +117,10 @@ export function readOptions(argv: string[]): BenchOptions {
       stallMs: 5000,
       burstBoundMs: 30_000,
     },
+    recoveryClients,
     recovery: {
       ...connect,
-      clients: recoveryClients,
+      clients: 0,
       intervalMs,
       seconds: quick ? 6 : 12,
       boundMs: 8000,

@@ -61,10 +61,17 @@ export function codeInfo(root: string): Record<string, unknown> {
       return null;
     }
   };
+  // Not trimmed per line: porcelain lines start with a status column that may be a space.
   const dirty = git(["status", "--porcelain", "--", "app/src", "components"]);
   return {
     commit: git(["rev-parse", "--short", "HEAD"]),
-    uncommittedAppChanges: dirty === null ? null : dirty.split("\n").filter((l) => l !== ""),
+    uncommittedAppChanges:
+      dirty === null
+        ? null
+        : dirty
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l !== ""),
   };
 }
 
