@@ -18,7 +18,8 @@
  *   Socket.IO, which writes it once more with a fresh TTL.
  *
  * The bound. A client whose node dies recovers every broadcast it missed, in order and without
- * duplicates (`socket.recovered === true`), when all of these hold:
+ * duplicates (`socket.recovered === true`; the replay itself is `recoveryReplay.ts`), when all
+ * of these hold:
  * 1. it reconnects within `maxDisconnectionDuration − refreshIntervalMs` of the crash (120 s −
  *    15 s = 105 s by default): the key was last written at most one interval before the crash
  *    and expires `maxDisconnectionDuration` after that write;
