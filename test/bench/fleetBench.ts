@@ -3,9 +3,9 @@
  * and scenario (A: 3 nodes + redis adapter, B: redis-streams, C: 1 node in memory, D: cluster
  * mode; all behind HAProxy) it starts everything from nothing, measures connect time, paced
  * broadcast latency (same-node and cross-node), burst deliveries per second, lost messages and
- * memory per connection, stops everything, then measures recovery after a SIGKILL (B, and A as a baseline). Prints a
- * table and writes `bench/results/<date>.json`. Every wait is bounded; every process it starts is
- * stopped, also on failure and Ctrl-C.
+ * memory per connection, and stops everything; then it measures recovery after a SIGKILL (B, and
+ * A as the baseline). Prints tables and writes `bench/results/<date>.json`. Every wait is
+ * bounded; every process it starts is stopped, also on failure and Ctrl-C.
  */
 import { join } from "node:path";
 import { closeClients, forkWorkers, killWorkers, type LoadWorker } from "./generator";
@@ -47,8 +47,9 @@ async function main(): Promise<void> {
         );
         const f = record.figures;
         log(
-          `  connected ${f.connect.connected} in ${f.connect.totalMs} ms ${JSON.stringify(f.connect.perNode)}; ` +
-            `paced p50 ${f.paced.all.p50} ms, lost ${f.paced.lost}; burst ${f.burst.deliveriesPerSec}/s, lost ${f.burst.lost}`,
+          `  connected ${f.connect.connected} in ${f.connect.totalMs} ms ` +
+            `${JSON.stringify(f.connect.perNode)}; paced p50 ${f.paced.all.p50} ms, ` +
+            `lost ${f.paced.lost}; burst ${f.burst.deliveriesPerSec}/s, lost ${f.burst.lost}`,
         );
       } catch (err) {
         record.error = (err as Error).message.split("\n")[0];

@@ -95,7 +95,8 @@ export function readOptions(argv: string[]): BenchOptions {
   if (limit !== undefined && limit < needed) {
     problems.push(
       `the open-files limit is ${limit}; ${Math.max(...clients)} clients need about ${needed} ` +
-        `(a node and HAProxy hold one or two per client): run \`ulimit -n ${needed}\` first, or fewer --clients`,
+        `(a node and HAProxy hold one or two per client): ` +
+        `run \`ulimit -n ${needed}\` first, or fewer --clients`,
     );
   }
   if (problems.length > 0) {

@@ -1,9 +1,10 @@
 /**
  * Recovery after a node crash (scenario B, `redis-streams`; A, pub/sub, as the baseline):
  * clients connected through HAProxy, a broadcast every `intervalMs` from clients on the
- * surviving nodes, node-1 SIGKILLed a third of the way in. For every client that was on node-1: did it reconnect, was its session
- * recovered (`socket.recovered`), and how many of the broadcasts did it miss. Whatever the app
- * does is reported; nothing is asserted.
+ * surviving nodes, node-1 SIGKILLed a third of the way in. For every client that was on
+ * node-1: did it reconnect, was its session recovered (`socket.recovered`), and how many (and
+ * which) broadcasts did it miss or get twice. Whatever the app does is reported; nothing is
+ * asserted.
  */
 import type { ClientPhaseStats } from "./protocol";
 import { clientRefs, connectClients, endPhase, type LoadWorker, startPhase } from "./generator";
