@@ -35,6 +35,23 @@ interface Client {
   reconnectMs: number | null;
 }
 
+/** A client's delivery and reconnection counters, zeroed for a phase of `messages` messages. */
+function freshCounters(messages: number): Omit<Client, "socket" | "node" | "nodeAfter"> {
+  return {
+    seen: new Uint8Array(messages),
+    unique: 0,
+    duplicates: 0,
+    duplicateSeqs: [],
+    lastSeq: new Map(),
+    inOrder: true,
+    disconnects: 0,
+    reconnects: 0,
+    recovered: null,
+    disconnectedAt: null,
+    reconnectMs: null,
+  };
+}
+
 /** Event-loop delay sampling period; reported delays are what exceeds it. */
 const LOOP_RESOLUTION_MS = 10;
 
@@ -135,17 +152,7 @@ function openClient(url: string, timeoutMs: number): Client {
     socket,
     node: null,
     nodeAfter: null,
-    seen: new Uint8Array(0),
-    unique: 0,
-    duplicates: 0,
-    duplicateSeqs: [],
-    lastSeq: new Map(),
-    inOrder: true,
-    disconnects: 0,
-    reconnects: 0,
-    recovered: null,
-    disconnectedAt: null,
-    reconnectMs: null,
+    ...freshCounters(0),
   };
   socket.on("message", (m: { nodeId: string; payload: BenchPayload }) => receive(client, m));
   socket.on("disconnect", () => {
@@ -202,19 +209,7 @@ function startPhase(id: number, messages: number, latency: boolean): void {
     cpu: process.cpuUsage(),
   });
   for (const c of clients) {
-    Object.assign(c, {
-      seen: new Uint8Array(messages),
-      unique: 0,
-      duplicates: 0,
-      duplicateSeqs: [],
-      lastSeq: new Map(),
-      inOrder: true,
-      disconnects: 0,
-      reconnects: 0,
-      recovered: null,
-      disconnectedAt: null,
-      reconnectMs: null,
-    });
+    Object.assign(c, freshCounters(messages));
   }
   loop.reset();
 }

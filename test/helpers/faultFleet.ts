@@ -10,10 +10,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { io, type ManagerOptions, type Socket } from "socket.io-client";
 import { resolveFleetSpec } from "../../components/spec";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
-import { renderAppEnv } from "../../components/spec/appEnv";
 import { haproxyAllUp } from "../../app/local/proxyProcess";
 import { requireBinary } from "./binaries";
-import { appEntry, type FleetNode, startNodes } from "./fleet";
+import { appEntry, type FleetNode, nodeEnv, startNodes } from "./fleet";
 import { type ManagedProcess, start, waitFor, waitForHttp } from "./processes";
 import { type RunningProxy, requireProxy, startProxy } from "./proxies";
 import { type RedisServer, startRedis } from "./redisServer";
@@ -82,13 +81,7 @@ function startNode(
   port: number,
   extraEnv: Record<string, string>,
 ): ManagedProcess {
-  const env = {
-    ...process.env,
-    ...renderAppEnv(spec, { redisUrl: redis.url, nodeId: name }),
-    PORT: String(port),
-    LOG_LEVEL: "warn",
-    ...extraEnv,
-  };
+  const env = nodeEnv(spec, redis, name, port, extraEnv);
   return start(name, process.execPath, [appEntry("main.js")], { env });
 }
 

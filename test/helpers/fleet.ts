@@ -20,6 +20,23 @@ export function appEntry(file: "main.js" | "cluster.js"): string {
   return entry;
 }
 
+/** A node's environment: the contract for `spec` on `redis`, quiet logs, then `extraEnv`. */
+export function nodeEnv(
+  spec: ResolvedFleetSpec,
+  redis: RedisServer,
+  name: string,
+  port: number,
+  extraEnv: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...renderAppEnv(spec, { redisUrl: redis.url, nodeId: name }),
+    PORT: String(port),
+    LOG_LEVEL: "warn",
+    ...extraEnv,
+  };
+}
+
 export interface FleetNode {
   name: string;
   host: string;
@@ -41,13 +58,7 @@ export async function startNodes(
   for (let i = 1; i <= spec.replicas; i++) {
     const name = `node-${i}`;
     const port = await freePort();
-    const env = {
-      ...process.env,
-      ...renderAppEnv(spec, { redisUrl: redis.url, nodeId: name }),
-      PORT: String(port),
-      LOG_LEVEL: "warn",
-      ...extraEnv,
-    };
+    const env = nodeEnv(spec, redis, name, port, extraEnv);
     const proc = start(name, process.execPath, [appEntry("main.js")], { env });
     nodes.push({ name, host: "127.0.0.1", port, process: proc });
   }
