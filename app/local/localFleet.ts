@@ -5,8 +5,7 @@
  * renders. Without redis-server or the proxy it falls back to the app's cluster mode on the same
  * port. Ctrl-C/SIGTERM (or the crash of any child) stops every process it started.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,9 +21,9 @@ import {
   haproxyAllUp,
   prepareProxy,
 } from "./proxyProcess";
+import { HOST, canConnect, freePort, httpOk, tail } from "./probes";
 import { prepareRedis } from "./redis";
 
-const HOST = "127.0.0.1";
 const USAGE = `Usage: npm start -- [options]
 
   --nodes N              app nodes (default 3)
@@ -276,45 +275,6 @@ async function waitUntil(
 
 function appEntry(file: string): string {
   return join(__dirname, "..", "src", file);
-}
-
-async function httpOk(url: string): Promise<boolean> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  await res.arrayBuffer();
-  return res.status === 200;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, HOST, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-function tail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
 }
 
 function pad(name: string): string {
