@@ -21,6 +21,9 @@ export const APP_ENV = {
   stickyCookieName: "STICKY_COOKIE_NAME",
   nodeId: "NODE_ID",
   logLevel: "LOG_LEVEL",
+  metricsPort: "METRICS_PORT",
+  httpKeepAliveTimeoutMs: "HTTP_KEEPALIVE_TIMEOUT_MS",
+  redisTlsCa: "REDIS_TLS_CA",
 } as const;
 
 export const APP_ENV_KEYS: readonly string[] = Object.values(APP_ENV);
@@ -41,6 +44,26 @@ export type AppAdapterKind = AdapterKind | "memory";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/**
+ * Port of the metrics listener (`/metrics` only), which no balancer routes. 9464 is the port
+ * OpenTelemetry's Prometheus exporter uses, so scrape configs often expect it.
+ */
+export const DEFAULT_METRICS_PORT = 9464;
+
+/**
+ * The app's HTTP keep-alive when a target renders none. Node.js's own default is 5 s, shorter
+ * than every load balancer's backend reuse window, which turns polls into intermittent 502s.
+ * Targets render a value above their balancer's window (see `keepAlive` in each target); this
+ * fallback is above ingress-nginx's 60 s and Traefik's 90 s for hand-run nodes.
+ */
+export const DEFAULT_HTTP_KEEPALIVE_TIMEOUT_MS = 95_000;
+
+/**
+ * `headersTimeout` stays this far above the keep-alive: a request arriving on a reused socket just
+ * before the keep-alive expires must not hit the headers timer first (nodejs/node#27363).
+ */
+export const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
+
 /** What the app needs to run, parsed and checked from its environment. */
 export interface AppConfig {
   port: number;
@@ -56,6 +79,24 @@ export interface AppConfig {
   stickyCookieName?: string;
   nodeId: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Port of the metrics-only listener; 0 lets the OS pick one. */
+  metricsPort: number;
+  /**
+   * HTTP keep-alive of the app's server (`server.keepAliveTimeout`): above the balancer's idle
+   * backend-connection reuse window, so the node never closes a connection the balancer is
+   * about to reuse. `headersTimeout` is derived from it (`httpHeadersTimeoutMs`).
+   */
+  httpKeepAliveTimeoutMs: number;
+  /**
+   * PEM certificate(s) of a private CA that signed the Redis server certificate (Memorystore).
+   * When set, `rediss://` connections verify the server against this CA only.
+   */
+  redisTlsCa?: string;
+}
+
+/** `server.headersTimeout` for a keep-alive: strictly above it, so an idle socket times out first. */
+export function httpHeadersTimeoutMs(config: Pick<AppConfig, "httpKeepAliveTimeoutMs">): number {
+  return config.httpKeepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS;
 }
 
 export interface RenderAppEnvOptions {
@@ -64,6 +105,12 @@ export interface RenderAppEnvOptions {
   /** The cookie the app must issue for app-cookie affinity (AWS `app_cookie`). */
   stickyCookieName?: string;
   nodeId?: string;
+  /** The target's metrics port. @default DEFAULT_METRICS_PORT */
+  metricsPort?: number;
+  /** Derived by each target from its balancer's backend reuse window (with its source). */
+  httpKeepAliveTimeoutMs?: number;
+  /** PEM of the CA that signed the Redis server certificate (not a secret). */
+  redisTlsCa?: string;
 }
 
 type ContractSpec = Pick<
@@ -89,6 +136,11 @@ export function renderAppEnv(
     env[APP_ENV.stickyCookieName] = options.stickyCookieName;
   }
   if (options.nodeId !== undefined) env[APP_ENV.nodeId] = options.nodeId;
+  env[APP_ENV.metricsPort] = String(options.metricsPort ?? DEFAULT_METRICS_PORT);
+  if (options.httpKeepAliveTimeoutMs !== undefined) {
+    env[APP_ENV.httpKeepAliveTimeoutMs] = String(options.httpKeepAliveTimeoutMs);
+  }
+  if (options.redisTlsCa !== undefined) env[APP_ENV.redisTlsCa] = options.redisTlsCa;
   if (options.redisUrl !== undefined) env[APP_ENV.redisUrl] = options.redisUrl;
   return env;
 }
@@ -171,6 +223,29 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     problems.push(`${APP_ENV.logLevel}=${show(logLevel)} must be one of ${LOG_LEVELS.join(", ")}`);
   }
 
+  const metricsPort = integer(APP_ENV.metricsPort, DEFAULT_METRICS_PORT, 0, 65535);
+  if (metricsPort !== 0 && metricsPort === port) {
+    problems.push(
+      `${APP_ENV.metricsPort}=${metricsPort} must differ from ${APP_ENV.port}: metrics stay off the port balancers route`,
+    );
+  }
+  const httpKeepAliveTimeoutMs = integer(
+    APP_ENV.httpKeepAliveTimeoutMs,
+    DEFAULT_HTTP_KEEPALIVE_TIMEOUT_MS,
+    1_000,
+    3_600_000,
+  );
+
+  const redisTlsCa = read(APP_ENV.redisTlsCa);
+  if (redisTlsCa !== undefined && !redisTlsCa.includes("-----BEGIN CERTIFICATE-----")) {
+    problems.push(
+      `${APP_ENV.redisTlsCa} must hold PEM certificate text (-----BEGIN CERTIFICATE-----)`,
+    );
+  }
+  if (redisTlsCa !== undefined && redisUrl !== undefined && !redisUrl.startsWith("rediss://")) {
+    problems.push(`${APP_ENV.redisTlsCa} is set but ${APP_ENV.redisUrl} is not rediss:// (TLS)`);
+  }
+
   if (problems.length > 0) throw new AppEnvError(problems);
   return {
     port,
@@ -184,5 +259,8 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     stickyCookieName,
     nodeId: read(APP_ENV.nodeId) ?? hostname(),
     logLevel,
+    metricsPort,
+    httpKeepAliveTimeoutMs,
+    redisTlsCa: redisTlsCa === undefined ? undefined : env[APP_ENV.redisTlsCa],
   };
 }
