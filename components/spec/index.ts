@@ -34,3 +34,4 @@ export {
   type RenderAppEnvOptions,
 } from "./appEnv";
 export { originProblem } from "./checks";
+export { clientOptionsFor, type SocketIoClientOptions } from "./clientOptions";
