@@ -1,7 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import type * as pulumi from "@pulumi/pulumi";
-import type { SocketIoFleetArgs } from "../spec";
+import { APP_DRAIN_SECONDS, ECS_STATUS_POLL_SECONDS, type SocketIoFleetArgs } from "../spec";
 
 /** An existing network to run in. Omitted: the fleet creates its own VPC. */
 export interface AwsNetworkArgs {
@@ -96,7 +96,13 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
   memoryMiB?: number;
   /** Target-tracking on CPU; `replicas` becomes the initial count. @default none (fixed count) */
   autoscaling?: AwsAutoscalingArgs;
-  /** Target group deregistration delay (0–3600). @default 30 — above the app's 25 s drain. */
+  /**
+   * Target group deregistration delay (0–3600): how long ECS waits, after it starts stopping a
+   * task, before it sends SIGTERM. The app notices the deregistration within 3 s and moves its
+   * clients off in batches meanwhile; once the last connection closes the ALB ends the delay
+   * early. Shorter than the drain, the ALB cuts the remaining websockets all at once.
+   * @default 33 — the 3 s status poll + the app's 25 s drain + 5 s margin (`DEREGISTRATION_DELAY_SECONDS`).
+   */
   deregistrationDelaySeconds?: number;
   /**
    * CloudWatch Logs retention in days; only the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60,
@@ -124,11 +130,14 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
   transform?: AwsFleetTransforms;
 }
 
+/** Status poll + drain + margin: the sequence is in README "Deploying to AWS". */
+export const DEREGISTRATION_DELAY_SECONDS = ECS_STATUS_POLL_SECONDS + APP_DRAIN_SECONDS + 5;
+
 /** AWS defaults, each with its reason on the arg's doc comment above. */
 export const AWS_DEFAULTS = {
   cpu: 512,
   memoryMiB: 1024,
-  deregistrationDelaySeconds: 30,
+  deregistrationDelaySeconds: DEREGISTRATION_DELAY_SECONDS,
   logRetentionDays: 30,
   deletionProtection: false,
   targetCpuPercent: 60,

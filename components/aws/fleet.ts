@@ -137,6 +137,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         securityGroupId: groups.tasks.id,
         targetGroupArn: lb.targetGroup.arn,
         redisSecretArn: redis.secret.arn,
+        redisSecretVersionId: redis.secretVersion.versionId,
         autoscaling: args.autoscaling,
         dependsOn: [
           lb.httpListener,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ResolvedFleetSpec } from "../spec";
+import { READINESS_PATH, type ResolvedFleetSpec } from "../spec";
 import { type AwsFleetTransforms, TLS_POLICY } from "./args";
 
 export interface FleetLoadBalancer {
@@ -35,9 +35,12 @@ export function createLoadBalancer(
     protocol: "HTTP",
     vpcId: o.vpcId,
     deregistrationDelay: o.deregistrationDelaySeconds,
+    // Readiness, not liveness: a draining node, or one that never reached Redis, takes no new
+    // clients. Readiness does not follow Redis after the first connection, so a Redis blip does
+    // not fail every target at once (the container health check is the liveness probe).
     healthCheck: {
       enabled: true,
-      path: o.spec.healthCheckPath,
+      path: READINESS_PATH,
       protocol: "HTTP",
       matcher: "200",
       interval: 15,

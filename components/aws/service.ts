@@ -1,16 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_DRAIN_SECONDS, APP_ENV, renderAppEnv, type ResolvedFleetSpec } from "../spec";
+import { APP_DRAIN_SECONDS, renderAppEnv, type ResolvedFleetSpec } from "../spec";
 import {
   type AwsAutoscalingArgs,
   type AwsFleetTransforms,
   AWS_DEFAULTS,
   MAX_STOP_TIMEOUT_SECONDS,
 } from "./args";
+import { CONTAINER_NAME, containerDefinition, secretVersionRef } from "./container";
 import { createTaskRoles, type FleetRoles } from "./iam";
 
-/** The container's name in the task definition (the target group routes to it). */
-export const CONTAINER_NAME = "app";
+export { CONTAINER_NAME } from "./container";
 /** Grace before ALB health checks count: the app connects to Redis before it is healthy. */
 export const HEALTH_CHECK_GRACE_SECONDS = 60;
 /** SIGTERM → SIGKILL: the app's drain plus margin, within Fargate's 120 s ceiling. */
@@ -38,6 +38,8 @@ export interface ServiceOptions {
   securityGroupId: pulumi.Input<string>;
   targetGroupArn: pulumi.Input<string>;
   redisSecretArn: pulumi.Input<string>;
+  /** The secret version holding the current URL; its id pins what the tasks read. */
+  redisSecretVersionId: pulumi.Input<string>;
   autoscaling?: AwsAutoscalingArgs;
   /** What must exist before tasks start: listeners, the secret's value. */
   dependsOn: pulumi.Resource[];
@@ -58,12 +60,6 @@ export function createService(
   o.transform.logGroup?.(logArgs);
   const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, logArgs, { parent });
 
-  const roles = createTaskRoles(
-    name,
-    { redisSecretArn: o.redisSecretArn, region, partition, account },
-    parent,
-  );
-
   let cluster: aws.ecs.Cluster | undefined;
   if (o.clusterArn === undefined) {
     const clusterArgs: aws.ecs.ClusterArgs = {};
@@ -73,43 +69,45 @@ export function createService(
   const clusterArn = cluster?.arn ?? pulumi.output(o.clusterArn as pulumi.Input<string>);
   const clusterName = cluster?.name ?? clusterArn.apply(clusterNameOf);
 
+  const roles = createTaskRoles(
+    name,
+    {
+      redisSecretArn: o.redisSecretArn,
+      image: o.spec.image,
+      logGroupArn: logGroup.arn,
+      clusterName,
+      region,
+      partition,
+      account,
+    },
+    parent,
+  );
+
   // STICKY_COOKIE_NAME only for `app_cookie` stickiness (cookie mode with a name).
   const env = renderAppEnv(o.spec, {
     stickyCookieName:
       o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
   });
   const containerDefinitions = pulumi
-    .all([o.spec.image, pulumi.output(o.spec.env), o.redisSecretArn, logGroup.name, region])
-    .apply(([image, userEnv, secretArn, logGroupName, r]) =>
+    .all([
+      o.spec.image,
+      pulumi.output(o.spec.env),
+      o.redisSecretArn,
+      o.redisSecretVersionId,
+      logGroup.name,
+      region,
+    ])
+    .apply(([image, userEnv, secretArn, versionId, logGroupName, r]) =>
       JSON.stringify([
-        {
-          name: CONTAINER_NAME,
+        containerDefinition({
+          spec: o.spec,
           image,
-          essential: true,
-          portMappings: [
-            {
-              containerPort: o.spec.containerPort,
-              hostPort: o.spec.containerPort,
-              protocol: "tcp",
-            },
-          ],
-          environment: Object.entries({ ...userEnv, ...env })
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-            .map(([n, value]) => ({ name: n, value })),
-          secrets: [{ name: APP_ENV.redisUrl, valueFrom: secretArn }],
-          readonlyRootFilesystem: true,
-          // Node and npm may write temp files; the root stays read-only.
-          mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
-          stopTimeout: STOP_TIMEOUT_SECONDS,
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: {
-              "awslogs-group": logGroupName,
-              "awslogs-region": r,
-              "awslogs-stream-prefix": CONTAINER_NAME,
-            },
-          },
-        },
+          environment: { ...userEnv, ...env },
+          redisUrlFrom: secretVersionRef(secretArn, versionId),
+          logGroupName,
+          region: r,
+          stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
+        }),
       ]),
     );
   const taskArgs: aws.ecs.TaskDefinitionArgs = {
@@ -122,7 +120,6 @@ export function createService(
     runtimePlatform: RUNTIME_PLATFORM,
     executionRoleArn: roles.executionRole.arn,
     taskRoleArn: roles.taskRole.arn,
-    volumes: [{ name: "tmp" }],
     containerDefinitions,
   };
   o.transform.taskDefinition?.(taskArgs);
@@ -151,6 +148,9 @@ export function createService(
     healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
     propagateTags: "SERVICE",
     enableEcsManagedTags: true,
+    // `pulumi up` waits until the new tasks are steady: a rollout the circuit breaker rolls back
+    // fails the update instead of reporting success and rolling back afterwards.
+    waitForSteadyState: true,
   };
   o.transform.service?.(serviceArgs);
   const service = new aws.ecs.Service(`${name}-service`, serviceArgs, {

@@ -27,3 +27,10 @@ export const DEFAULT_PROXY_COOKIE_NAME = "SIO_NODE";
  * orchestrator's grace period some margin above it.
  */
 export const APP_DRAIN_SECONDS = 25;
+
+/**
+ * How often the app polls its ECS task's status (`app/src/ecsDrain.ts`), so it starts draining at
+ * most this long after ECS starts deregistering it from the load balancer. The AWS target sizes
+ * the deregistration delay with it.
+ */
+export const ECS_STATUS_POLL_SECONDS = 3;

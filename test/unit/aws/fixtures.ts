@@ -1,4 +1,5 @@
 /** Shared mocks and args for the AWS component tests. */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsSocketIoFleetArgs } from "../../../components/aws";
 import {
@@ -75,7 +76,14 @@ export const AWS_OUTPUTS: NonNullable<MockOptions["outputs"]> = {
   [T.role]: ({ name }) => ({ name }),
   [T.logGroup]: ({ name }) => ({ name: `/ecs/${name}` }),
   [T.subnetGroup]: ({ name }) => ({ name }),
+  // Secrets Manager gives every new secret value a new version id.
+  [T.secretVersion]: ({ inputs }) => ({ versionId: secretVersionId(String(inputs.secretString)) }),
 };
+
+/** The mock version id of a secret value (a stand-in for the id AWS assigns). */
+export function secretVersionId(secretString: string): string {
+  return `v-${createHash("sha256").update(secretString).digest("hex").slice(0, 12)}`;
+}
 
 export async function awsMocks(options: MockOptions = {}): Promise<MockRecorder> {
   const recorder = await setupMocks({

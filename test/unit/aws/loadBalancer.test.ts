@@ -2,10 +2,10 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSocketIoFleet } from "../../../components/aws";
 import { unwrap } from "../../helpers/unwrap";
-import { ALB_DNS, T, awsMocks, baseArgs, build } from "./fixtures";
+import { ALB_DNS, T, awsMocks, baseArgs, build, containers } from "./fixtures";
 
 describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
-  it("creates a target group: ip targets, health check, deregistration delay, lb_cookie stickiness", async () => {
+  it("creates a target group: ip targets, readiness health check, deregistration delay sized to the drain, lb_cookie stickiness", async () => {
     const mocks = await awsMocks();
     await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
     const tg = mocks.one(T.tg);
@@ -15,10 +15,11 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
       port: 3000,
       protocol: "HTTP",
       vpcId: "vpc-123",
-      deregistrationDelay: 30,
+      // The 3 s ECS status poll + the app's 25 s drain + 5 s margin.
+      deregistrationDelay: 33,
       healthCheck: {
         enabled: true,
-        path: "/healthz",
+        path: "/readyz",
         protocol: "HTTP",
         matcher: "200",
         interval: 15,
@@ -30,7 +31,7 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
     });
   });
 
-  it("passes deregistrationDelaySeconds and healthCheckPath through", async () => {
+  it("passes deregistrationDelaySeconds through; probes readiness whatever healthCheckPath (liveness) is", async () => {
     const mocks = await awsMocks();
     await build(
       mocks,
@@ -42,7 +43,9 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
     );
     const tg = mocks.one(T.tg).inputs;
     assert.equal(tg.deregistrationDelay, 0);
-    assert.equal(tg.healthCheck.path, "/live");
+    assert.equal(tg.healthCheck.path, "/readyz");
+    assert.deepEqual(containers(mocks)[0].healthCheck.command.slice(0, 3), ["CMD", "node", "-e"]);
+    assert.match(containers(mocks)[0].healthCheck.command[3], /127\.0\.0\.1:3000\/live'/);
   });
 
   it("creates an internet-facing ALB with the idle timeout and invalid headers dropped", async () => {

@@ -1,16 +1,31 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsSocketIoFleet } from "../../../components/aws";
-import { ACCOUNT, AUTH_TOKEN, T, awsMocks, baseArgs, build, containers } from "./fixtures";
+import {
+  AUTH_TOKEN,
+  REDIS_HOST,
+  T,
+  awsMocks,
+  baseArgs,
+  build,
+  containers,
+  secretVersionId,
+} from "./fixtures";
+
+const REDIS_URL = `rediss://:${AUTH_TOKEN}@${REDIS_HOST}:6379`;
+const SECRET_ARN = `arn:mock:${T.secret}:fleet-redis-url`;
+/** The secret's ARN pinned to the version holding the URL (`arn:json-key:version-stage:version-id`). */
+const PINNED_SECRET = `${SECRET_ARN}:::${secretVersionId(REDIS_URL)}`;
 
 describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
-  it("defines one Fargate task: awsvpc, cpu/memory, port, read-only root, stop timeout, awslogs", async () => {
+  it("defines one Fargate task: awsvpc, cpu/memory, port, read-only root without volumes, liveness check, stop timeout, awslogs", async () => {
     const mocks = await awsMocks();
     await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
     const td = mocks.one(T.taskDef);
     assert.equal(td.name, "fleet-task");
     const rest = { ...td.inputs };
     delete rest.containerDefinitions;
+    // No volumes: an ECS task volume is root-owned 0755, which uid 10001 cannot write.
     assert.deepEqual(rest, {
       family: "fleet-test",
       requiresCompatibilities: ["FARGATE"],
@@ -20,26 +35,38 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: `arn:mock:${T.role}:fleet-execution`,
       taskRoleArn: `arn:mock:${T.role}:fleet-task`,
-      volumes: [{ name: "tmp" }],
     });
     assert.deepEqual(containers(mocks), [
       {
         name: "app",
         image: "ghcr.io/acme/chat:1.2.3",
         essential: true,
+        // Only the app port: the metrics port is never mapped.
         portMappings: [{ containerPort: 3000, hostPort: 3000, protocol: "tcp" }],
+        // CORS_ORIGINS is empty, so it is left out (ECS would drop it: a diff on every update).
         environment: [
           { name: "CORS_CREDENTIALS", value: "true" },
-          { name: "CORS_ORIGINS", value: "" },
+          { name: "METRICS_PORT", value: "9464" },
           { name: "PING_INTERVAL_MS", value: "25000" },
           { name: "PING_TIMEOUT_MS", value: "20000" },
           { name: "PORT", value: "3000" },
           { name: "SOCKETIO_ADAPTER", value: "redis" },
           { name: "SOCKETIO_TRANSPORTS", value: "polling,websocket" },
         ],
-        secrets: [{ name: "REDIS_URL", valueFrom: `arn:mock:${T.secret}:fleet-redis-url` }],
+        secrets: [{ name: "REDIS_URL", valueFrom: PINNED_SECRET }],
         readonlyRootFilesystem: true,
-        mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+        healthCheck: {
+          command: [
+            "CMD",
+            "node",
+            "-e",
+            "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+          ],
+          interval: 10,
+          timeout: 3,
+          retries: 3,
+          startPeriod: 10,
+        },
         stopTimeout: 30,
         logConfiguration: {
           logDriver: "awslogs",
@@ -54,7 +81,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
     assert.ok(containers(mocks)[0].stopTimeout <= 120);
   });
 
-  it("merges user env with the contract, sorted, and honours cpu/memory", async () => {
+  it("merges user env with the contract, sorted, without empty values, and honours cpu/memory", async () => {
     const mocks = await awsMocks();
     await build(
       mocks,
@@ -66,7 +93,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
             memoryMiB: 3072,
             containerPort: 8080,
             adapter: "redis-streams",
-            env: { LOG_FORMAT: "json", FEATURE: pulumi.output("on") },
+            env: { LOG_FORMAT: "json", FEATURE: pulumi.output("on"), UNSET: "" },
             cors: { origins: ["https://app.example.com"] },
             certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
           }),
@@ -80,6 +107,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       { name: "CORS_ORIGINS", value: "https://app.example.com" },
       { name: "FEATURE", value: "on" },
       { name: "LOG_FORMAT", value: "json" },
+      { name: "METRICS_PORT", value: "9464" },
       { name: "PING_INTERVAL_MS", value: "25000" },
       { name: "PING_TIMEOUT_MS", value: "20000" },
       { name: "PORT", value: "8080" },
@@ -100,9 +128,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       c.environment.filter((e: { name: string }) => e.name === "REDIS_URL"),
       [],
     );
-    assert.deepEqual(c.secrets, [
-      { name: "REDIS_URL", valueFrom: `arn:mock:${T.secret}:fleet-redis-url` },
-    ]);
+    assert.deepEqual(c.secrets, [{ name: "REDIS_URL", valueFrom: PINNED_SECRET }]);
     for (const r of mocks.resources) {
       if (r.type === T.secretVersion || r.type === T.replicationGroup || r.type === T.password)
         continue;
@@ -110,92 +136,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
     }
   });
 
-  it("gives the execution role the managed policy and GetSecretValue on the one secret only", async () => {
-    const mocks = await awsMocks();
-    await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
-    const exec = mocks.named(T.role, "fleet-execution");
-    assert.deepEqual(JSON.parse(exec.inputs.assumeRolePolicy), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "ecs-tasks.amazonaws.com" },
-          Action: "sts:AssumeRole",
-        },
-      ],
-    });
-    assert.deepEqual(
-      mocks.ofType(T.attachment).map((a) => [a.name, a.inputs]),
-      [
-        [
-          "fleet-execution-managed",
-          {
-            role: "fleet-execution",
-            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-          },
-        ],
-      ],
-    );
-    const policies = mocks.ofType(T.rolePolicy);
-    assert.deepEqual(
-      policies.map((p) => [p.name, p.inputs.role]),
-      [["fleet-execution-secret", "fleet-execution"]],
-    );
-    assert.deepEqual(JSON.parse(policies[0].inputs.policy), {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Action: ["secretsmanager:GetSecretValue"],
-          Resource: [`arn:mock:${T.secret}:fleet-redis-url`],
-        },
-      ],
-    });
-  });
-
-  it("builds ARNs from the partition it runs in (GovCloud, China), never a hard-coded arn:aws", async () => {
-    const mocks = await awsMocks({
-      calls: {
-        "aws:index/getPartition:getPartition": () => ({
-          partition: "aws-us-gov",
-          dnsSuffix: "amazonaws.com",
-          id: "aws-us-gov",
-        }),
-        "aws:index/getRegion:getRegion": () => ({
-          name: "us-gov-west-1",
-          region: "us-gov-west-1",
-          id: "us-gov-west-1",
-        }),
-      },
-    });
-    await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
-    assert.equal(
-      mocks.one(T.attachment).inputs.policyArn,
-      "arn:aws-us-gov:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-    );
-    const trust = JSON.parse(mocks.named(T.role, "fleet-task").inputs.assumeRolePolicy);
-    assert.deepEqual(trust.Statement[0].Condition.ArnLike, {
-      "aws:SourceArn": `arn:aws-us-gov:ecs:us-gov-west-1:${ACCOUNT}:*`,
-    });
-    assert.equal(containers(mocks)[0].logConfiguration.options["awslogs-region"], "us-gov-west-1");
-  });
-
-  it("gives the task role no permissions, trusted only by this account's ECS", async () => {
-    const mocks = await awsMocks();
-    await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
-    const task = mocks.named(T.role, "fleet-task");
-    assert.deepEqual(Object.keys(task.inputs).sort(), ["assumeRolePolicy", "description"]);
-    assert.deepEqual(JSON.parse(task.inputs.assumeRolePolicy).Statement[0].Condition, {
-      ArnLike: { "aws:SourceArn": `arn:aws:ecs:us-east-1:${ACCOUNT}:*` },
-      StringEquals: { "aws:SourceAccount": ACCOUNT },
-    });
-    const roleNames = [...mocks.ofType(T.attachment), ...mocks.ofType(T.rolePolicy)].map(
-      (p) => p.inputs.role,
-    );
-    assert.ok(!roleNames.includes("fleet-task"));
-  });
-
-  it("runs the service in private subnets without public IPs, with circuit breaker and grace period", async () => {
+  it("runs the service in private subnets without public IPs, with circuit breaker, grace period and a wait for steady state", async () => {
     const mocks = await awsMocks();
     await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs({ replicas: 4 })));
     const svc = mocks.one(T.service);
@@ -219,12 +160,15 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       healthCheckGracePeriodSeconds: 60,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
+      waitForSteadyState: true,
     });
     const listener = mocks.named(T.listener, "fleet-http");
     const secretVersion = mocks.one(T.secretVersion);
     assert.ok(svc.dependencies.includes(listener.urn), "service must depend on the listener");
     assert.ok(svc.dependencies.includes(secretVersion.urn), "service must wait for the secret");
-    for (const grant of [mocks.one(T.attachment), mocks.one(T.rolePolicy)]) {
+    const grants = mocks.ofType(T.rolePolicy);
+    assert.equal(grants.length, 2);
+    for (const grant of grants) {
       assert.ok(svc.dependencies.includes(grant.urn), `service must wait for ${grant.name}`);
     }
   });

@@ -2,7 +2,15 @@
 import { AwsSocketIoFleet } from "../../../components/aws";
 import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
-import { ALB_DNS, AUTH_TOKEN, REDIS_HOST, T, awsMocks, containers } from "../aws/fixtures";
+import {
+  ALB_DNS,
+  AUTH_TOKEN,
+  REDIS_HOST,
+  T,
+  awsMocks,
+  containers,
+  secretVersionId,
+} from "../aws/fixtures";
 import { type SharedSpec, type Stickiness, type TargetAdapter } from "./suite";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e";
@@ -80,7 +88,10 @@ export const awsTarget: TargetAdapter<Built> = {
   },
   expected: {
     redis: {
-      reference: `arn:mock:${T.secret}:fleet-redis-url`,
+      // Pinned to the version holding the URL, so a new URL rolls the tasks.
+      reference: `arn:mock:${T.secret}:fleet-redis-url:::${secretVersionId(
+        `rediss://:${encodeURIComponent(AUTH_TOKEN)}@${REDIS_HOST}:6379`,
+      )}`,
       url: `rediss://:${encodeURIComponent(AUTH_TOKEN)}@${REDIS_HOST}:6379`,
       tls: true,
       server: { tls: true, password: AUTH_TOKEN },
