@@ -118,6 +118,16 @@ export interface AutoscalingArgs {
   targetCpuPercent?: number;
 }
 
+/** Who may scrape the pods' metrics port (`METRICS_PORT`, never on the Service the ingress routes). */
+export interface MonitoringArgs {
+  /**
+   * Namespaces whose pods may reach the metrics port (e.g. `["monitoring"]` for a Prometheus
+   * there), matched by their `kubernetes.io/metadata.name` label.
+   * @default [] — no pod outside the fleet can reach the metrics port.
+   */
+  namespaces: string[];
+}
+
 /** Per-child escape hatches: each is called with the args just before the child is created. */
 export interface KubernetesFleetTransforms {
   deployment?: (args: k8s.apps.v1.DeploymentArgs) => void;
@@ -136,6 +146,8 @@ export interface KubernetesSocketIoFleetArgs extends SocketIoFleetArgs {
   resources?: ResourcesArgs;
   /** A HorizontalPodAutoscaler (autoscaling/v2) on CPU; `replicas` is then the initial count. */
   autoscaling?: AutoscalingArgs;
+  /** @default none — the metrics port admits no traffic (see `MonitoringArgs`). */
+  monitoring?: MonitoringArgs;
   transform?: KubernetesFleetTransforms;
 }
 
@@ -146,6 +158,7 @@ export const K8S_TARGET_ARGS = [
   "redis",
   "resources",
   "autoscaling",
+  "monitoring",
   "transform",
 ] as const;
 

@@ -29,6 +29,8 @@ export interface FleetContext {
   replicas: number;
   /** Whether the Deployment keeps at least one pod through a voluntary disruption. */
   pdb: boolean;
+  /** Namespaces admitted to the metrics port (none by default). */
+  monitoringNamespaces: string[];
 }
 
 export function resolveContext(
@@ -63,6 +65,7 @@ export function resolveContext(
     autoscaling,
     replicas,
     pdb: (autoscaling?.minReplicas ?? replicas) >= 2,
+    monitoringNamespaces: [...(args.monitoring?.namespaces ?? [])],
   };
 }
 

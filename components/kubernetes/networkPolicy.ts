@@ -1,30 +1,28 @@
 /**
- * NetworkPolicies: the fleet's pods accept traffic only on their port and reach only Redis and
- * DNS; in-cluster Redis accepts only the fleet's pods and reaches nothing. They take effect only
+ * NetworkPolicies: the fleet's pods accept traffic only on their port (and, from the namespaces
+ * named in `monitoring`, on the metrics port) and reach only Redis and DNS; in-cluster Redis accepts only the fleet's pods and reaches nothing. They take effect only
  * where the CNI enforces NetworkPolicy (Calico, Cilium, GKE Dataplane V2, kind ≥ v0.24, …).
  */
 import type * as inputs from "@pulumi/kubernetes/types/input";
 import type * as k8s from "@pulumi/kubernetes";
+import { DEFAULT_METRICS_PORT } from "../spec";
 import { objectLabels, selectorLabels } from "./common";
 import type { FleetContext } from "./context";
 
-/** CoreDNS / kube-dns pods carry `k8s-app: kube-dns` on kubeadm, kind, GKE, EKS and AKS. */
-export const DNS_PEER: inputs.networking.v1.NetworkPolicyPeer = {
-  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-};
-
 /**
- * Node-local resolvers no pod selector can match (they are host-network or not pods at all):
- * NodeLocal DNSCache's link-local address (on by default on GKE Autopilot and recent GKE
- * Standard, an add-on elsewhere) and GKE's Cloud DNS data plane on the node's metadata server.
- * Without them every lookup of the Redis host times out on those clusters. Port 53 only, so the
- * metadata server's other endpoints stay closed.
+ * DNS: port 53 (UDP and TCP) to any destination. The resolver a pod reaches is not a pod the
+ * policy could select: with NodeLocal DNSCache in its default iptables mode pods keep sending to
+ * the kube-dns ClusterIP and a hostNetwork cache on the node answers, which neither a kube-dns
+ * pod selector nor the cache's link-local ipBlock matches (the rollout then hangs on the Redis
+ * lookup); GKE's Cloud DNS answers from the metadata server. Opening port 53 alone is the common
+ * choice the NetworkPolicy recipes document; nothing else leaves the pod on it but DNS.
  */
-export const NODE_LOCAL_DNS_PEERS: inputs.networking.v1.NetworkPolicyPeer[] = [
-  { ipBlock: { cidr: "169.254.20.10/32" } },
-  { ipBlock: { cidr: "169.254.169.254/32" } },
-];
+export const DNS_EGRESS: inputs.networking.v1.NetworkPolicyEgressRule = {
+  ports: [
+    { protocol: "UDP", port: 53 },
+    { protocol: "TCP", port: 53 },
+  ],
+};
 
 export function fleetNetworkPolicyArgs(ctx: FleetContext): k8s.networking.v1.NetworkPolicyArgs {
   const redisEgress: inputs.networking.v1.NetworkPolicyEgressRule =
@@ -45,21 +43,34 @@ export function fleetNetworkPolicyArgs(ctx: FleetContext): k8s.networking.v1.Net
     spec: {
       podSelector: { matchLabels: selectorLabels(ctx.name, "server") },
       policyTypes: ["Ingress", "Egress"],
-      // From anywhere (the ingress controller, or the cloud load balancer's health checks and
-      // traffic straight to pod IPs with NEG / ALB ip targets), but only on the app's port.
-      ingress: [{ ports: [{ protocol: "TCP", port: ctx.spec.containerPort }] }],
-      egress: [
-        redisEgress,
-        {
-          to: [DNS_PEER, ...NODE_LOCAL_DNS_PEERS],
-          ports: [
-            { protocol: "UDP", port: 53 },
-            { protocol: "TCP", port: 53 },
-          ],
-        },
+      ingress: [
+        // From anywhere (the ingress controller, or the cloud load balancer's health checks and
+        // traffic straight to pod IPs with NEG / ALB ip targets), but only on the app's port.
+        { ports: [{ protocol: "TCP", port: ctx.spec.containerPort }] },
+        ...metricsIngress(ctx.monitoringNamespaces),
       ],
+      egress: [redisEgress, DNS_EGRESS],
     },
   };
+}
+
+/** The metrics port, only from pods in the namespaces named for monitoring (none: no rule). */
+function metricsIngress(namespaces: string[]): inputs.networking.v1.NetworkPolicyIngressRule[] {
+  if (namespaces.length === 0) return [];
+  return [
+    {
+      from: [
+        {
+          namespaceSelector: {
+            matchExpressions: [
+              { key: "kubernetes.io/metadata.name", operator: "In", values: namespaces },
+            ],
+          },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: DEFAULT_METRICS_PORT }],
+    },
+  ];
 }
 
 export function redisNetworkPolicyArgs(ctx: FleetContext): k8s.networking.v1.NetworkPolicyArgs {

@@ -26,6 +26,7 @@ export function validateKubernetesFleet(name: unknown, args: unknown): FleetSpec
   checkRedis(args.redis, add);
   checkResources(args.resources, add);
   checkAutoscaling(args.autoscaling, args.replicas, add);
+  checkMonitoring(args.monitoring, add);
   return problems;
 }
 
@@ -54,6 +55,25 @@ function checkNamespace(value: unknown, add: Add) {
   if (value.create !== undefined && typeof value.create !== "boolean") {
     add("namespace.create", `\`namespace.create\` (${show(value.create)}) must be true or false`);
   }
+}
+
+function checkMonitoring(value: unknown, add: Add) {
+  if (value === undefined) return;
+  if (!isRecord(value) || !Array.isArray(value.namespaces)) {
+    add(
+      "monitoring",
+      `\`monitoring\` (${show(value)}) must be an object such as { namespaces: ["monitoring"] }`,
+    );
+    return;
+  }
+  checkKnownKeys(value, "monitoring.", ["namespaces"], add);
+  value.namespaces.forEach((ns: unknown, i: number) => {
+    if (typeof ns === "string" && DNS_LABEL.test(ns) && ns.length <= 63) return;
+    add(
+      `monitoring.namespaces[${i}]`,
+      `\`monitoring.namespaces[${i}]\` (${show(ns)}) must be a namespace name: lower-case letters, digits and "-", starting with a letter, at most 63 characters, e.g. "monitoring"`,
+    );
+  });
 }
 
 /** An RFC 6265 token (the shared validator reports names that are not one). */

@@ -1,7 +1,13 @@
 /** The fleet's Deployment, Service, PodDisruptionBudget and HorizontalPodAutoscaler, as args. */
 import type * as inputs from "@pulumi/kubernetes/types/input";
 import type * as k8s from "@pulumi/kubernetes";
-import { APP_DRAIN_SECONDS, APP_ENV, READINESS_PATH, renderAppEnv } from "../spec";
+import {
+  APP_DRAIN_SECONDS,
+  APP_ENV,
+  DEFAULT_METRICS_PORT,
+  READINESS_PATH,
+  renderAppEnv,
+} from "../spec";
 import { K8S_DEFAULTS } from "./args";
 import {
   containerSecurityContext,
@@ -13,12 +19,21 @@ import {
 import type { FleetContext } from "./context";
 
 /**
- * Grace period after SIGTERM: the app drains within `APP_DRAIN_SECONDS`, and the margin covers
- * the endpoint removal reaching every load balancer.
+ * How long a terminating pod keeps serving before it gets SIGTERM (the preStop hook), so every
+ * router stops sending it new requests first: the endpoint removal has to reach kube-proxy and
+ * the ingress controller (ingress-nginx applies endpoint changes after a sync of at most ~1 s,
+ * then reloads its Lua balancer), a NEG detaches its endpoint, an ALB target starts draining.
  */
-export const TERMINATION_GRACE_SECONDS = APP_DRAIN_SECONDS + 15;
+export const PRE_STOP_SECONDS = 10;
+/**
+ * Grace period from the start of termination to SIGKILL; Kubernetes counts the preStop hook in
+ * it. preStop + the app's drain (`APP_DRAIN_SECONDS`, it exits by then) + 5 s margin.
+ */
+export const TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + APP_DRAIN_SECONDS + 5;
 export const CONTAINER_NAME = "socketio";
 export const PORT_NAME = "http";
+/** The metrics listener's port name: declared on the pod, never on the Service. */
+export const METRICS_PORT_NAME = "metrics";
 
 export interface WorkloadOptions {
   /** Set for AWS app-cookie stickiness: the app issues this cookie itself. */
@@ -65,7 +80,10 @@ function appContainer(ctx: FleetContext, options: WorkloadOptions): inputs.core.
   return {
     name: CONTAINER_NAME,
     image: spec.image,
-    ports: [{ name: PORT_NAME, containerPort: spec.containerPort, protocol: "TCP" }],
+    ports: [
+      { name: PORT_NAME, containerPort: spec.containerPort, protocol: "TCP" },
+      { name: METRICS_PORT_NAME, containerPort: DEFAULT_METRICS_PORT, protocol: "TCP" },
+    ],
     env: appEnv(ctx, options),
     resources: {
       requests: { ...ctx.resources.requests },
@@ -84,6 +102,9 @@ function appContainer(ctx: FleetContext, options: WorkloadOptions): inputs.core.
       failureThreshold: 3,
       timeoutSeconds: 2,
     },
+    // The kubelet's own sleep (KEP-3960: beta and on by default since Kubernetes 1.30, GA in
+    // 1.34), not `exec: sleep`, which would need a shell binary in the image.
+    lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
     securityContext: containerSecurityContext(),
     // The root filesystem is read-only; Node and its libraries may still write temp files.
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],

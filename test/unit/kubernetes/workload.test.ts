@@ -35,16 +35,9 @@ const CONTAINER_SECURITY = {
   capabilities: { drop: ["ALL"] },
   seccompProfile: { type: "RuntimeDefault" },
 };
+// Port 53 to any destination: NodeLocal DNSCache (iptables mode) answers for the kube-dns
+// ClusterIP from the node's host network, which no pod selector or link-local ipBlock matches.
 const DNS_EGRESS = {
-  to: [
-    {
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-    },
-    // NodeLocal DNSCache and GKE Cloud DNS answer on link-local addresses, not from pods.
-    { ipBlock: { cidr: "169.254.20.10/32" } },
-    { ipBlock: { cidr: "169.254.169.254/32" } },
-  ],
   ports: [
     { protocol: "UDP", port: 53 },
     { protocol: "TCP", port: 53 },
@@ -66,6 +59,7 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       fleetArgs({
         ingress: { controller: "traefik", tlsSecretName: "t" },
         namespace: { name: "apps", create: false },
+        monitoring: { namespaces: ["monitoring", "observability"] },
       }),
     ];
     let validated = 0;
@@ -86,7 +80,7 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
     assert.throws(() => validateBuiltIn(deployment), /containerPort must be integer/);
   });
 
-  it("the Deployment: hardened pods, probes, spread, grace, rolling update, /tmp volume", async () => {
+  it("the Deployment: hardened pods, probes, preStop sleep, spread, grace, rolling update, /tmp volume", async () => {
     const { mocks } = await deploy(fleetArgs({ healthCheckPath: "/livez", containerPort: 8080 }));
     const d = mocks.one(T.deployment).inputs;
     assert.deepEqual(d.metadata, {
@@ -104,8 +98,8 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
     assert.equal(pod.automountServiceAccountToken, false);
     assert.equal(pod.enableServiceLinks, false);
     assert.deepEqual(pod.securityContext, POD_SECURITY);
-    assert.equal(pod.terminationGracePeriodSeconds, 40);
-    assert.ok(pod.terminationGracePeriodSeconds > 25, "above APP_DRAIN_SECONDS");
+    // 10 s preStop (counted in the grace period) + 25 s drain + 5 s margin.
+    assert.equal(pod.terminationGracePeriodSeconds, 10 + 25 + 5);
     assert.deepEqual(pod.topologySpreadConstraints, [
       {
         maxSkew: 1,
@@ -124,7 +118,12 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
     assert.equal(pod.containers.length, 1);
     const c = pod.containers[0];
     assert.equal(c.image, "ghcr.io/acme/chat:1.2.3");
-    assert.deepEqual(c.ports, [{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+    assert.deepEqual(c.ports, [
+      { name: "http", containerPort: 8080, protocol: "TCP" },
+      { name: "metrics", containerPort: 9464, protocol: "TCP" },
+    ]);
+    // The kubelet sleeps (no shell binary needed in the image) before it sends SIGTERM.
+    assert.deepEqual(c.lifecycle, { preStop: { sleep: { seconds: 10 } } });
     assert.deepEqual(c.securityContext, CONTAINER_SECURITY);
     assert.deepEqual(c.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
     assert.deepEqual(c.readinessProbe, {
@@ -167,6 +166,7 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       { name: "SOCKETIO_TRANSPORTS", value: "polling,websocket" },
       { name: "PING_INTERVAL_MS", value: "25000" },
       { name: "PING_TIMEOUT_MS", value: "20000" },
+      { name: "METRICS_PORT", value: "9464" },
       { name: "NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
       { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: "chat-redis", key: "url" } } },
       { name: "FEATURE", value: "on" },
