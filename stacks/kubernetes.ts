@@ -8,7 +8,7 @@
  * one), `replicas`, `containerPort`, `transports`, `stickiness`, `cors`, `heartbeat`,
  * `connectionTimeoutSeconds`, `healthCheckPath`, `adapter`, `env`, `namespace`, `redis`,
  * `redisUrl` (secret: switches to an external Redis; its port comes from `redis.port`, since a
- * secret URL cannot be read at plan time), `resources`, `autoscaling`.
+ * secret URL cannot be read at plan time), `resources`, `autoscaling`, `monitoring`.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -40,6 +40,7 @@ export async function program(): Promise<Record<string, unknown>> {
     redis: redisArgs(config.getObject("redis"), redisUrl),
     resources: config.getObject("resources"),
     autoscaling: config.getObject("autoscaling"),
+    monitoring: config.getObject("monitoring"),
   };
   const fleet = new KubernetesSocketIoFleet(
     config.get("name") ?? "socketio",
