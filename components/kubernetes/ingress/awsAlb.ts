@@ -8,9 +8,10 @@
  * - `load-balancer-attributes`: the idle timeout = `connectionTimeoutSeconds` (1–4000 s).
  * - Health check on the readiness path; with `certificateArn`, HTTPS on 443 and HTTP redirected.
  */
-import { APP_DRAIN_SECONDS, READINESS_PATH } from "../../spec";
+import { READINESS_PATH } from "../../spec";
 import { K8S_DEFAULTS } from "../args";
 import type { FleetContext } from "../context";
+import { TERMINATION_GRACE_SECONDS } from "../workload";
 import { type IngressPlan, ingressArgs } from "./common";
 
 const P = "alb.ingress.kubernetes.io/";
@@ -32,7 +33,10 @@ export function targetGroupAttributes(ctx: FleetContext): string {
             `stickiness.app_cookie.cookie_name=${cookieName}`,
             `stickiness.app_cookie.duration_seconds=${ttlSeconds}`,
           ];
-  return [...stickiness, `deregistration_delay.timeout_seconds=${APP_DRAIN_SECONDS}`].join(",");
+  // The target drains from the start of termination: through the preStop sleep and the app's
+  // drain (the grace period), or the ALB cuts the websockets the app is still moving.
+  const drain = `deregistration_delay.timeout_seconds=${TERMINATION_GRACE_SECONDS}`;
+  return [...stickiness, drain].join(",");
 }
 
 export function albAnnotations(ctx: FleetContext): Record<string, string> {

@@ -13,10 +13,11 @@
  * - The class goes in the `kubernetes.io/ingress.class` annotation (default "gce"), the way GKE
  *   documents and every GKE version honours, not in `spec.ingressClassName`.
  */
-import { APP_DRAIN_SECONDS, READINESS_PATH } from "../../spec";
+import { READINESS_PATH } from "../../spec";
 import { K8S_DEFAULTS } from "../args";
 import { objectLabels } from "../common";
 import type { FleetContext } from "../context";
+import { TERMINATION_GRACE_SECONDS } from "../workload";
 import { type CustomResourcePlan, type IngressPlan, ingressArgs } from "./common";
 
 export function backendConfig(ctx: FleetContext): CustomResourcePlan {
@@ -39,7 +40,9 @@ export function backendConfig(ctx: FleetContext): CustomResourcePlan {
       },
       spec: {
         timeoutSec: ctx.spec.connectionTimeoutSeconds,
-        connectionDraining: { drainingTimeoutSec: APP_DRAIN_SECONDS },
+        // The NEG endpoint is detached when termination starts: keep its connections through
+        // the preStop sleep and the app's drain.
+        connectionDraining: { drainingTimeoutSec: TERMINATION_GRACE_SECONDS },
         sessionAffinity,
         healthCheck: {
           type: "HTTP",

@@ -139,7 +139,7 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
       assert.deepEqual(bc.metadata.name, "chat");
       assert.deepEqual(bc.spec, {
         timeoutSec: 3600,
-        connectionDraining: { drainingTimeoutSec: 25 },
+        connectionDraining: { drainingTimeoutSec: 40 },
         sessionAffinity: { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: 1800 },
         healthCheck: {
           type: "HTTP",
@@ -224,7 +224,7 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
         "alb.ingress.kubernetes.io/target-type": "ip",
         "alb.ingress.kubernetes.io/healthcheck-path": "/readyz",
         "alb.ingress.kubernetes.io/target-group-attributes":
-          "stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=604800,deregistration_delay.timeout_seconds=25",
+          "stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=604800,deregistration_delay.timeout_seconds=40",
         "alb.ingress.kubernetes.io/load-balancer-attributes": "idle_timeout.timeout_seconds=4000",
         "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]',
         "alb.ingress.kubernetes.io/certificate-arn": CERT_ARN,
@@ -247,7 +247,7 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
         mocks.one(T.ingress).inputs.metadata.annotations[
           "alb.ingress.kubernetes.io/target-group-attributes"
         ],
-        "stickiness.enabled=true,stickiness.type=app_cookie,stickiness.app_cookie.cookie_name=sio,stickiness.app_cookie.duration_seconds=86400,deregistration_delay.timeout_seconds=25",
+        "stickiness.enabled=true,stickiness.type=app_cookie,stickiness.app_cookie.cookie_name=sio,stickiness.app_cookie.duration_seconds=86400,deregistration_delay.timeout_seconds=40",
       );
       const env = mocks.one(T.deployment).inputs.spec.template.spec.containers[0].env;
       assert.deepEqual(
@@ -271,7 +271,7 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
       assert.equal(a["alb.ingress.kubernetes.io/ssl-redirect"], undefined);
       assert.equal(
         a["alb.ingress.kubernetes.io/target-group-attributes"],
-        "stickiness.enabled=false,deregistration_delay.timeout_seconds=25",
+        "stickiness.enabled=false,deregistration_delay.timeout_seconds=40",
       );
     });
   });
