@@ -4,7 +4,7 @@
  *   targets it would pin a node, and kube-proxy would spread the session across pods).
  * - `target-group-attributes`: `lb_cookie` stickiness (cookie `AWSALB`) with the TTL, or, when
  *   `stickiness.cookieName` is set, `app_cookie` stickiness on the cookie the app issues
- *   (`STICKY_COOKIE_NAME`); and a deregistration delay matching the app's drain time.
+ *   (`STICKY_COOKIE_NAME`); and a deregistration delay matching the pod's grace period.
  * - `load-balancer-attributes`: the idle timeout = `connectionTimeoutSeconds` (1–4000 s).
  * - Health check on the readiness path; with `certificateArn`, HTTPS on 443 and HTTP redirected.
  */
