@@ -24,6 +24,11 @@
  * for the task's status, and call `onStopping` once when it is stopping. The app then drains
  * (not ready, clients moved in batches); when the last connection closes the ALB completes the
  * deregistration early, ECS sends SIGTERM, and the process exits.
+ *
+ * Trade-off: each task makes one `DescribeTasks` call per poll (100 tasks ≈ 33 calls/s), which
+ * counts against the account's per-Region ECS API throttle (a token bucket, "Request throttling
+ * for the Amazon ECS API"). A throttled or refused call is logged and retried; if none gets
+ * through, the node drains at SIGTERM as before, which `stopTimeout` still covers.
  */
 import { DescribeTasksCommand, ECSClient, type ECSClientConfig } from "@aws-sdk/client-ecs";
 import { ECS_STATUS_POLL_SECONDS } from "../../components/spec/defaults";
