@@ -94,7 +94,10 @@ function runPrimary(config: AppConfig, workers: number): void {
 
 function runWorker({ config, drain }: EntryEnv): void {
   const nodeId = `${config.nodeId}-w${cluster.worker?.id ?? process.pid}`;
-  const fleet = createFleetServer({ ...config, nodeId }, { adapter: createAdapter(), drain });
+  const fleet = createFleetServer(
+    { ...config, nodeId },
+    { adapter: createAdapter(), drain, handedConnections: true },
+  );
   setupWorker(fleet.io);
   exitOnSignals(() => fleet.close(), fleet.logger);
   fleet.logger.info("worker ready");
