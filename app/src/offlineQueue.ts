@@ -24,6 +24,11 @@
  * handshake (`connect`, which a frozen Redis can hold for the socket timeout), only the handshake
  * commands pass unbounded.
  *
+ * Commands of a pipeline are never refused: refusing one would leave the rest of its batch
+ * unwritten for ever (ioredis writes a pipeline once every command has reached `sendCommand`).
+ * The one pipeline user, `recoverySessions.ts`, writes only while the connection is ready, once
+ * per refresh interval.
+ *
  * Memory while down is at most `max` queued plus `maxInFlight` pending commands. Each queued broadcast costs about 2.4 KB of heap beyond its message for a
  * 150-byte chat message (measured by `test/unit/app/offlineQueue.test.ts`): the 10,000 that
  * `redis-streams` queues are about 25 MB, however long the outage lasts.
@@ -84,7 +89,9 @@ export function boundOfflineQueue(
     // do not always handle that. Marking the promise handled leaves the caller's handlers intact.
     command.promise.catch(() => undefined);
     const { status } = internals;
-    if (status === "ready") {
+    if (stream !== undefined) {
+      // Part of a pipeline (see above): bounded by its caller.
+    } else if (status === "ready") {
       if (internals.commandQueue.length >= maxInFlight) {
         return refuse(command, new InFlightQueueFullError(maxInFlight));
       }

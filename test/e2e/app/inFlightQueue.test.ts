@@ -2,7 +2,8 @@
  * The publisher's commands awaiting a reply are bounded like its offline queue: against a real
  * redis-server frozen with SIGSTOP (the connection stays "ready" until the socket timeout
  * notices), broadcasts beyond `REDIS_IN_FLIGHT_MAX` are refused, counted, and never reject
- * unhandled; after SIGCONT the connection serves again.
+ * unhandled; after SIGCONT the connection serves again. A pipeline longer than the bound (the
+ * recovery sessions' refresh writes one per namespace) is never cut: it completes.
  */
 import assert from "node:assert/strict";
 import { Server } from "socket.io";
@@ -34,6 +35,33 @@ for (const adapter of ["redis", "redis-streams"] as const) {
       io?.close();
       await close?.();
       await stopAll();
+    });
+
+    it(`completes a pipeline of more than ${REDIS_IN_FLIGHT_MAX} commands`, async () => {
+      const setup = createAdapterSetup({ adapter, redisUrl: redis.url }, logger, () => undefined);
+      // Closing the adapter first stops the streams reader's loop (as `FleetServer.close` does).
+      const server = new Server({ adapter: setup.adapter, ...setup.serverOptions });
+      try {
+        await waitFor("every connection ready", () => setup.isReady());
+        const pipeline = setup.publisher!.pipeline();
+        const count = REDIS_IN_FLIGHT_MAX + 50;
+        for (let i = 0; i < count; i++) pipeline.set(`pipeline-test:${i}`, "x", "EX", 60);
+        const results = await Promise.race([
+          pipeline.exec(),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error("the pipeline never completed")), 10_000).unref(),
+          ),
+        ]);
+        assert.equal(results?.length, count);
+        assert.deepEqual(
+          results?.filter(([err]) => err !== null),
+          [],
+          "every command of the pipeline succeeded",
+        );
+      } finally {
+        await server.of("/").adapter.close();
+        await setup.close(100);
+      }
     });
 
     it(`refuses broadcasts beyond ${REDIS_IN_FLIGHT_MAX} unanswered commands, counted`, async () => {
