@@ -135,7 +135,7 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
     const port = await freePort();
     const env = {
       ...process.env,
-      ...renderAppEnv(spec, { redisUrl: redis.url, nodeId: name }),
+      ...renderAppEnv(spec, { redisUrl: redis.url, nodeId: name, metricsPort: await freePort() }),
       PORT: String(port),
     };
     nodes.push({

@@ -7,15 +7,18 @@
  *   recovery possible (enabled here, 2 minutes), since the stream keeps what a client missed.
  * - `memory`: Socket.IO's in-process adapter, for a single node.
  *
- * While Redis is unreachable the HTTP server keeps serving (not ready), ioredis reconnects at most
- * 1 s apart (`/readyz` is 200 again within about a second of Redis returning), and what the
- * publisher keeps in memory is bounded (`boundOfflineQueue`): for `redis-streams` up to
+ * Connections start in the background: the HTTP server listens (and is not ready until every
+ * connection has been ready once, `connectedOnce`). After that a Redis outage does not make the
+ * node unready (every node would leave its balancer at once); it shows in the
+ * `socketio_redis_connected{role}` gauge and the logs. ioredis reconnects at most 1 s apart, a
+ * frozen or vanished Redis is detected within 15 s (`redisOptions.ts`), and what the publisher
+ * keeps in memory is bounded (`boundOfflineQueue`): for `redis-streams` up to
  * `STREAMS_OFFLINE_QUEUE_MAX` broadcasts are queued and published when Redis returns; for `redis`
- * (pub/sub) none are, remote nodes miss broadcasts sent while Redis is down.
+ * (pub/sub) none are, remote nodes miss broadcasts sent while Redis is down. Either way the
+ * node's own clients get every broadcast.
  *
- * `rediss://` URLs use TLS: ioredis sets `tls: true` for them and Node's default trust store
- * includes `NODE_EXTRA_CA_CERTS`, so a private CA needs no code here. Connections start in the
- * background: the HTTP server listens (and reports not-ready) while Redis is down.
+ * `rediss://` URLs use TLS (ioredis sets `tls: true` for them); `REDIS_TLS_CA` replaces the
+ * trust store for them (`redisOptions.ts`).
  */
 import { Redis, type RedisOptions } from "ioredis";
 import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
@@ -24,11 +27,29 @@ import type { ServerOptions } from "socket.io";
 import type { AppConfig } from "../../components/spec/appEnv";
 import type { Logger } from "./logger";
 import { boundOfflineQueue } from "./offlineQueue";
+import { pingEvery } from "./redisHeartbeat";
+import {
+  DUPLICATE_OPTIONS,
+  PUBLISHER_OPTIONS,
+  REDIS_PING_INTERVAL_MS,
+  redisOptions,
+} from "./redisOptions";
 import { STREAM_NAME } from "./recoveryReplay";
 import { SESSION_KEY_PREFIX } from "./recoverySessions";
 
 /** What `io.adapter()` accepts. */
 export type AdapterFactory = NonNullable<ServerOptions["adapter"]>;
+
+/**
+ * What each adapter connection does (the `role` label of `socketio_redis_connected`).
+ * `stream-reader`: the streams adapter's blocking `XREAD` loop.
+ */
+export type RedisRole = "publisher" | "subscriber" | "stream-reader";
+
+export interface RedisConnection {
+  role: RedisRole;
+  client: Redis;
+}
 
 export interface AdapterSetup {
   /** Undefined for the in-memory adapter (Socket.IO's default). */
@@ -37,10 +58,17 @@ export interface AdapterSetup {
   serverOptions: Partial<ServerOptions>;
   /** Every Redis connection the adapter uses, including ones it duplicates itself. */
   connections: Redis[];
+  /** The same connections with their roles. */
+  roles: RedisConnection[];
   /** The connection the adapter publishes (and, for streams, stores sessions) with. */
   publisher?: Redis;
-  /** True when every Redis connection is `ready` (always true without Redis). */
+  /** True when every Redis connection is `ready` now (always true without Redis). */
   isReady(): boolean;
+  /**
+   * True once every Redis connection has been ready at least once since start, and from then on
+   * (always true without Redis): the node can deliver cross-node.
+   */
+  connectedOnce(): boolean;
   /** Closes the Redis connections (QUIT, then a hard disconnect after `timeoutMs`). */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -63,16 +91,21 @@ export const STREAM_MAX_LEN = 10_000;
 export const STREAMS_OFFLINE_QUEUE_MAX = STREAM_MAX_LEN;
 
 export function createAdapterSetup(
-  config: Pick<AppConfig, "adapter" | "redisUrl">,
+  config: Pick<AppConfig, "adapter" | "redisUrl" | "redisTlsCa">,
   logger: Logger,
   onError: (err: Error) => void,
   /** Called for each command refused while Redis is unreachable (see `boundOfflineQueue`). */
   onDropped: () => void = () => undefined,
 ): AdapterSetup {
-  const connections: Redis[] = [];
+  const roles: RedisConnection[] = [];
+  const everReady = new Set<Redis>();
+  const stopPings: (() => void)[] = [];
+  let connectedOnce = false;
   let closing = false;
-  const track = (client: Redis, role: string): Redis => {
-    connections.push(client);
+  /** Roles of the connections duplicated from the publisher, in the order they are made. */
+  const duplicateRoles: RedisRole[] = [];
+  const track = (client: Redis, role: RedisRole): Redis => {
+    roles.push({ role, client });
     client.on("error", (err: Error) => {
       onError(err);
       logger.warn({ err: err.message, role }, "redis connection error");
@@ -80,6 +113,7 @@ export function createAdapterSetup(
     let wasReady = false;
     client.on("ready", () => {
       wasReady = true;
+      everReady.add(client);
       logger.info({ role }, "redis ready");
     });
     // Losing a ready connection is an adapter error even when no "error" event follows (a
@@ -91,19 +125,24 @@ export function createAdapterSetup(
       onError(new Error("connection lost"));
       logger.warn({ role }, "redis connection lost");
     });
-    // The streams adapter duplicates the client for its readers: track those too.
-    const duplicate = client.duplicate.bind(client);
-    client.duplicate = (override?: Partial<RedisOptions>) =>
-      track(duplicate(override), `${role}-duplicate`);
+    stopPings.push(pingEvery(client, REDIS_PING_INTERVAL_MS));
     return client;
   };
   const setup: AdapterSetup = {
     serverOptions: {},
-    connections,
-    isReady: () => connections.every((c) => c.status === "ready"),
+    get connections() {
+      return roles.map((c) => c.client);
+    },
+    roles,
+    isReady: () => roles.every((c) => c.client.status === "ready"),
+    connectedOnce: () => {
+      if (!connectedOnce) connectedOnce = roles.every((c) => everReady.has(c.client));
+      return connectedOnce;
+    },
     close: async (timeoutMs = 2000) => {
       closing = true;
-      await Promise.all(connections.map((c) => quit(c, timeoutMs)));
+      for (const stop of stopPings) stop();
+      await Promise.all(roles.map((c) => quit(c.client, timeoutMs)));
     },
   };
   if (config.adapter === "memory") return setup;
@@ -111,13 +150,26 @@ export function createAdapterSetup(
     throw new Error(`REDIS_URL is required with SOCKETIO_ADAPTER=${config.adapter}`);
   }
 
-  const client = track(new Redis(config.redisUrl, REDIS_OPTIONS), "pub");
+  const options = redisOptions(config.redisTlsCa);
+  const client = track(
+    new Redis(config.redisUrl, { ...options, ...PUBLISHER_OPTIONS }),
+    "publisher",
+  );
   setup.publisher = client;
+  // The streams adapter duplicates the publisher for its reader and its subscriber: track those
+  // too, with the options of a non-publisher connection.
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (override?: Partial<RedisOptions>) =>
+    track(duplicate({ ...DUPLICATE_OPTIONS, ...override }), duplicateRoles.shift() ?? "subscriber");
   if (config.adapter === "redis") {
-    const subscriber = client.duplicate(); // tracked by the `duplicate` wrapper
+    duplicateRoles.push("subscriber");
+    const subscriber = client.duplicate();
     boundOfflineQueue(client, 0, onDropped); // after duplicate(): the subscriber is not bounded
     setup.adapter = createRedisAdapter(client, subscriber);
   } else {
+    // `createAdapter` duplicates the reader first, then the subscriber (adapter.js 0.3.1:
+    // `createReadOnlyClients`, then `duplicateClient` for `subClientPromise`).
+    duplicateRoles.push("stream-reader", "subscriber");
     // The readers the adapter duplicates keep one blocking XREAD each: only the publisher grows.
     boundOfflineQueue(client, STREAMS_OFFLINE_QUEUE_MAX, onDropped);
     setup.adapter = createStreamsAdapter(client, {
@@ -131,18 +183,6 @@ export function createAdapterSetup(
   }
   return setup;
 }
-
-/**
- * `maxRetriesPerRequest: null`: while Redis is down, commands wait for the reconnection instead
- * of failing after 20 retries. The adapters publish without handling rejections, and an
- * unhandled rejection would end the process. (The publisher's queue is bounded separately.)
- * `retryStrategy`: reconnect attempts 50 ms, 100 ms, … apart, at most 1 s (ioredis: 2 s), so
- * the node is ready again within about a second of Redis returning.
- */
-const REDIS_OPTIONS: RedisOptions = {
-  maxRetriesPerRequest: null,
-  retryStrategy: (times) => Math.min(times * 50, 1000),
-};
 
 /**
  * QUIT when connected (pending replies arrive first; resolves on "end"), with a hard disconnect

@@ -8,7 +8,9 @@
  *   the least-loaded worker. `@socket.io/cluster-adapter`'s `setupPrimary` relays adapter
  *   messages between workers, so broadcasts reach every worker's clients.
  * - Each worker runs `createFleetServer` with the cluster adapter and `setupWorker(io)` instead
- *   of listening itself. Its node id is `<NODE_ID>-w<worker id>`.
+ *   of listening itself (`handedConnections`: it counts as listening, and opens no metrics
+ *   listener, since workers sharing `METRICS_PORT` would answer scrapes in turn). Its node id is
+ *   `<NODE_ID>-w<worker id>`.
  *
  * Environment: the app contract (`SOCKETIO_ADAPTER` and `REDIS_URL` are ignored: the adapter is
  * the cluster adapter) plus `CLUSTER_WORKERS` (default: the number of CPUs). On SIGTERM the
@@ -94,7 +96,10 @@ function runPrimary(config: AppConfig, workers: number): void {
 
 function runWorker({ config, drain }: EntryEnv): void {
   const nodeId = `${config.nodeId}-w${cluster.worker?.id ?? process.pid}`;
-  const fleet = createFleetServer({ ...config, nodeId }, { adapter: createAdapter(), drain });
+  const fleet = createFleetServer(
+    { ...config, nodeId },
+    { adapter: createAdapter(), drain, handedConnections: true },
+  );
   setupWorker(fleet.io);
   exitOnSignals(() => fleet.close(), fleet.logger);
   fleet.logger.info("worker ready");

@@ -8,6 +8,10 @@
  * - While draining, new Socket.IO sessions (no `sid`) get 503, polling or websocket, so clients
  *   retry and the load balancer sends them elsewhere; existing sessions keep working until their
  *   batch is closed.
+ * - A request target that is not a URL (`GET //[ HTTP/1.1`: Node's parser accepts any request
+ *   line, `new URL` does not) gets 400 while draining, when the gate has to parse it. In normal
+ *   operation such requests pass through untouched (engine.io answers them itself); a parse error
+ *   thrown from this listener would end the process and drop every client at once.
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -17,8 +21,10 @@ export interface GateRules {
   path: string;
   originAllowed(req: IncomingMessage): boolean;
   draining(): boolean;
-  onRefused(req: IncomingMessage, status: 403 | 503): void;
+  onRefused(req: IncomingMessage, status: RefusalStatus): void;
 }
+
+export type RefusalStatus = 400 | 403 | 503;
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -33,18 +39,23 @@ export interface Gate {
 
 export function installGate(httpServer: HttpServer, rules: GateRules): Gate {
   const upgraded = new Set<Duplex>();
-  const isNewSession = (req: IncomingMessage) => {
-    const url = new URL(req.url ?? "/", "http://placeholder");
-    return url.pathname.startsWith(rules.path) && !url.searchParams.has("sid");
+  /** 503 for a new Socket.IO session while draining, 400 for a target that is not a URL. */
+  const drainRefusal = (req: IncomingMessage): 400 | 503 | undefined => {
+    if (!rules.draining()) return undefined;
+    const url = parseTarget(req.url);
+    if (url === undefined) return 400;
+    return url.pathname.startsWith(rules.path) && !url.searchParams.has("sid") ? 503 : undefined;
   };
 
   const requestListeners = httpServer.listeners("request") as RequestListener[];
   httpServer.removeAllListeners("request");
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    if (rules.draining() && isNewSession(req)) {
-      rules.onRefused(req, 503);
-      res.writeHead(503, { "Content-Type": "text/plain", "Retry-After": "1" });
-      res.end("Draining");
+    const refusal = drainRefusal(req);
+    if (refusal !== undefined) {
+      rules.onRefused(req, refusal);
+      const headers = refusal === 503 ? { "Retry-After": "1" } : {};
+      res.writeHead(refusal, { "Content-Type": "text/plain", ...headers });
+      res.end(refusal === 503 ? "Draining" : "Bad Request");
       return;
     }
     for (const listener of requestListeners) listener.call(httpServer, req, res);
@@ -53,11 +64,7 @@ export function installGate(httpServer: HttpServer, rules: GateRules): Gate {
   const upgradeListeners = httpServer.listeners("upgrade") as UpgradeListener[];
   httpServer.removeAllListeners("upgrade");
   httpServer.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const status = !rules.originAllowed(req)
-      ? 403
-      : rules.draining() && isNewSession(req)
-        ? 503
-        : undefined;
+    const status = !rules.originAllowed(req) ? 403 : drainRefusal(req);
     if (status !== undefined) {
       rules.onRefused(req, status);
       refuseUpgrade(socket, status);
@@ -76,8 +83,23 @@ export function installGate(httpServer: HttpServer, rules: GateRules): Gate {
   };
 }
 
-function refuseUpgrade(socket: Duplex, status: 403 | 503): void {
-  const text = status === 403 ? "Forbidden" : "Service Unavailable";
+/** The request target as a URL, or undefined when it is not one. */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? "/", "http://placeholder");
+  } catch {
+    return undefined;
+  }
+}
+
+const STATUS_TEXT: Record<RefusalStatus, string> = {
+  400: "Bad Request",
+  403: "Forbidden",
+  503: "Service Unavailable",
+};
+
+function refuseUpgrade(socket: Duplex, status: RefusalStatus): void {
+  const text = STATUS_TEXT[status];
   socket.on("error", () => undefined);
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +

@@ -1,17 +1,24 @@
 /**
- * Health endpoints: `GET /healthz` answers 200 while the process runs (liveness), `GET /readyz`
- * 200 only when every adapter Redis connection is ready and the node is not draining (else 503,
- * so load balancers stop sending new clients), `GET /metrics` the Prometheus text.
+ * Health endpoints on the app's port:
+ * - `GET /healthz` (liveness): 200 while the process runs.
+ * - `GET /readyz` (readiness, what every balancer and proxy probes): 200 when the node listens,
+ *   is not draining, and its adapter has been connected to Redis at least once since start, so a
+ *   new node takes no clients before it can deliver cross-node, and a deploy that cannot reach
+ *   Redis never becomes ready. A later Redis outage does not turn it 503: that would take every
+ *   node out of every balancer at once while each can still serve its own clients. Redis health
+ *   after start is the `socketio_redis_connected{role}` gauge and the logs.
+ * `/metrics` is not served here (404): it has a port of its own (`metricsServer.ts`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Registry } from "prom-client";
 
 export const HEALTH_PATHS = { live: "/healthz", ready: "/readyz", metrics: "/metrics" } as const;
 
 export interface Readiness {
   ready: boolean;
   draining: boolean;
-  /** ioredis status of each adapter connection (empty without Redis). */
+  /** Every adapter Redis connection has been ready at least once since start. */
+  redisConnectedOnce: boolean;
+  /** ioredis status of each adapter connection now (empty without Redis). */
   redis: string[];
 }
 
@@ -20,7 +27,6 @@ export function handleHealth(
   req: IncomingMessage,
   res: ServerResponse,
   readiness: () => Readiness,
-  registry: Registry,
 ): boolean {
   const path = (req.url ?? "/").split("?")[0];
   if (req.method !== "GET" && req.method !== "HEAD") return false;
@@ -31,13 +37,6 @@ export function handleHealth(
   if (path === HEALTH_PATHS.ready) {
     const state = readiness();
     send(res, state.ready ? 200 : 503, "application/json", JSON.stringify(state));
-    return true;
-  }
-  if (path === HEALTH_PATHS.metrics) {
-    registry.metrics().then(
-      (text) => send(res, 200, registry.contentType, text),
-      (err: Error) => send(res, 500, "text/plain", err.message),
-    );
     return true;
   }
   return false;

@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics with a registry per server instance, so several servers in one process
- * (tests, cluster workers) never share or clobber counters.
+ * (tests, cluster workers) never share or clobber counters. They are served on their own port
+ * (`metricsServer.ts`), never on the port balancers route.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import type { Server } from "socket.io";
+import type { RedisConnection } from "./adapter";
 
 export interface FleetMetrics {
   registry: Registry;
@@ -20,6 +22,7 @@ export const METRIC_NAMES = {
   eventsOut: "socketio_events_sent_total",
   adapterErrors: "socketio_adapter_errors_total",
   redisCommandsDropped: "socketio_redis_commands_dropped_total",
+  redisConnected: "socketio_redis_connected",
 } as const;
 
 export function createMetrics(nodeId: string): FleetMetrics {
@@ -51,6 +54,27 @@ export function createMetrics(nodeId: string): FleetMetrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * `socketio_redis_connected{role}`: 1 while every adapter connection of that role is ready, else
+ * 0 (read at scrape time). Readiness does not follow Redis once the node has been connected:
+ * this gauge and the logs do.
+ */
+export function instrumentRedis(metrics: FleetMetrics, connections: RedisConnection[]): void {
+  new Gauge({
+    name: METRIC_NAMES.redisConnected,
+    help: "1 while every adapter Redis connection of the role is ready, else 0",
+    labelNames: ["role"],
+    registers: [metrics.registry],
+    collect() {
+      const byRole = new Map<string, boolean>();
+      for (const { role, client } of connections) {
+        byRole.set(role, (byRole.get(role) ?? true) && client.status === "ready");
+      }
+      for (const [role, connected] of byRole) this.set({ role }, connected ? 1 : 0);
+    },
+  });
 }
 
 /**

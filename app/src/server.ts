@@ -8,8 +8,8 @@
  * await fleet.listen();
  * ```
  *
- * It wires the adapter, CORS and the Origin check, the sticky cookie, health and metrics
- * endpoints, the demo page and protocol, and draining. It does not touch process signals:
+ * It wires the adapter, CORS and the Origin check, the sticky cookie, health endpoints, metrics
+ * on their own port (`config.metricsPort`), the demo page and protocol, and draining. It does not touch process signals:
  * `main.ts` does (see `exitOnSignals`).
  */
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
@@ -22,7 +22,8 @@ import { stickyCookie } from "./cookie";
 import { installDemoProtocol } from "./demo";
 import { handleHealth, type Readiness, send } from "./health";
 import { createLogger, type Logger } from "./logger";
-import { createMetrics, type FleetMetrics, instrument } from "./metrics";
+import { createMetrics, type FleetMetrics, instrument, instrumentRedis } from "./metrics";
+import { createMetricsServer } from "./metricsServer";
 import { installGate } from "./gate";
 import { corsOptions, isOriginAllowed } from "./origin";
 import { createStaticHandler, defaultPublicDir } from "./publicFiles";
@@ -58,6 +59,13 @@ export interface FleetServerOptions {
    * @default {} (refreshed every 15 s)
    */
   recoverySessions?: RecoverySessionsOptions | false;
+  /**
+   * The HTTP server never listens itself: a cluster primary hands it its connections
+   * (`@socket.io/sticky`'s `setupWorker`). It then counts as listening from the start, and no
+   * metrics listener is opened (workers sharing one metrics port would answer scrapes in turn).
+   * @default false
+   */
+  handedConnections?: boolean;
 }
 
 export interface FleetServer {
@@ -69,8 +77,13 @@ export interface FleetServer {
   readonly metrics: FleetMetrics;
   /** Shorthand for `io.on("connection", handler)`. */
   onConnection(handler: (socket: Socket) => void): void;
-  /** Listens on `config.port` (0 picks a free port); resolves with the port. */
+  /**
+   * Listens on `config.port` and opens the metrics listener on `config.metricsPort` (0 picks a
+   * free port for either); resolves with the app's port.
+   */
   listen(): Promise<number>;
+  /** The metrics listener's bound port, once `listen()` has resolved. */
+  readonly metricsPort: number | undefined;
   /** What `/readyz` reports. */
   readiness(): Readiness;
   /**
@@ -102,13 +115,15 @@ export function createFleetServer(
   const publicDir = options.publicDir ?? defaultPublicDir();
   const serveStatic =
     publicDir === false || publicDir === undefined ? undefined : createStaticHandler(publicDir);
+  const listening = () => (options.handedConnections ?? false) || httpServer.listening;
   const readiness = (): Readiness => ({
-    ready: !draining && redis.isReady(),
+    ready: listening() && !draining && redis.connectedOnce(),
     draining,
+    redisConnectedOnce: redis.connectedOnce(),
     redis: redis.connections.map((c) => c.status),
   });
   const httpServer = createServer((req, res) => {
-    if (handleHealth(req, res, readiness, metrics.registry)) return;
+    if (handleHealth(req, res, readiness)) return;
     if (serveStatic?.(req, res)) return;
     send(res, 404, "text/plain", "Not Found");
   });
@@ -140,6 +155,8 @@ export function createFleetServer(
   });
   const connections = trackConnections(io);
   instrument(io, metrics);
+  instrumentRedis(metrics, redis.roles);
+  const metricsServer = createMetricsServer(metrics.registry);
   io.of("/").adapter.on("error", (err: Error) => {
     metrics.adapterErrors.inc();
     logger.warn({ err: err.message }, "adapter error");
@@ -162,16 +179,15 @@ export function createFleetServer(
     logger,
     metrics,
     onConnection: (handler) => void io.on("connection", handler),
-    listen: () =>
-      new Promise((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(config.port, options.host, () => {
-          httpServer.off("error", reject);
-          const port = (httpServer.address() as AddressInfo).port;
-          logger.info({ port, adapter: config.adapter }, "listening");
-          resolve(port);
-        });
-      }),
+    get metricsPort() {
+      return metricsServer.listening ? (metricsServer.address() as AddressInfo).port : undefined;
+    },
+    async listen() {
+      const metricsPort = await listenOn(metricsServer, config.metricsPort, options.host);
+      const port = await listenOn(httpServer, config.port, options.host);
+      logger.info({ port, metricsPort, adapter: config.adapter }, "listening");
+      return port;
+    },
     readiness,
     drain() {
       drained ??= (async () => {
@@ -194,10 +210,23 @@ export function createFleetServer(
         await redis.close();
         httpServer.closeAllConnections();
         gate.destroyUpgradedSockets();
+        if (metricsServer.listening) metricsServer.close();
+        metricsServer.closeAllConnections();
         logger.info("closed");
       })();
       return closed;
     },
   };
   return fleet;
+}
+
+/** Listens on `port` (0: the OS picks); resolves with the bound port. */
+function listenOn(server: HttpServer, port: number, host: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

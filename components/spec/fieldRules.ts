@@ -1,5 +1,5 @@
 import type { ResolvedFleetSpec, Transport } from "./args";
-import { SPEC_OWNED_ENV_KEYS } from "./appEnv";
+import { DEFAULT_METRICS_PORT, SPEC_OWNED_ENV_KEYS } from "./appEnv";
 import { isEnvName, isRecord, show } from "./checks";
 import { READINESS_PATH, SOCKET_IO_PATH, FLEET_DEFAULTS } from "./defaults";
 import type { PlatformProfile } from "./platform";
@@ -15,6 +15,19 @@ export function checkImage(image: unknown, add: Add) {
   } else if (typeof image !== "string" && typeof image !== "object") {
     add("image", `\`image\` (${show(image)}) must be a string (an image reference)`);
   }
+}
+
+/**
+ * Every target runs the app's metrics listener on `DEFAULT_METRICS_PORT` (`METRICS_PORT`), which
+ * no balancer routes: the app's own port cannot be that one (the node would not start).
+ */
+export function checkContainerPortFreeOfMetrics(containerPort: unknown, add: Add) {
+  if (containerPort !== DEFAULT_METRICS_PORT) return;
+  add(
+    "containerPort",
+    `\`containerPort\` (${DEFAULT_METRICS_PORT}) is the app's metrics port (\`METRICS_PORT\`, ` +
+      "reachable only by monitoring, never by a load balancer): choose another port, e.g. 3000",
+  );
 }
 
 export function checkTransports(value: unknown, add: Add): Transport[] | undefined {

@@ -2,6 +2,7 @@ import { isRecord, show } from "./checks";
 import { FLEET_DEFAULTS } from "./defaults";
 import {
   checkConnectionTimeout,
+  checkContainerPortFreeOfMetrics,
   checkEnv,
   checkHealthCheckPath,
   checkHeartbeat,
@@ -48,6 +49,7 @@ export function validateFleetSpec(
   checkImage(args.image, add);
   checkInteger(args, "replicas", 1, MAX_REPLICAS, "", add);
   checkInteger(args, "containerPort", 1, 65535, "", add);
+  checkContainerPortFreeOfMetrics(args.containerPort, add);
   const transports = checkTransports(args.transports, add) ?? [...FLEET_DEFAULTS.transports];
   const polling = transports.includes("polling");
   const mode = checkStickiness(args.stickiness, platform, polling, add);

@@ -95,7 +95,7 @@ export async function startScenario(def: ScenarioDef): Promise<RunningScenario> 
     nodes = started.map((n) => ({
       name: n.name,
       pid: n.process.child.pid ?? -1,
-      metricsUrl: `http://127.0.0.1:${n.port}/metrics`,
+      metricsUrl: `http://127.0.0.1:${n.metricsPort}/metrics`,
       process: n.process,
     }));
     backends = started.map(({ name, port }) => ({ name, host: "127.0.0.1", port }));
@@ -108,6 +108,7 @@ export async function startScenario(def: ScenarioDef): Promise<RunningScenario> 
 interface StartedNode {
   name: string;
   port: number;
+  metricsPort: number;
   process: ManagedProcess;
 }
 
@@ -122,10 +123,10 @@ async function startAppNodes(
   const nodes: StartedNode[] = [];
   for (let i = 1; i <= spec.replicas; i++) {
     const name = `node-${i}`;
-    const port = await freePort();
+    const [port, metricsPort] = [await freePort(), await freePort()];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ...renderAppEnv(spec, { redisUrl: redis?.url, nodeId: name }),
+      ...renderAppEnv(spec, { redisUrl: redis?.url, nodeId: name, metricsPort }),
       PORT: String(port),
       ...QUIET,
       ...extraEnv,
@@ -134,6 +135,7 @@ async function startAppNodes(
     nodes.push({
       name,
       port,
+      metricsPort,
       process: start(name, process.execPath, [appEntry("main.js")], { env }),
     });
   }

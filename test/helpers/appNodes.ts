@@ -17,6 +17,8 @@ export interface AppNode {
   process: ManagedProcess;
   port: number;
   url: string;
+  /** Its metrics listener (`METRICS_PORT`, free like the app's port). */
+  metricsUrl: string;
 }
 
 /** Fails with a clear message when the compiled app is missing or older than `app/src`. */
@@ -40,11 +42,13 @@ export async function startAppNode(
   entry: keyof typeof APP_ENTRY = "main",
 ): Promise<AppNode> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const proc = start(name, process.execPath, [APP_ENTRY[entry]], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",
       NODE_ID: name,
+      METRICS_PORT: String(metricsPort),
       ...env,
       PORT: String(port),
     },
@@ -52,7 +56,12 @@ export async function startAppNode(
   await waitFor(`${name} to listen`, () => proc.output().includes('"msg":"listening"'), {
     watch: proc,
   });
-  return { process: proc, port, url: `http://127.0.0.1:${port}` };
+  return {
+    process: proc,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
+  };
 }
 
 /** The JSON log lines a process printed so far (non-JSON lines skipped). */

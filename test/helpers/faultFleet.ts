@@ -59,7 +59,8 @@ export async function startFaultFleet(
     allUp: () => haproxyAllUp(statsSocket, nodes),
     async restartNode(name) {
       const node = byName(nodes, name);
-      node.process = startNode(spec, redis, name, node.port, extraEnv);
+      const metricsEnv = { METRICS_PORT: String(node.metricsPort), ...extraEnv };
+      node.process = startNode(spec, redis, name, node.port, metricsEnv);
       await waitForHttp(`${fleet.nodeUrl(name)}/readyz`, { watch: node.process });
       await waitFor(`HAProxy to have ${name} UP again`, () => fleet.allUp(), { timeoutMs: 10_000 });
     },

@@ -41,6 +41,8 @@ export interface FleetNode {
   name: string;
   host: string;
   port: number;
+  /** Its own `METRICS_PORT` (nodes on one machine cannot share one). */
+  metricsPort: number;
   process: ManagedProcess;
 }
 
@@ -57,10 +59,13 @@ export async function startNodes(
   const nodes: FleetNode[] = [];
   for (let i = 1; i <= spec.replicas; i++) {
     const name = `node-${i}`;
-    const port = await freePort();
-    const env = nodeEnv(spec, redis, name, port, extraEnv);
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const env = nodeEnv(spec, redis, name, port, {
+      METRICS_PORT: String(metricsPort),
+      ...extraEnv,
+    });
     const proc = start(name, process.execPath, [appEntry("main.js")], { env });
-    nodes.push({ name, host: "127.0.0.1", port, process: proc });
+    nodes.push({ name, host: "127.0.0.1", port, metricsPort, process: proc });
   }
   for (const node of nodes) {
     await waitForHttp(`http://127.0.0.1:${node.port}/readyz`, { watch: node.process });

@@ -23,9 +23,17 @@ export interface RedisServer {
   restart(downtimeMs?: number): Promise<void>;
 }
 
+export interface RedisServerOptions {
+  tls?: boolean;
+  /** With `tls`: these certificate files instead of a throw-away CA's. */
+  certificates?: { certFile: string; keyFile: string; caFile: string };
+  /** More redis.conf lines (e.g. `rename-command CLIENT ""`). */
+  extraConfig?: string[];
+}
+
 export async function startRedis(
   binary: string,
-  { tls = false }: { tls?: boolean } = {},
+  { tls = false, certificates, extraConfig = [] }: RedisServerOptions = {},
 ): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "sio-redis-"));
   const port = await freePort();
@@ -41,18 +49,19 @@ export async function startRedis(
   ];
   let caFile: string | undefined;
   if (tls) {
-    caFile = makeCertificates(dir);
+    caFile = certificates?.caFile ?? makeCertificates(dir);
     lines.push(
       "port 0",
       `tls-port ${port}`,
-      `tls-cert-file ${join(dir, "server.crt")}`,
-      `tls-key-file ${join(dir, "server.key")}`,
+      `tls-cert-file ${certificates?.certFile ?? join(dir, "server.crt")}`,
+      `tls-key-file ${certificates?.keyFile ?? join(dir, "server.key")}`,
       `tls-ca-cert-file ${caFile}`,
       "tls-auth-clients no",
     );
   } else {
     lines.push(`port ${port}`);
   }
+  lines.push(...extraConfig);
   const config = join(dir, "redis.conf");
   writeFileSync(config, lines.join("\n") + "\n");
 

@@ -1,13 +1,14 @@
 /**
  * Three real `main.js` nodes on one password-protected redis-server, for each adapter: identity,
- * exactly-once cross-node broadcast, metrics, and readiness while Redis is down.
+ * exactly-once cross-node broadcast, metrics, and readiness while Redis is down (still ready once
+ * connected; `socketio_redis_connected{role}` follows Redis).
  */
 import assert from "node:assert/strict";
 import type { Socket } from "socket.io-client";
 import { requireBinary } from "../../helpers/binaries";
 import { times } from "../../helpers/deliveries";
 import { type AppNode, assertAppBuilt, startAppNode } from "../../helpers/appNodes";
-import { fetchMetrics, metricValue } from "../../helpers/metricsText";
+import { fetchMetrics, metricByLabel, metricValue } from "../../helpers/metricsText";
 import { stopAll, waitFor, waitForHttp } from "../../helpers/processes";
 import { type RedisServer, startRedis } from "../../helpers/redisServer";
 import {
@@ -19,6 +20,7 @@ import {
 import { expectBroadcastEverywhere, warmUp } from "../../helpers/broadcast";
 
 const ADAPTERS = ["redis", "redis-streams"] as const;
+const STREAMS_ROLES = ["publisher", "stream-reader", "subscriber"];
 /** One client per transport mix on every node. */
 const CLIENT_MIX: ClientOptions[] = [
   { transports: ["polling"] },
@@ -79,10 +81,10 @@ for (const adapter of ADAPTERS) {
       await connectEverywhere();
       for (const node of nodes) {
         await waitFor(`${node.process.name} to report ${CLIENT_MIX.length} clients`, async () => {
-          const text = await fetchMetrics(node.url);
+          const text = await fetchMetrics(node.metricsUrl);
           return metricValue(text, "socketio_connected_clients") === CLIENT_MIX.length;
         });
-        const text = await fetchMetrics(node.url);
+        const text = await fetchMetrics(node.metricsUrl);
         assert.ok(metricValue(text, "socketio_events_received_total")! > 0);
         assert.ok(metricValue(text, "socketio_events_sent_total")! > 0);
         assert.equal(metricValue(text, "socketio_adapter_errors_total"), 0);
@@ -116,16 +118,27 @@ for (const adapter of ADAPTERS) {
       });
     }
 
-    it("is not ready while Redis is down, ready again after, and still broadcasts", async () => {
+    it("stays ready while Redis is down (the gauge drops), reconnects after, and still broadcasts", async () => {
+      const connected = async (node: AppNode) =>
+        metricByLabel(await fetchMetrics(node.metricsUrl), "socketio_redis_connected", "role");
+      const roles = adapter === "redis" ? ["publisher", "subscriber"] : STREAMS_ROLES;
+      for (const node of nodes) {
+        assert.deepEqual(await connected(node), Object.fromEntries(roles.map((r) => [r, 1])));
+      }
       await redis.stop();
       for (const node of nodes) {
-        await waitForHttp(`${node.url}/readyz`, { status: 503, watch: node.process });
+        await waitFor(`${node.process.name}: every role disconnected`, async () =>
+          Object.values(await connected(node)).every((v) => v === 0),
+        );
+        assert.equal((await fetch(`${node.url}/readyz`)).status, 200, "ready: it was connected");
         assert.equal((await fetch(`${node.url}/healthz`)).status, 200);
       }
       await redis.restart();
       for (const node of nodes) {
-        await waitForHttp(`${node.url}/readyz`, { watch: node.process, timeoutMs: 20_000 });
-        const text = await fetchMetrics(node.url);
+        await waitFor(`${node.process.name}: every role connected again`, async () =>
+          Object.values(await connected(node)).every((v) => v === 1),
+        );
+        const text = await fetchMetrics(node.metricsUrl);
         assert.ok(
           metricValue(text, "socketio_adapter_errors_total")! > 0,
           "adapter errors counted",

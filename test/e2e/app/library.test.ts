@@ -27,6 +27,7 @@ describe("app createFleetServer as a library (in-process, redis adapter)", funct
         SOCKETIO_ADAPTER: "redis",
         REDIS_URL: redis.url,
         PORT: "0",
+        METRICS_PORT: "0",
         NODE_ID: nodeId,
         LOG_LEVEL: "silent",
       });
@@ -74,6 +75,7 @@ describe("app createFleetServer as a library (in-process, redis adapter)", funct
     assert.deepEqual(fleets[0].readiness(), {
       ready: true,
       draining: false,
+      redisConnectedOnce: true,
       redis: ["ready", "ready"],
     });
   });
@@ -83,7 +85,12 @@ describe("app createFleetServer as a library (in-process, redis adapter)", funct
     const client = await connectClient(bases[1]);
     const disconnected = new Promise<string>((resolve) => client.once("disconnect", resolve));
     await fleet.close();
-    assert.deepEqual(fleet.readiness(), { ready: false, draining: true, redis: ["end", "end"] });
+    assert.deepEqual(fleet.readiness(), {
+      ready: false,
+      draining: true,
+      redisConnectedOnce: true,
+      redis: ["end", "end"],
+    });
     assert.equal(fleet.httpServer.listening, false);
     assert.ok(["transport close", "transport error"].includes(await disconnected));
     await fleet.close(); // idempotent
@@ -91,7 +98,10 @@ describe("app createFleetServer as a library (in-process, redis adapter)", funct
 
   it("close() completes while Redis is down", async () => {
     await redis.stop();
-    await waitFor("node A to see Redis down", () => !fleets[0].readiness().ready);
+    await waitFor("node A to see Redis down", () =>
+      fleets[0].readiness().redis.every((status) => status !== "ready"),
+    );
+    assert.equal(fleets[0].readiness().ready, true, "still ready: it was connected");
     await fleets[0].close();
     assert.equal(fleets[0].readiness().draining, true);
     assert.equal(fleets[0].httpServer.listening, false);

@@ -15,6 +15,7 @@ async function serve(env: Record<string, string>): Promise<{ fleet: FleetServer;
   const config = parseAppEnv({
     SOCKETIO_ADAPTER: "memory",
     PORT: "0",
+    METRICS_PORT: "0",
     NODE_ID: "origin-node",
     LOG_LEVEL: "silent",
     ...env,

@@ -30,6 +30,7 @@ describe("recovery sessions kept in Redis while connected (in process, redis-str
       SOCKETIO_ADAPTER: "redis-streams",
       REDIS_URL: redisServer.url,
       PORT: "0",
+      METRICS_PORT: "0",
       NODE_ID: "sessions",
       LOG_LEVEL: "silent",
     });

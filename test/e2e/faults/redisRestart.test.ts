@@ -1,14 +1,16 @@
 /**
  * Fault: redis-server stops for about 5 s and comes back empty (no persistence), under 3 nodes
  * behind HAProxy with 32 clients (16 per transport set), for each adapter. No node exits,
- * `/readyz` turns 503 and is 200 again within 2 s of Redis accepting connections, no client is
+ * `/readyz` stays 200 (the nodes were connected once: readiness no longer follows Redis, or every
+ * node would leave the balancer at once), `socketio_redis_connected` drops to 0 and is 1 again
+ * within 2 s of Redis accepting connections, no client is
  * disconnected, broadcasts after the outage reach every client exactly once, and broadcasts sent
  * during it are delivered after it (`redis-streams`) or reach the sender's node only and are
  * counted as dropped (`redis`, pub/sub). Node memory during the outage is reported.
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fetchMetrics, metricValue } from "../../helpers/metricsText";
+import { fetchMetrics, metricByLabel, metricValue } from "../../helpers/metricsText";
 import { stopAll, waitFor } from "../../helpers/processes";
 import {
   type Adapter,
@@ -28,7 +30,7 @@ import {
 import { warmUp } from "../../helpers/broadcast";
 
 const OUTAGE_MS = 5000;
-/** The issue's acceptance bound: ready again this soon after Redis returns. */
+/** The issue's acceptance bound: connected again this soon after Redis returns. */
 const READY_WITHIN_MS = 2000;
 
 for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
@@ -51,19 +53,19 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
       await stopAll();
     });
 
-    it("keeps every node up and every client connected; ready within 2 s of Redis returning; exact broadcasts after", async () => {
+    it("keeps every node up, ready and every client connected; reconnected within 2 s of Redis returning; exact broadcasts after", async () => {
       // The sender talks to node-1 directly: its messages must reach everyone through Redis.
       sender = await connectFaultClient(fleet.nodeUrl("node-1"), ["websocket"]);
       assert.equal(await nodeOf(sender), "node-1");
       const node1Pid = fleet.nodes[0].process.child.pid!;
       const rssBefore = await rssOf(node1Pid);
 
-      // Poll every node's /readyz all along and keep each answer with its time.
-      const probes = new Map<string, { at: number; status: number }[]>();
+      // Poll every node's /readyz and Redis gauge all along and keep each answer with its time.
+      const probes = new Map<string, { at: number; status: number; connected?: boolean }[]>();
       let probing = true;
       const prober = Promise.all(
         fleet.nodes.map(async (node) => {
-          const log: { at: number; status: number }[] = [];
+          const log: { at: number; status: number; connected?: boolean }[] = [];
           probes.set(node.name, log);
           while (probing) {
             const status = await fetch(`${fleet.nodeUrl(node.name)}/readyz`, {
@@ -72,7 +74,13 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
               (r) => r.status,
               () => 0,
             );
-            log.push({ at: Date.now(), status });
+            const gauge = await fetchMetrics(`http://127.0.0.1:${node.metricsPort}`).then(
+              (text) => metricByLabel(text, "socketio_redis_connected", "role"),
+              () => ({}),
+            );
+            const values = Object.values(gauge);
+            const connected = values.length === 0 ? undefined : values.every((v) => v === 1);
+            log.push({ at: Date.now(), status, connected });
             await sleep(50);
           }
         }),
@@ -87,9 +95,9 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
       for (const c of [...clients, sender]) c.run = outageRun;
       let rssDuring = 0;
       const restarted = fleet.redis.restart(OUTAGE_MS);
-      // Broadcast while Redis is down (once every node reports 503): 10 every 100 ms.
-      await waitFor("every node to report not ready", () =>
-        fleet.nodes.every((n) => probes.get(n.name)?.at(-1)?.status === 503),
+      // Broadcast while Redis is down (once every node reports it disconnected): 10 every 100 ms.
+      await waitFor("every node to report Redis disconnected", () =>
+        fleet.nodes.every((n) => probes.get(n.name)?.at(-1)?.connected === false),
       );
       const outageTicker = startTicker(sender.socket, outageRun, 100);
       const flood = setInterval(() => {
@@ -103,10 +111,10 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
       const redisBackAt = Date.now();
 
       await waitFor(
-        "every node to report ready again",
+        "every node to report Redis connected again",
         () =>
           fleet.nodes.every((n) =>
-            probes.get(n.name)!.some((p) => p.at >= redisBackAt && p.status === 200),
+            probes.get(n.name)!.some((p) => p.at >= redisBackAt && p.connected === true),
           ),
         { timeoutMs: 10_000 },
       );
@@ -115,19 +123,26 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
       for (const node of fleet.nodes) {
         const log = probes.get(node.name)!;
         assert.ok(
-          log.some((p) => p.at < redisBackAt && p.status === 503),
-          `${node.name}: /readyz never answered 503 during the outage`,
+          log.some((p) => p.at < redisBackAt && p.connected === false),
+          `${node.name}: socketio_redis_connected never dropped during the outage`,
+        );
+        assert.deepEqual(
+          log.filter((p) => p.status !== 200 && p.status !== 0),
+          [],
+          `${node.name}: /readyz left 200 during the outage`,
         );
         assert.ok(
           !log.some((p) => p.status === 0),
           `${node.name}: /readyz did not answer at some point (crashed?)`,
         );
-        const readyAt = log.find((p) => p.at >= redisBackAt && p.status === 200)!.at;
+        const readyAt = log.find((p) => p.at >= redisBackAt && p.connected === true)!.at;
         const delay = readyAt - redisBackAt;
-        console.log(`      ${node.name}: /readyz 200 ${delay} ms after Redis accepted connections`);
+        console.log(
+          `      ${node.name}: Redis connected ${delay} ms after it accepted connections`,
+        );
         assert.ok(
           delay <= READY_WITHIN_MS,
-          `${node.name}: /readyz was 200 again ${delay} ms after Redis returned (bound: ${READY_WITHIN_MS} ms)`,
+          `${node.name}: connected again ${delay} ms after Redis returned (bound: ${READY_WITHIN_MS} ms)`,
         );
         assert.equal(node.process.child.exitCode, null, `${node.name} exited`);
         assert.equal(node.process.child.signalCode, null, `${node.name} was killed`);
@@ -138,7 +153,7 @@ for (const adapter of ["redis", "redis-streams"] as Adapter[]) {
       );
 
       const dropped = metricValue(
-        await fetchMetrics(fleet.nodeUrl("node-1")),
+        await fetchMetrics(`http://127.0.0.1:${fleet.nodes[0].metricsPort}`),
         "socketio_redis_commands_dropped_total",
       );
       const local = clients.filter((c) => c.connects.length > 0);

@@ -31,6 +31,7 @@ describe("app environment contract", () => {
       PING_TIMEOUT_MS: "5000",
       STICKY_COOKIE_NAME: "io_node",
       NODE_ID: "n1",
+      METRICS_PORT: "9464",
       REDIS_URL: REDIS,
     });
     assert.deepEqual(parseAppEnv(env), {
@@ -45,6 +46,9 @@ describe("app environment contract", () => {
       stickyCookieName: "io_node",
       nodeId: "n1",
       logLevel: "info",
+      metricsPort: 9464,
+      httpKeepAliveTimeoutMs: 95_000,
+      redisTlsCa: undefined,
     });
   });
 

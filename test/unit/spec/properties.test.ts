@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
+import { DEFAULT_METRICS_PORT } from "../../../components/spec/appEnv";
 import {
   GENERIC_PLATFORM,
   resolveFleetSpec,
@@ -53,7 +54,7 @@ const validSpec: fc.Arbitrary<SocketIoFleetArgs> = fc
   .record(
     {
       replicas: fc.integer({ min: 1, max: 1000 }),
-      containerPort: fc.integer({ min: 1, max: 65535 }),
+      containerPort: fc.integer({ min: 1, max: 65535 }).filter((p) => p !== DEFAULT_METRICS_PORT),
       websocketOnly: fc.boolean(),
       mode: fc.constantFrom("cookie", "client-ip", "none"),
       cookieName: fc.option(fc.stringMatching(/^[A-Za-z0-9_\-.]{1,20}$/), { nil: undefined }),

@@ -1,0 +1,24 @@
+/**
+ * A PING on a Redis connection every `intervalMs` while it is ready, so that a connection with
+ * nothing else to wait for (a pub/sub subscriber, an idle publisher) still expects a reply:
+ * ioredis's `socketTimeout` then destroys and reconnects a connection whose PONG does not
+ * arrive in time (see `redisOptions.ts`). PING is valid in subscribe mode (ioredis
+ * `VALID_IN_SUBSCRIBER_MODE`). At most one PING is outstanding per connection; none is sent
+ * while the connection is not ready, so pings never sit in the offline queue.
+ */
+import type { Redis } from "ioredis";
+
+/** Starts pinging `client`; returns a function that stops. */
+export function pingEvery(client: Redis, intervalMs: number): () => void {
+  let outstanding = false;
+  const timer = setInterval(() => {
+    if (outstanding || client.status !== "ready") return;
+    outstanding = true;
+    client
+      .ping()
+      .catch(() => undefined) // the connection's own error/close handlers report it
+      .finally(() => (outstanding = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
