@@ -19,6 +19,7 @@ import {
   parseAppEnv,
   renderAppEnv,
   resolveFleetSpec,
+  type RenderAppEnvOptions,
   type ResolvedFleetSpec,
   type SocketIoFleetArgs,
   type StickinessMode,
@@ -94,6 +95,8 @@ export interface TargetAdapter<H> {
     url?(h: H): Promise<string>;
   };
   expected: {
+    /** The target's own `renderAppEnv` options (its keep-alive, its Redis CA); default none. */
+    appEnv?: RenderAppEnvOptions;
     redis?: ExpectedRedis;
     url?(spec: ResolvedFleetSpec): string;
   };
@@ -223,13 +226,15 @@ function specSuite<H>(target: TargetAdapter<H>, c: SpecCase): void {
         const contract = Object.fromEntries(
           Object.entries(plain).filter(([k]) => APP_ENV_KEYS.includes(k)),
         );
-        assert.deepEqual(contract, renderAppEnv(spec));
+        assert.deepEqual(contract, renderAppEnv(spec, target.expected.appEnv));
       });
       it(`cors: CORS_ORIGINS "${spec.cors.origins.join(",")}", CORS_CREDENTIALS "true", as the app parses them`, () => {
         const { plain } = env(built);
         assert.equal(plain[APP_ENV.corsOrigins], spec.cors.origins.join(","));
         assert.equal(plain[APP_ENV.corsCredentials], "true");
-        const parsed = parseAppEnv({ ...plain, [APP_ENV.redisUrl]: "redis://:pw@redis:6379" });
+        // A Redis CA implies TLS, which the app checks against the URL's scheme.
+        const scheme = plain[APP_ENV.redisTlsCa] === undefined ? "redis" : "rediss";
+        const parsed = parseAppEnv({ ...plain, [APP_ENV.redisUrl]: `${scheme}://:pw@redis:6379` });
         assert.deepEqual(parsed.corsOrigins, spec.cors.origins);
         assert.equal(parsed.corsCredentials, true);
       });
