@@ -159,9 +159,9 @@ export interface GcpSocketIoFleetArgs extends SocketIoFleetArgs {
   /** The adapter's Redis. Default: { mode: "managed", memorySizeGb: 1 }. */
   redis?: GcpRedis;
   /**
-   * Deletion protection of Memorystore and the Cloud Run service. Required, because Google's own
-   * default is on and a stack that cannot be destroyed surprises as much as one that can: use
-   * true in production, false for development stacks.
+   * Deletion protection of Memorystore, the Redis URL secret and the Cloud Run service. Required,
+   * because Google's own default is on and a stack that cannot be destroyed surprises as much as
+   * one that can: use true in production, false for development stacks.
    */
   deletionProtection: boolean;
 }
