@@ -12,7 +12,11 @@ import type { SocketIoFleetArgs } from "../spec";
 export const GcpComputeMode = {
   /** A regional managed instance group of Container-Optimized OS VMs (the default). */
   InstanceGroup: "instance-group",
-  /** Cloud Run v2 behind a serverless network endpoint group: websocket-only fleets only. */
+  /**
+   * Cloud Run v2 behind a serverless network endpoint group, for websocket-only fleets only: the
+   * load balancer's affinity does not apply to it and Cloud Run's own is best effort, and each
+   * websocket lasts at most 60 minutes (Cloud Run's request timeout), then the client reconnects.
+   */
   CloudRun: "cloud-run",
 } as const;
 export type GcpComputeMode = (typeof GcpComputeMode)[keyof typeof GcpComputeMode];
@@ -51,7 +55,10 @@ export interface GcpNetwork {
 
 /** How the nodes run. */
 export interface GcpCompute {
-  /** Instance group or Cloud Run. Default: "instance-group". */
+  /**
+   * Instance group or Cloud Run (websocket-only, websockets capped at 60 minutes). Default:
+   * "instance-group".
+   */
   mode?: GcpComputeMode;
   /**
    * Compute Engine machine type of each VM (instance-group mode). Default: "e2-small", two
