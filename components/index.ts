@@ -4,5 +4,6 @@
  */
 export * from "./spec";
 export * from "./aws";
+export * from "./gcp";
 export * from "./kubernetes";
 export * from "./proxies";

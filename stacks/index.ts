@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 const TARGETS: Record<string, () => Promise<Record<string, unknown>>> = {
   aws: async () => (await import("./aws")).program(),
+  gcp: async () => (await import("./gcp")).program(),
   kubernetes: async () => (await import("./kubernetes")).program(),
 };
 

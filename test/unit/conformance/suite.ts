@@ -19,6 +19,7 @@ import {
   parseAppEnv,
   renderAppEnv,
   resolveFleetSpec,
+  type RenderAppEnvOptions,
   type ResolvedFleetSpec,
   type SocketIoFleetArgs,
   type StickinessMode,
@@ -94,6 +95,8 @@ export interface TargetAdapter<H> {
     url?(h: H): Promise<string>;
   };
   expected: {
+    /** The target's own `renderAppEnv` options (its keep-alive, its Redis CA); default none. */
+    appEnv?: RenderAppEnvOptions;
     redis?: ExpectedRedis;
     url?(spec: ResolvedFleetSpec): string;
   };
@@ -225,13 +228,18 @@ function specSuite<H>(target: TargetAdapter<H>, c: SpecCase): void {
         );
         // The app reads an absent key as an empty one, and ECS drops empty values (AWS leaves
         // them out), so "" and absent are the same contract value.
-        assert.deepEqual(withoutEmpty(contract), withoutEmpty(renderAppEnv(spec)));
+        assert.deepEqual(
+          withoutEmpty(contract),
+          withoutEmpty(renderAppEnv(spec, target.expected.appEnv)),
+        );
       });
       it(`cors: CORS_ORIGINS "${spec.cors.origins.join(",")}", CORS_CREDENTIALS "true", as the app parses them`, () => {
         const { plain } = env(built);
         assert.equal(plain[APP_ENV.corsOrigins] ?? "", spec.cors.origins.join(","));
         assert.equal(plain[APP_ENV.corsCredentials], "true");
-        const parsed = parseAppEnv({ ...plain, [APP_ENV.redisUrl]: "redis://:pw@redis:6379" });
+        // A Redis CA implies TLS, which the app checks against the URL's scheme.
+        const scheme = plain[APP_ENV.redisTlsCa] === undefined ? "redis" : "rediss";
+        const parsed = parseAppEnv({ ...plain, [APP_ENV.redisUrl]: `${scheme}://:pw@redis:6379` });
         assert.deepEqual(parsed.corsOrigins, spec.cors.origins);
         assert.equal(parsed.corsCredentials, true);
       });

@@ -1,0 +1,23 @@
+import * as pulumi from "@pulumi/pulumi";
+import { APP_ENV, renderAppEnv, type ResolvedFleetSpec } from "../spec";
+import { GCP_HTTP_KEEPALIVE_TIMEOUT_MS } from "./platform";
+
+/**
+ * The plain app environment on GCP: the user's `env` under the contract (the contract wins; the
+ * validator refuses overrides anyway), the keep-alive above the Google front ends' 600 s, and the
+ * Redis CA when there is one. Never `REDIS_URL`: that comes from Secret Manager.
+ */
+export function gcpAppEnv(
+  spec: ResolvedFleetSpec,
+  redisTlsCa: pulumi.Input<string> | undefined,
+): pulumi.Output<Record<string, string>> {
+  return pulumi.all([pulumi.output(spec.env), pulumi.output(redisTlsCa)]).apply(([userEnv, ca]) => {
+    const contract = renderAppEnv(spec, {
+      httpKeepAliveTimeoutMs: GCP_HTTP_KEEPALIVE_TIMEOUT_MS,
+      redisTlsCa: ca === undefined || ca === "" ? undefined : ca,
+    });
+    const env: Record<string, string> = { ...(userEnv as Record<string, string>), ...contract };
+    delete env[APP_ENV.redisUrl];
+    return env;
+  });
+}

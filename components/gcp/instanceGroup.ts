@@ -1,0 +1,180 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { APP_ENV, type ResolvedFleetSpec } from "../spec";
+import {
+  GCP_DEFAULTS,
+  type GcpAutoscaling,
+  type GcpFleetTransforms,
+  type ResolvedGcpCompute,
+} from "./args";
+import { renderCloudConfig } from "./cloudInit";
+
+/** The named port the backend service sends traffic to (`portName`). */
+export const NAMED_PORT = "http";
+/** Container-Optimized OS, stable channel: Google's image for running containers on VMs. */
+export const COS_IMAGE = "cos-cloud/cos-stable";
+/**
+ * Zones the group spreads over. A regional group's surge must be 0 or at least its zone count
+ * (the API's default `maxSurge` is "a fixed value equal to the number of zones"), so the group is
+ * pinned to three zones and surges by three.
+ */
+export const ZONE_COUNT = 3;
+
+export interface FleetInstanceGroup {
+  instanceTemplate: gcp.compute.InstanceTemplate;
+  instanceGroupManager: gcp.compute.RegionInstanceGroupManager;
+  livenessCheck: gcp.compute.HealthCheck;
+  autoscaler?: gcp.compute.RegionAutoscaler;
+}
+
+export interface InstanceGroupOptions {
+  spec: ResolvedFleetSpec;
+  compute: ResolvedGcpCompute;
+  project?: pulumi.Input<string>;
+  region: string;
+  subnetworkId: pulumi.Input<string>;
+  serviceAccountEmail: pulumi.Input<string>;
+  env: pulumi.Output<Record<string, string>>;
+  /** `projects/…/secrets/…/versions/N`: a new version rolls the group. */
+  redisSecretVersion: pulumi.Input<string>;
+  autoscaling?: GcpAutoscaling;
+  /** What must exist before VMs start: the secret version, its IAM binding, the firewall. */
+  dependsOn: pulumi.Resource[];
+  transform: GcpFleetTransforms;
+}
+
+/**
+ * A regional managed instance group of COS VMs over three zones: no public IPs, Shielded VM, OS
+ * Login with project SSH keys blocked, the dedicated service account, the container started by
+ * cloud-init. Autohealing recreates a VM whose liveness check fails; rolling updates surge new
+ * VMs and never take one away before its replacement is ready (`maxUnavailableFixed: 0`).
+ */
+export function createInstanceGroup(
+  name: string,
+  o: InstanceGroupOptions,
+  parent: pulumi.Resource,
+): FleetInstanceGroup {
+  const env = o.env.apply((e) => {
+    const plain = { ...e };
+    delete plain[APP_ENV.redisTlsCa]; // written as a file: a PEM spans lines
+    return plain;
+  });
+  const userData = pulumi
+    .all([o.spec.image, env, o.redisSecretVersion, o.env])
+    .apply(([image, plain, version, full]) =>
+      renderCloudConfig({
+        image,
+        containerPort: o.spec.containerPort,
+        env: plain,
+        redisSecretVersion: version,
+        redisTlsCa: full[APP_ENV.redisTlsCa],
+      }),
+    );
+
+  const templateArgs: gcp.compute.InstanceTemplateArgs = {
+    project: o.project,
+    region: o.region,
+    description: "Socket.IO fleet node (socketio-fleet)",
+    machineType: o.compute.machineType,
+    disks: [{ sourceImage: COS_IMAGE, boot: true, autoDelete: true, diskType: "pd-balanced" }],
+    // No accessConfigs: no public IP. Egress to Google APIs goes through Private Google Access.
+    networkInterfaces: [{ subnetwork: o.subnetworkId }],
+    serviceAccount: {
+      email: o.serviceAccountEmail,
+      // The broad scope is narrowed by IAM: the account holds only its own few roles.
+      scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+    },
+    shieldedInstanceConfig: {
+      enableSecureBoot: true,
+      enableVtpm: true,
+      enableIntegrityMonitoring: true,
+    },
+    metadata: {
+      "user-data": userData,
+      "enable-oslogin": "TRUE",
+      "block-project-ssh-keys": "true",
+    },
+    scheduling: { automaticRestart: true, onHostMaintenance: "MIGRATE" },
+    labels: { "socketio-fleet": name },
+  };
+  o.transform.instanceTemplate?.(templateArgs);
+  const instanceTemplate = new gcp.compute.InstanceTemplate(`${name}-template`, templateArgs, {
+    parent,
+  });
+
+  const livenessArgs: gcp.compute.HealthCheckArgs = {
+    project: o.project,
+    description: "Socket.IO fleet liveness (autohealing)",
+    checkIntervalSec: 10,
+    timeoutSec: 5,
+    healthyThreshold: 2,
+    // Three misses (30 s) before a VM is recreated: one slow GC pause is not a dead node.
+    unhealthyThreshold: 3,
+    httpHealthCheck: { port: o.spec.containerPort, requestPath: o.spec.healthCheckPath },
+    logConfig: { enable: true },
+  };
+  o.transform.healthCheck?.(livenessArgs);
+  const livenessCheck = new gcp.compute.HealthCheck(`${name}-liveness`, livenessArgs, { parent });
+
+  const zones = gcp.compute
+    .getZonesOutput({ project: o.project, region: o.region, status: "UP" }, { parent })
+    .names.apply((names) => [...names].sort().slice(0, ZONE_COUNT));
+  const groupArgs: gcp.compute.RegionInstanceGroupManagerArgs = {
+    project: o.project,
+    region: o.region,
+    description: "Socket.IO fleet nodes (socketio-fleet)",
+    baseInstanceName: name,
+    versions: [{ name: "primary", instanceTemplate: instanceTemplate.selfLinkUnique }],
+    targetSize: o.spec.replicas,
+    distributionPolicyZones: zones,
+    namedPorts: [{ name: NAMED_PORT, port: o.spec.containerPort }],
+    autoHealingPolicies: {
+      healthCheck: livenessCheck.id,
+      initialDelaySec: o.compute.autohealingInitialDelaySeconds,
+    },
+    updatePolicy: {
+      type: "PROACTIVE",
+      minimalAction: "REPLACE",
+      replacementMethod: "SUBSTITUTE",
+      maxSurgeFixed: ZONE_COUNT,
+      maxUnavailableFixed: 0,
+      // A new VM must stay ready this long before the next old one goes.
+      minReadySec: 30,
+    },
+  };
+  o.transform.instanceGroupManager?.(groupArgs);
+  const instanceGroupManager = new gcp.compute.RegionInstanceGroupManager(
+    `${name}-nodes`,
+    groupArgs,
+    {
+      parent,
+      dependsOn: o.dependsOn,
+      // The autoscaler owns the size after creation ("targetSize … will fight with autoscaler").
+      ignoreChanges: o.autoscaling === undefined ? [] : ["targetSize"],
+    },
+  );
+  if (o.autoscaling === undefined) {
+    return { instanceTemplate, instanceGroupManager, livenessCheck };
+  }
+  const autoscalerArgs: gcp.compute.RegionAutoscalerArgs = {
+    project: o.project,
+    region: o.region,
+    target: instanceGroupManager.id,
+    autoscalingPolicy: {
+      minReplicas: o.autoscaling.minReplicas,
+      maxReplicas: o.autoscaling.maxReplicas,
+      // A COS VM boots, pulls and connects to Redis before its CPU means anything.
+      cooldownPeriod: 180,
+      cpuUtilization: {
+        target: (o.autoscaling.targetCpuPercent ?? GCP_DEFAULTS.targetCpuPercent) / 100,
+      },
+      // Scale in one VM per 10 minutes: each removed VM drops its sockets, which reconnect.
+      scaleInControl: { maxScaledInReplicas: { fixed: 1 }, timeWindowSec: 600 },
+    },
+  };
+  o.transform.autoscaler?.(autoscalerArgs);
+  const autoscaler = new gcp.compute.RegionAutoscaler(`${name}-autoscaler`, autoscalerArgs, {
+    parent,
+  });
+  return { instanceTemplate, instanceGroupManager, livenessCheck, autoscaler };
+}

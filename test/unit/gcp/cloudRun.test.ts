@@ -1,0 +1,102 @@
+import { strict as assert } from "node:assert";
+import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
+import type { MockRecorder } from "../../helpers/mocks";
+import { CA_PEM, IMAGE, PROJECT, REGION, T, baseArgs, gcpMocks } from "./fixtures";
+
+const WEBSOCKET_ONLY: Partial<GcpSocketIoFleetArgs> = {
+  compute: { mode: "cloud-run" },
+  transports: ["websocket"],
+  stickiness: { mode: "none" },
+};
+
+async function build(args: Partial<GcpSocketIoFleetArgs> = {}): Promise<MockRecorder> {
+  const mocks = await gcpMocks();
+  new GcpSocketIoFleet("fleet", baseArgs({ ...WEBSOCKET_ONLY, ...args }));
+  await mocks.settled();
+  return mocks;
+}
+
+describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
+  it("a Cloud Run v2 service: LB-only ingress, no invoker check, timeout = connectionTimeoutSeconds, REDIS_URL from Secret Manager, Direct VPC egress", async () => {
+    const mocks = await build({
+      connectionTimeoutSeconds: 1800,
+      autoscaling: { minReplicas: 2, maxReplicas: 10 },
+    });
+    const service = mocks.one(T.run).inputs;
+    const container = service.template.containers[0];
+    const { envs, ...rest } = container;
+    assert.deepEqual(rest, {
+      image: IMAGE,
+      ports: { containerPort: 3000 },
+      resources: { limits: { cpu: "1", memory: "512Mi" }, cpuIdle: false, startupCpuBoost: true },
+      startupProbe: {
+        httpGet: { path: "/readyz", port: 3000 },
+        periodSeconds: 5,
+        failureThreshold: 24,
+      },
+      livenessProbe: {
+        httpGet: { path: "/healthz", port: 3000 },
+        periodSeconds: 10,
+        failureThreshold: 3,
+      },
+    });
+    delete service.template.containers;
+    assert.deepEqual(service, {
+      location: REGION,
+      description: "Socket.IO fleet (socketio-fleet), websocket-only",
+      ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+      invokerIamDisabled: true,
+      deletionProtection: false,
+      labels: { "socketio-fleet": "fleet" },
+      template: {
+        serviceAccount: `fleet-nodes@${PROJECT}.iam.gserviceaccount.com`,
+        executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+        timeout: "1800s",
+        maxInstanceRequestConcurrency: 1000,
+        sessionAffinity: false,
+        scaling: { minInstanceCount: 2, maxInstanceCount: 10 },
+        vpcAccess: {
+          networkInterfaces: [{ network: "fleet-vpc-id", subnetwork: "fleet-subnet-id" }],
+          egress: "PRIVATE_RANGES_ONLY",
+        },
+      },
+    });
+    const byName = Object.fromEntries(
+      (envs as { name: string; value?: string; valueSource?: unknown }[]).map((e) => [e.name, e]),
+    );
+    assert.deepEqual(byName.REDIS_URL, {
+      name: "REDIS_URL",
+      valueSource: { secretKeyRef: { secret: "fleet-redis-url", version: "1" } },
+    });
+    assert.equal(byName.HTTP_KEEPALIVE_TIMEOUT_MS.value, "620000");
+    assert.equal(byName.REDIS_TLS_CA.value, CA_PEM);
+    assert.equal(byName.SOCKETIO_TRANSPORTS.value, "websocket");
+  });
+
+  it("a serverless NEG behind a backend service without timeoutSec, health checks, port name or affinity", async () => {
+    const mocks = await build();
+    assert.deepEqual(mocks.one(T.neg).inputs, {
+      region: REGION,
+      networkEndpointType: "SERVERLESS",
+      cloudRun: { service: "fleet-run" },
+    });
+    assert.deepEqual(mocks.one(T.backend).inputs, {
+      loadBalancingScheme: "EXTERNAL_MANAGED",
+      protocol: "HTTP",
+      securityPolicy: "fleet-armor-id",
+      logConfig: { enable: true, sampleRate: 1 },
+      backends: [{ group: "fleet-neg-id" }],
+    });
+    for (const t of [T.template, T.group, T.firewall, T.healthCheck, T.repoIam]) {
+      assert.equal(mocks.ofType(t).length, 0, `no ${t} on Cloud Run`);
+    }
+  });
+
+  it("without autoscaling: a fixed `replicas` instances", async () => {
+    const mocks = await build({ replicas: 4 });
+    assert.deepEqual(mocks.one(T.run).inputs.template.scaling, {
+      minInstanceCount: 4,
+      maxInstanceCount: 4,
+    });
+  });
+});

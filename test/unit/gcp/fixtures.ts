@@ -1,0 +1,117 @@
+/** Shared mocks and args for the GCP component tests. */
+import { parse } from "yaml";
+import type { GcpSocketIoFleetArgs } from "../../../components/gcp";
+import { type MockOptions, type MockRecorder, setupMocks } from "../../helpers/mocks";
+
+export const T = {
+  fleet: "socketio-fleet:index:GcpSocketIoFleet",
+  network: "gcp:compute/network:Network",
+  subnetwork: "gcp:compute/subnetwork:Subnetwork",
+  router: "gcp:compute/router:Router",
+  nat: "gcp:compute/routerNat:RouterNat",
+  firewall: "gcp:compute/firewall:Firewall",
+  template: "gcp:compute/instanceTemplate:InstanceTemplate",
+  group: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
+  autoscaler: "gcp:compute/regionAutoscaler:RegionAutoscaler",
+  healthCheck: "gcp:compute/healthCheck:HealthCheck",
+  backend: "gcp:compute/backendService:BackendService",
+  urlMap: "gcp:compute/uRLMap:URLMap",
+  httpProxy: "gcp:compute/targetHttpProxy:TargetHttpProxy",
+  httpsProxy: "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
+  forwardingRule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
+  address: "gcp:compute/globalAddress:GlobalAddress",
+  certificate: "gcp:compute/managedSslCertificate:ManagedSslCertificate",
+  sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
+  armor: "gcp:compute/securityPolicy:SecurityPolicy",
+  neg: "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup",
+  run: "gcp:cloudrunv2/service:Service",
+  redis: "gcp:redis/instance:Instance",
+  secret: "gcp:secretmanager/secret:Secret",
+  secretVersion: "gcp:secretmanager/secretVersion:SecretVersion",
+  secretIam: "gcp:secretmanager/secretIamMember:SecretIamMember",
+  account: "gcp:serviceaccount/account:Account",
+  projectIam: "gcp:projects/iAMMember:IAMMember",
+  repoIam: "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+} as const;
+
+export const PROJECT = "acme-test";
+export const REGION = "europe-west1";
+export const AUTH_STRING = "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";
+export const REDIS_HOST = "10.20.0.3";
+export const REDIS_PORT = 6378;
+export const LB_IP = "34.120.1.2";
+export const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBmockCAcert\n-----END CERTIFICATE-----";
+export const SECRET_VERSION = (name: string) => `projects/123456789/secrets/${name}/versions/1`;
+export const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/apps/chat:1.2.3`;
+
+/** Invokes the component makes; anything else throws. */
+export const GCP_CALLS: NonNullable<MockOptions["calls"]> = {
+  "gcp:organizations/getClientConfig:getClientConfig": () => ({
+    project: PROJECT,
+    region: REGION,
+    zone: `${REGION}-b`,
+    accessToken: "unused",
+    id: PROJECT,
+  }),
+  "gcp:compute/getZones:getZones": (inputs) => ({
+    id: String(inputs.region),
+    names: ["europe-west1-d", "europe-west1-b", "europe-west1-c", "europe-west1-e"],
+    project: PROJECT,
+  }),
+};
+
+/** Computed outputs of the resources, as the engine would return them after `up`. */
+export const GCP_OUTPUTS: NonNullable<MockOptions["outputs"]> = {
+  [T.redis]: () => ({
+    host: REDIS_HOST,
+    port: REDIS_PORT,
+    authString: AUTH_STRING,
+    serverCaCerts: [{ cert: `${CA_PEM}\n`, sha1Fingerprint: "ab" }],
+  }),
+  [T.address]: () => ({ address: LB_IP }),
+  [T.secretVersion]: ({ name }) => ({ name: SECRET_VERSION(name), version: "1" }),
+  [T.account]: ({ inputs }) => ({
+    email: `${inputs.accountId}@${PROJECT}.iam.gserviceaccount.com`,
+    member: `serviceAccount:${inputs.accountId}@${PROJECT}.iam.gserviceaccount.com`,
+  }),
+  [T.group]: ({ name }) => ({
+    instanceGroup: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/${REGION}/instanceGroups/${name}`,
+  }),
+  [T.template]: ({ name }) => ({ selfLinkUnique: `${name}-template-link?uniqueId=1` }),
+  [T.run]: ({ name }) => ({ name, uri: `https://${name}.run.app` }),
+  [T.router]: ({ name }) => ({ name }),
+};
+
+export async function gcpMocks(options: MockOptions = {}): Promise<MockRecorder> {
+  return setupMocks({
+    ...options,
+    calls: { ...GCP_CALLS, ...options.calls },
+    outputs: { ...GCP_OUTPUTS, ...options.outputs },
+  });
+}
+
+export function baseArgs(extra: Partial<GcpSocketIoFleetArgs> = {}): GcpSocketIoFleetArgs {
+  return { image: IMAGE, region: REGION, deletionProtection: false, ...extra };
+}
+
+/** The instance template's cloud-config, parsed, with its files by path. */
+export function cloudConfig(mocks: MockRecorder) {
+  const text = mocks.one(T.template).inputs.metadata["user-data"] as string;
+  const config = parse(text) as {
+    users: { name: string; uid: number }[];
+    write_files: { path: string; permissions: string; owner: string; content: string }[];
+    runcmd: string[];
+  };
+  const files = Object.fromEntries(config.write_files.map((f) => [f.path, f.content]));
+  return { text, config, files };
+}
+
+/** `KEY=value` lines of an env file. */
+export function parseEnvFile(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
