@@ -2,7 +2,12 @@ import type * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, resolveFleetSpec } from "../spec";
-import { AWS_DEFAULTS, type AwsSocketIoFleetArgs } from "./args";
+import {
+  AWS_DEFAULTS,
+  type AwsExternalRedisArgs,
+  type AwsManagedRedisArgs,
+  type AwsSocketIoFleetArgs,
+} from "./args";
 import { createLoadBalancer } from "./loadBalancer";
 import { createNetwork } from "./network";
 import { awsPlatform } from "./platform";
@@ -72,7 +77,9 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     if (args.certificateArn !== undefined && args.domainName === undefined) {
       pulumi.log.warn(CERTIFICATE_WITHOUT_DOMAIN_WARNING, this);
     }
-    const redisArgs = args.redis ?? { mode: "managed" };
+    // Validated above: the fields of the other mode are absent, the required ones present.
+    const redisArgs = (args.redis ?? { mode: "managed" }) as
+      AwsManagedRedisArgs | AwsExternalRedisArgs;
     const transform = args.transform ?? {};
 
     // 2. Network and security groups.

@@ -4,15 +4,18 @@
  */
 export { AwsSocketIoFleet, AWS_FLEET_TYPE } from "./fleet";
 export type {
+  AwsAutoscaling,
   AwsAutoscalingArgs,
   AwsExternalRedisArgs,
   AwsFleetTransforms,
   AwsManagedRedisArgs,
+  AwsNetwork,
   AwsNetworkArgs,
+  AwsRedis,
   AwsRedisArgs,
   AwsSocketIoFleetArgs,
 } from "./args";
-export { AWS_DEFAULTS } from "./args";
+export { AWS_DEFAULTS, AwsRedisEngine, AwsRedisMode } from "./args";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
 export {
   FARGATE_SIZES,
