@@ -165,7 +165,8 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
   deregistrationDelaySeconds?: number;
   /**
    * CloudWatch Logs retention in days; only the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60,
-   * 90, …, 3653; 0 = never expire). Default 30: a month to debug an incident, then the cost stops.
+   * 90, …, 3653; 0 = never expire). Default 30: a month to debug an incident, then the cost
+   * stops.
    */
   logRetentionDays?: number;
   /**
@@ -186,6 +187,16 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
    * and failover, reachable only by the tasks.
    */
   redis?: AwsRedis;
+}
+
+/**
+ * The constructor's options: Pulumi's resource options plus `transform`, the TypeScript-only
+ * escape hatch (callbacks cannot cross a language boundary, so they are not args). Other
+ * languages reach a child through the engine's `transforms` resource option, matching its type
+ * token (e.g. "aws:lb/targetGroup:TargetGroup"); see the README.
+ */
+export interface AwsSocketIoFleetOptions extends pulumi.ComponentResourceOptions {
+  /** Per-child callbacks, each given the child's args just before it is created. */
   transform?: AwsFleetTransforms;
 }
 

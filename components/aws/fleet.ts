@@ -7,6 +7,7 @@ import {
   type AwsExternalRedisArgs,
   type AwsManagedRedisArgs,
   type AwsSocketIoFleetArgs,
+  type AwsSocketIoFleetOptions,
 } from "./args";
 import { createLoadBalancer } from "./loadBalancer";
 import { createNetwork } from "./network";
@@ -14,7 +15,7 @@ import { awsPlatform } from "./platform";
 import { createRedis } from "./redis";
 import { createSecurityGroups } from "./securityGroups";
 import { createService } from "./service";
-import { validateAwsFleet, validateAwsFleetName } from "./validate";
+import { validateAwsFleet, validateAwsFleetName, validateAwsFleetTransform } from "./validate";
 
 export const AWS_FLEET_TYPE = "socketio-fleet:aws:Fleet";
 
@@ -57,11 +58,16 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
   readonly redisSecret: aws.secretsmanager.Secret;
   readonly autoscalingTarget?: aws.appautoscaling.Target;
 
-  constructor(name: string, args: AwsSocketIoFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(AWS_FLEET_TYPE, name, {}, opts);
+  constructor(name: string, args: AwsSocketIoFleetArgs, opts: AwsSocketIoFleetOptions = {}) {
+    const { transform: transformOption, ...resourceOptions } = opts;
+    super(AWS_FLEET_TYPE, name, {}, resourceOptions);
 
     // 1. Validate everything (shared + AWS rules) and report every problem at once.
-    const problems = [...validateAwsFleetName(name), ...validateAwsFleet(args)];
+    const problems = [
+      ...validateAwsFleetName(name),
+      ...validateAwsFleet(args),
+      ...validateAwsFleetTransform(transformOption),
+    ];
     if (problems.length > 0) throw new pulumi.ResourceError(formatProblems(problems), this);
     const spec = resolveFleetSpec(args, awsPlatform(args));
     const a = {
@@ -80,7 +86,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     // Validated above: the fields of the other mode are absent, the required ones present.
     const redisArgs = (args.redis ?? { mode: "managed" }) as
       AwsManagedRedisArgs | AwsExternalRedisArgs;
-    const transform = args.transform ?? {};
+    const transform = transformOption ?? {};
 
     // 2. Network and security groups.
     const network = createNetwork(name, args.network, transform, this);

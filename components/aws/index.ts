@@ -14,6 +14,7 @@ export type {
   AwsRedis,
   AwsRedisArgs,
   AwsSocketIoFleetArgs,
+  AwsSocketIoFleetOptions,
 } from "./args";
 export { AWS_DEFAULTS, AwsRedisEngine, AwsRedisMode } from "./args";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
@@ -23,4 +24,5 @@ export {
   MAX_FLEET_NAME_LENGTH as MAX_AWS_FLEET_NAME_LENGTH,
   validateAwsFleet,
   validateAwsFleetName,
+  validateAwsFleetTransform,
 } from "./validate";

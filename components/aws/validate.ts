@@ -45,7 +45,20 @@ export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
   checkBucket(args.accessLogsBucket, add);
   checkNetwork(args.network, args.redis, add);
   checkRedis(args.redis, add);
-  checkTransform(args.transform, add);
+  if (args.transform !== undefined) add("transform", TRANSFORM_MOVED);
+  return problems;
+}
+
+/** `transform` was an arg; it is an option now: callbacks cannot cross a language boundary. */
+export const TRANSFORM_MOVED =
+  "`transform` is no longer an arg: pass it in the options, the third constructor argument " +
+  "(`new AwsSocketIoFleet(name, args, { transform: { … } })`); from other languages use the " +
+  "`transforms` resource option";
+
+/** Problems with the TypeScript-only `transform` option, or `[]`. */
+export function validateAwsFleetTransform(value: unknown): FleetSpecProblem[] {
+  const problems: FleetSpecProblem[] = [];
+  checkTransform(value, (field, message) => problems.push({ field, message }));
   return problems;
 }
 
