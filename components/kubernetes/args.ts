@@ -216,6 +216,16 @@ export interface KubernetesSocketIoFleetArgs extends SocketIoFleetArgs {
    * Default none (a fixed count).
    */
   autoscaling?: KubernetesAutoscaling;
+}
+
+/**
+ * The constructor's options: Pulumi's resource options plus `transform`, the TypeScript-only
+ * escape hatch (callbacks cannot cross a language boundary, so they are not args). Other
+ * languages reach a child through the engine's `transforms` resource option, matching its type
+ * token (e.g. "kubernetes:apps/v1:Deployment"); see the README.
+ */
+export interface KubernetesSocketIoFleetOptions extends pulumi.ComponentResourceOptions {
+  /** Per-child callbacks, each given the child's args just before it is created. */
   transform?: KubernetesFleetTransforms;
 }
 

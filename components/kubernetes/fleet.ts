@@ -1,14 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, resolveFleetSpec } from "../spec";
-import type { KubernetesSocketIoFleetArgs } from "./args";
+import type { KubernetesSocketIoFleetArgs, KubernetesSocketIoFleetOptions } from "./args";
 import { namespaceLabels } from "./common";
 import { type FleetContext, resolveContext } from "./context";
 import { ingressPlan } from "./ingress";
 import { fleetNetworkPolicyArgs, redisNetworkPolicyArgs } from "./networkPolicy";
 import { kubernetesPlatform } from "./platform";
 import { createRedis } from "./redis";
-import { validateKubernetesFleet } from "./validate";
+import { validateKubernetesFleet, validateKubernetesFleetTransform } from "./validate";
 import { deploymentArgs, hpaArgs, pdbArgs, serviceArgs } from "./workload";
 
 export const KUBERNETES_FLEET_TYPE = "socketio-fleet:kubernetes:Fleet";
@@ -31,12 +31,16 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
   constructor(
     name: string,
     args: KubernetesSocketIoFleetArgs,
-    opts: pulumi.ComponentResourceOptions = {},
+    opts: KubernetesSocketIoFleetOptions = {},
   ) {
-    super(KUBERNETES_FLEET_TYPE, name, {}, opts);
+    const { transform: transformOption, ...resourceOptions } = opts;
+    super(KUBERNETES_FLEET_TYPE, name, {}, resourceOptions);
 
     // 1. Validate everything (shared and Kubernetes rules) and resolve the plain spec.
-    const problems = validateKubernetesFleet(name, args);
+    const problems = [
+      ...validateKubernetesFleet(name, args),
+      ...validateKubernetesFleetTransform(transformOption),
+    ];
     if (problems.length > 0) throw new pulumi.ResourceError(formatProblems(problems), this);
     const spec = resolveFleetSpec(args, kubernetesPlatform(args.ingress));
 
@@ -56,7 +60,7 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
           ).metadata.name
         : pulumi.output(nsName);
     const ctx = resolveContext(name, args, spec, namespace);
-    const transform = args.transform ?? {};
+    const transform = transformOption ?? {};
 
     // 3. Redis (or the Secret holding the external URL).
     const redis = createRedis(ctx, this, transform.redisStatefulSet);

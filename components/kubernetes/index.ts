@@ -18,6 +18,7 @@ export type {
   KubernetesResourceQuantities,
   KubernetesResources,
   KubernetesSocketIoFleetArgs,
+  KubernetesSocketIoFleetOptions,
   NamespaceArgs as KubernetesNamespaceArgs,
   RedisArgs as KubernetesRedisArgs,
   ResourcesArgs as KubernetesResourcesArgs,
@@ -33,4 +34,5 @@ export { kubernetesPlatform } from "./platform";
 export {
   MAX_NAME_LENGTH as MAX_KUBERNETES_FLEET_NAME_LENGTH,
   validateKubernetesFleet,
+  validateKubernetesFleetTransform,
 } from "./validate";

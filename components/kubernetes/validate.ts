@@ -4,8 +4,15 @@
  */
 import { type FleetSpecProblem, validateFleetSpec } from "../spec";
 import { isIntegerIn, isRecord, show } from "../spec/checks";
-import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../spec/ruleKit";
-import { K8S_DEFAULTS } from "./args";
+import {
+  type Add,
+  checkEnum,
+  checkInteger,
+  checkKnownKeys,
+  transformMovedMessage,
+  transformProblems,
+} from "../spec/ruleKit";
+import { K8S_DEFAULTS, type KubernetesFleetTransforms } from "./args";
 import { kubernetesPlatform } from "./platform";
 import { parseQuantity } from "./quantity";
 import { checkIngress, DNS_LABEL } from "./validateIngress";
@@ -26,7 +33,23 @@ export function validateKubernetesFleet(name: unknown, args: unknown): FleetSpec
   checkRedis(args.redis, add);
   checkResources(args.resources, add);
   checkAutoscaling(args.autoscaling, args.replicas, add);
+  if (args.transform !== undefined) {
+    add("transform", transformMovedMessage("KubernetesSocketIoFleet"));
+  }
   return problems;
+}
+
+/** The children `transform` can reach. */
+const TRANSFORMABLE_CHILDREN = [
+  "deployment",
+  "service",
+  "ingress",
+  "redisStatefulSet",
+] as const satisfies readonly (keyof KubernetesFleetTransforms)[];
+
+/** Problems with the TypeScript-only `transform` option, or `[]`. */
+export function validateKubernetesFleetTransform(value: unknown): FleetSpecProblem[] {
+  return transformProblems(value, TRANSFORMABLE_CHILDREN);
 }
 
 function checkName(name: unknown, namespace: unknown, add: Add) {
