@@ -17,7 +17,14 @@ import { createSecurityGroups } from "./securityGroups";
 import { createService } from "./service";
 import { validateAwsFleet, validateAwsFleetName, validateAwsFleetTransform } from "./validate";
 
-export const AWS_FLEET_TYPE = "socketio-fleet:aws:Fleet";
+/** The type token, as Pulumi's component package names it for every language. */
+export const AWS_FLEET_TYPE = "socketio-fleet:index:AwsSocketIoFleet";
+/**
+ * The token before the component package (0.1.0). Registered as an alias, so an existing stack
+ * sees the component retyped in place: the engine applies a parent's aliases to each child's
+ * URN, so no child is replaced either.
+ */
+export const AWS_FLEET_LEGACY_TYPE = "socketio-fleet:aws:Fleet";
 
 /** A certificate for some domain, but `url` would name the ALB, which no certificate covers. */
 export const CERTIFICATE_WITHOUT_DOMAIN_WARNING =
@@ -60,7 +67,15 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
 
   constructor(name: string, args: AwsSocketIoFleetArgs, opts: AwsSocketIoFleetOptions = {}) {
     const { transform: transformOption, ...resourceOptions } = opts;
-    super(AWS_FLEET_TYPE, name, {}, resourceOptions);
+    super(
+      AWS_FLEET_TYPE,
+      name,
+      {},
+      {
+        ...resourceOptions,
+        aliases: [...(resourceOptions.aliases ?? []), { type: AWS_FLEET_LEGACY_TYPE }],
+      },
+    );
 
     // 1. Validate everything (shared + AWS rules) and report every problem at once.
     const problems = [

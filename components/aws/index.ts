@@ -2,7 +2,7 @@
  * The AWS target: `AwsSocketIoFleet` and what its users may need beside it. Names carry an `Aws`
  * (or AWS-only) prefix so `export *` beside the other targets cannot clash.
  */
-export { AwsSocketIoFleet, AWS_FLEET_TYPE } from "./fleet";
+export { AwsSocketIoFleet, AWS_FLEET_LEGACY_TYPE, AWS_FLEET_TYPE } from "./fleet";
 export type {
   AwsAutoscaling,
   AwsAutoscalingArgs,

@@ -11,7 +11,14 @@ import { createRedis } from "./redis";
 import { validateKubernetesFleet, validateKubernetesFleetTransform } from "./validate";
 import { deploymentArgs, hpaArgs, pdbArgs, serviceArgs } from "./workload";
 
-export const KUBERNETES_FLEET_TYPE = "socketio-fleet:kubernetes:Fleet";
+/** The type token, as Pulumi's component package names it for every language. */
+export const KUBERNETES_FLEET_TYPE = "socketio-fleet:index:KubernetesSocketIoFleet";
+/**
+ * The token before the component package (0.1.0). Registered as an alias, so an existing stack
+ * sees the component retyped in place: the engine applies a parent's aliases to each child's
+ * URN, so no child is replaced either.
+ */
+export const KUBERNETES_FLEET_LEGACY_TYPE = "socketio-fleet:kubernetes:Fleet";
 
 /**
  * A Socket.IO fleet on Kubernetes: a hardened Deployment behind a ClusterIP Service, routed in by
@@ -34,7 +41,15 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
     opts: KubernetesSocketIoFleetOptions = {},
   ) {
     const { transform: transformOption, ...resourceOptions } = opts;
-    super(KUBERNETES_FLEET_TYPE, name, {}, resourceOptions);
+    super(
+      KUBERNETES_FLEET_TYPE,
+      name,
+      {},
+      {
+        ...resourceOptions,
+        aliases: [...(resourceOptions.aliases ?? []), { type: KUBERNETES_FLEET_LEGACY_TYPE }],
+      },
+    );
 
     // 1. Validate everything (shared and Kubernetes rules) and resolve the plain spec.
     const problems = [

@@ -2,7 +2,11 @@
  * The Kubernetes target: `KubernetesSocketIoFleet` and what its users may need beside it. Names
  * carry a `Kubernetes` prefix so `export *` beside the other targets cannot clash.
  */
-export { KubernetesSocketIoFleet, KUBERNETES_FLEET_TYPE } from "./fleet";
+export {
+  KubernetesSocketIoFleet,
+  KUBERNETES_FLEET_LEGACY_TYPE,
+  KUBERNETES_FLEET_TYPE,
+} from "./fleet";
 export type {
   AutoscalingArgs as KubernetesAutoscalingArgs,
   GatewayRefArgs as KubernetesGatewayRefArgs,

@@ -1,6 +1,6 @@
 /** Shared mocks and args for the AWS component tests. */
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsSocketIoFleetArgs } from "../../../components/aws";
+import { AWS_FLEET_TYPE, type AwsSocketIoFleetArgs } from "../../../components/aws";
 import {
   type MockOptions,
   type MockRecorder,
@@ -9,7 +9,7 @@ import {
 } from "../../helpers/mocks";
 
 export const T = {
-  fleet: "socketio-fleet:aws:Fleet",
+  fleet: AWS_FLEET_TYPE,
   vpc: "awsx:ec2:Vpc",
   sg: "aws:ec2/securityGroup:SecurityGroup",
   ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
