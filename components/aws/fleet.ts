@@ -41,28 +41,46 @@ export const CERTIFICATE_WITHOUT_DOMAIN_WARNING =
 export class AwsSocketIoFleet extends pulumi.ComponentResource {
   /** Public endpoint: `https://` with a certificate, else `http://`. */
   readonly url: pulumi.Output<string>;
+  /** The ALB's own DNS name: point your DNS record (an alias) at it. */
   readonly loadBalancerDnsName: pulumi.Output<string>;
   /** `host:port` of the Redis primary. */
   readonly redisEndpoint: pulumi.Output<string>;
   /** The full Redis URL with credentials (a secret). */
   readonly redisUrl: pulumi.Output<string>;
 
+  /** The VPC the fleet created (absent with `network`). */
   readonly vpc?: awsx.ec2.Vpc;
+  /** The internet-facing Application Load Balancer. */
   readonly loadBalancer: aws.lb.LoadBalancer;
+  /** The target group of the tasks, with the stickiness and health check. */
   readonly targetGroup: aws.lb.TargetGroup;
+  /** The port-80 listener: forwards, or redirects to HTTPS with a certificate. */
   readonly httpListener: aws.lb.Listener;
+  /** The port-443 listener (only with `certificateArn`). */
   readonly httpsListener?: aws.lb.Listener;
+  /** The load balancer's security group (the listener ports from anywhere). */
   readonly albSecurityGroup: aws.ec2.SecurityGroup;
+  /** The tasks' security group (the container port from the load balancer only). */
   readonly tasksSecurityGroup: aws.ec2.SecurityGroup;
+  /** The managed Redis's security group (its port from the tasks only). */
   readonly redisSecurityGroup?: aws.ec2.SecurityGroup;
+  /** The ECS cluster the fleet created (absent with `clusterArn`). */
   readonly cluster?: aws.ecs.Cluster;
+  /** The Fargate task definition of a node. */
   readonly taskDefinition: aws.ecs.TaskDefinition;
+  /** The ECS service running the nodes. */
   readonly service: aws.ecs.Service;
+  /** The role ECS uses to pull the image, write logs and read the Redis URL secret. */
   readonly executionRole: aws.iam.Role;
+  /** The role the app runs as (no permissions of its own). */
   readonly taskRole: aws.iam.Role;
+  /** The CloudWatch log group of the nodes. */
   readonly logGroup: aws.cloudwatch.LogGroup;
+  /** The ElastiCache replication group (managed Redis only). */
   readonly replicationGroup?: aws.elasticache.ReplicationGroup;
+  /** The Secrets Manager secret holding the Redis URL the tasks read. */
   readonly redisSecret: aws.secretsmanager.Secret;
+  /** The scaling target of the service (only with `autoscaling`). */
   readonly autoscalingTarget?: aws.appautoscaling.Target;
 
   constructor(name: string, args: AwsSocketIoFleetArgs, opts: AwsSocketIoFleetOptions = {}) {

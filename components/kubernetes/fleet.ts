@@ -29,6 +29,7 @@ export const KUBERNETES_FLEET_LEGACY_TYPE = "socketio-fleet:kubernetes:Fleet";
 export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
   /** The public endpoint: `ingress.host` (https with TLS), else the Ingress's load balancer address. */
   readonly url: pulumi.Output<string>;
+  /** The name of the namespace the fleet lives in. */
   readonly namespace: pulumi.Output<string>;
   /** The fleet's ClusterIP Service. */
   readonly serviceName: pulumi.Output<string>;
