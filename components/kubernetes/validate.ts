@@ -9,6 +9,8 @@ import {
   checkEnum,
   checkInteger,
   checkKnownKeys,
+  isOutputValue,
+  outputObjectMessage,
   transformMovedMessage,
   transformProblems,
 } from "../spec/ruleKit";
@@ -100,6 +102,10 @@ function checkControllerCookieName(ingress: unknown, stickiness: unknown, add: A
 
 function checkRedis(value: unknown, add: Add) {
   if (value === undefined) return;
+  if (isOutputValue(value)) {
+    add("redis", outputObjectMessage("redis", '{ mode: "external", url }'));
+    return;
+  }
   if (!isRecord(value)) {
     add("redis", `\`redis\` (${show(value)}) must be an object such as { mode: "in-cluster" }`);
     return;

@@ -107,3 +107,26 @@ export function transformMovedMessage(className: string): string {
     "`transforms` resource option"
   );
 }
+
+/**
+ * Whether `value` is a Pulumi Output. A program in another language can deliver a whole object
+ * arg as one (an older SDK lifts a secret nested in it to the top), where the component needs
+ * its fields plainly; `pulumi.Output.isInstance` without importing the SDK here.
+ */
+export function isOutputValue(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { __pulumiOutput?: unknown }).__pulumiOutput === true
+  );
+}
+
+/** The message for an object arg that arrived as an Output (see `isOutputValue`). */
+export function outputObjectMessage(field: string, example: string): string {
+  return (
+    `\`${field}\` is an Output, but it decides which resources exist, so it must be a plain ` +
+    `object such as ${example}; only its secret fields (\`${field}.url\`) may be Outputs. From ` +
+    "another language, pass the secret as the field's value (e.g. Python " +
+    "`url=config.require_secret(...)`), not around the whole object"
+  );
+}

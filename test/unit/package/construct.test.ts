@@ -191,4 +191,27 @@ describe("remote construction (another language's program, through the component
       },
     );
   });
+
+  it("a whole object arriving as an Output (an older SDK lifting a nested secret) is refused by name", async () => {
+    const plainSecret = { [SECRET_SIG_KEY]: "1b47061264138c4ac30d75fd1eb44270", value: REDIS_URL };
+    for (const [token, wire] of [
+      [
+        "socketio-fleet:index:AwsSocketIoFleet",
+        { ...AWS_WIRE, redis: { ...AWS_WIRE.redis, url: plainSecret } },
+      ],
+      [
+        "socketio-fleet:index:KubernetesSocketIoFleet",
+        { ...K8S_WIRE, redis: { mode: "external", url: plainSecret } },
+      ],
+    ] as const) {
+      const inputs = await decode(wire);
+      assert.ok(pulumi.Output.isInstance(inputs.redis), "the server lifts the secret to `redis`");
+      await awsMocks();
+      await assert.rejects(sharedProvider().construct("chat", token, inputs, {}), (err: Error) => {
+        assert.match(err.message, /`redis` is an Output, but it decides which resources exist/);
+        assert.doesNotMatch(err.message, /s3cret/);
+        return true;
+      });
+    }
+  });
 });
