@@ -17,8 +17,8 @@ import {
   type AwsSocketIoFleetArgs,
 } from "../components/aws";
 
-/** The fleet args a stack can hold as config (functions and Outputs cannot be config). */
-export type AwsFleetConfig = Omit<AwsSocketIoFleetArgs, "image" | "transform">;
+/** The fleet args a stack can hold as config (all but the image, which may be built here). */
+export type AwsFleetConfig = Omit<AwsSocketIoFleetArgs, "image">;
 
 /** @default "socketio" — short: AWS caps load balancer and target group names at 32 characters. */
 export const DEFAULT_NAME = "socketio";

@@ -3,8 +3,9 @@ import type * as awsx from "@pulumi/awsx";
 import type * as pulumi from "@pulumi/pulumi";
 import { APP_DRAIN_SECONDS, ECS_STATUS_POLL_SECONDS, type SocketIoFleetArgs } from "../spec";
 
-/** An existing network to run in. Omitted: the fleet creates its own VPC. */
-export interface AwsNetworkArgs {
+/** An existing network to run in. */
+export interface AwsNetwork {
+  /** The VPC every resource of the fleet lives in. */
   vpcId: pulumi.Input<string>;
   /** Where the load balancer lives: at least two subnets in different availability zones. */
   publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -12,51 +13,108 @@ export interface AwsNetworkArgs {
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** Where the adapter's Redis comes from. */
+export const AwsRedisMode = {
+  /**
+   * An ElastiCache replication group the fleet creates (cluster mode disabled: the pub/sub
+   * adapter needs one keyspace, and ElastiCache Serverless is not offered because it rejects
+   * PSUBSCRIBE), with TLS, AUTH and failover, reachable only by the tasks.
+   */
+  Managed: "managed",
+  /**
+   * A Redis the fleet does not manage. Its URL still reaches the tasks only through Secrets
+   * Manager.
+   */
+  External: "external",
+} as const;
+export type AwsRedisMode = (typeof AwsRedisMode)[keyof typeof AwsRedisMode];
+
+/** The engine of a managed Redis. */
+export const AwsRedisEngine = {
+  /** Redis OSS 7.1. */
+  Redis: "redis",
+  /** Valkey 8.0: Redis-compatible, cheaper on ElastiCache, encrypted at rest by default. */
+  Valkey: "valkey",
+} as const;
+export type AwsRedisEngine = (typeof AwsRedisEngine)[keyof typeof AwsRedisEngine];
+
 /**
- * An ElastiCache replication group the fleet creates (cluster mode disabled: the pub/sub adapter
- * needs one keyspace, and ElastiCache Serverless is not offered because it rejects PSUBSCRIBE).
+ * The adapter's Redis. `mode` decides which other fields apply: `nodeType`, `replicas` and
+ * `engine` only with "managed"; `url`, `port` and `cidrIpv4` only with "external" (`url` and
+ * `cidrIpv4` are then required). Fields of the other mode are refused.
  */
-export interface AwsManagedRedisArgs {
-  mode: "managed";
-  /** @default "cache.t4g.small" — the smallest burstable node with enough memory for pub/sub buffers. */
+export interface AwsRedis {
+  /** "managed" (ElastiCache, created by the fleet) or "external" (a Redis you run). */
+  mode: AwsRedisMode;
+  /**
+   * Managed only: the ElastiCache node type. Default "cache.t4g.small": the smallest burstable
+   * node with enough memory for pub/sub buffers.
+   */
   nodeType?: string;
   /**
-   * Read replicas beside the primary (0–5). With at least one, the group gets automatic
-   * failover and multi-AZ.
-   * @default 1 — survives the loss of the primary's availability zone.
+   * Managed only: read replicas beside the primary (0–5). With at least one, the group gets
+   * automatic failover and multi-AZ. Default 1: survives the loss of the primary's availability
+   * zone.
    */
   replicas?: number;
-  /** @default "valkey" — Redis-compatible, cheaper on ElastiCache, encrypted at rest by default. */
-  engine?: "redis" | "valkey";
-}
-
-/** A Redis the fleet does not manage. Its URL still reaches the tasks only through Secrets Manager. */
-export interface AwsExternalRedisArgs {
-  mode: "external";
-  /** `redis://` or `rediss://` URL with credentials. Treated as a secret. */
-  url: pulumi.Input<string>;
-  /** @default 6379 — the port the tasks may reach (the URL is a secret, so it is not parsed). */
+  /** Managed only: the engine. Default "valkey". */
+  engine?: AwsRedisEngine;
+  /**
+   * External only (required): `redis://` or `rediss://` URL with credentials. Treated as a
+   * secret.
+   */
+  url?: pulumi.Input<string>;
+  /**
+   * External only: the port the tasks may reach (the URL is a secret, so it is not parsed).
+   * Default 6379.
+   */
   port?: number;
   /**
-   * IPv4 range the tasks may reach on `port`, e.g. the Redis VPC's "10.1.0.0/16". Required, with
-   * no default: the fleet opens nothing to `0.0.0.0/0` but the listener ports and HTTPS egress,
-   * so a Redis on the internet has to be opted into explicitly (`"0.0.0.0/0"`).
+   * External only (required): IPv4 range the tasks may reach on `port`, e.g. the Redis VPC's
+   * "10.1.0.0/16". No default: the fleet opens nothing to `0.0.0.0/0` but the listener ports and
+   * HTTPS egress, so a Redis on the internet has to be opted into explicitly ("0.0.0.0/0").
    */
-  cidrIpv4: string;
+  cidrIpv4?: string;
 }
 
-export type AwsRedisArgs = AwsManagedRedisArgs | AwsExternalRedisArgs;
+/** TypeScript only: `AwsRedis` narrowed to a managed Redis (what the validator lets through). */
+export interface AwsManagedRedisArgs extends AwsRedis {
+  mode: typeof AwsRedisMode.Managed;
+  url?: undefined;
+  port?: undefined;
+  cidrIpv4?: undefined;
+}
 
-export interface AwsAutoscalingArgs {
+/** TypeScript only: `AwsRedis` narrowed to an external Redis (what the validator lets through). */
+export interface AwsExternalRedisArgs extends AwsRedis {
+  mode: typeof AwsRedisMode.External;
+  url: pulumi.Input<string>;
+  cidrIpv4: string;
+  nodeType?: undefined;
+  replicas?: undefined;
+  engine?: undefined;
+}
+
+/** Target-tracking autoscaling on CPU. */
+export interface AwsAutoscaling {
   /** Lowest task count; at most `replicas`. */
   minReplicas: number;
   /** Highest task count; at least `replicas`. */
   maxReplicas: number;
-  /** @default 60 — average CPU the target-tracking policy keeps, with headroom for reconnect storms. */
+  /**
+   * Average CPU the target-tracking policy keeps. Default 60: headroom for reconnect storms.
+   */
   targetCpuPercent?: number;
 }
 
-/** SST-style escape hatches: each gets the child's args before it is created and may change them. */
+/** The TypeScript names before the package schema (same types). */
+export type AwsNetworkArgs = AwsNetwork;
+export type AwsRedisArgs = AwsRedis;
+export type AwsAutoscalingArgs = AwsAutoscaling;
+
+/**
+ * SST-style escape hatches: each gets the child's args before it is created and may change them.
+ */
 export interface AwsFleetTransforms {
   vpc?: (args: awsx.ec2.VpcArgs) => void;
   loadBalancer?: (args: aws.lb.LoadBalancerArgs) => void;
@@ -70,8 +128,11 @@ export interface AwsFleetTransforms {
 }
 
 export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
-  /** @default a new VPC over 2 availability zones with public and private subnets and NAT. */
-  network?: AwsNetworkArgs;
+  /**
+   * An existing network to run in. Default: a new VPC over 2 availability zones with public and
+   * private subnets and NAT.
+   */
+  network?: AwsNetwork;
   /**
    * ACM certificate for the HTTPS listener. Present: HTTPS on 443 (TLS 1.3 policy) and port 80
    * only redirects; absent: plain HTTP on 80. Its presence (not its value) decides the listeners.
@@ -80,53 +141,65 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
   /**
    * Host name in `url` (a DNS record you point at the ALB). Set it with `certificateArn`: no ACM
    * certificate covers the ALB's own `*.elb.amazonaws.com` name, so `https://` + that name fails
-   * TLS verification in browsers.
-   * @default the ALB's DNS name.
+   * TLS verification in browsers. Default: the ALB's DNS name.
    */
   domainName?: pulumi.Input<string>;
   /**
-   * Fargate CPU units (Linux/x86_64 sizes: 256, 512, 1024, 2048, 4096, 8192, 16384).
-   * @default 512 — half a vCPU: Node runs one event loop, so more CPU per task buys little; scale out.
+   * Fargate CPU units (Linux/x86_64 sizes: 256, 512, 1024, 2048, 4096, 8192, 16384). Default 512,
+   * half a vCPU: Node runs one event loop, so more CPU per task buys little; scale out.
    */
   cpu?: number;
   /**
-   * Fargate memory in MiB; must pair with `cpu` (e.g. 512 → 1024–4096).
-   * @default 1024 — the smallest size Fargate pairs with 512 CPU; raise it for many sockets per task.
+   * Fargate memory in MiB; must pair with `cpu` (e.g. 512 → 1024–4096). Default 1024: the
+   * smallest size Fargate pairs with 512 CPU; raise it for many sockets per task.
    */
   memoryMiB?: number;
-  /** Target-tracking on CPU; `replicas` becomes the initial count. @default none (fixed count) */
-  autoscaling?: AwsAutoscalingArgs;
+  /**
+   * Target-tracking on CPU; `replicas` becomes the initial count. Default none (a fixed count).
+   */
+  autoscaling?: AwsAutoscaling;
   /**
    * Target group deregistration delay (0–3600): how long ECS waits, after it starts stopping a
    * task, before it sends SIGTERM. The app notices the deregistration within 3 s and moves its
    * clients off in batches meanwhile; once the last connection closes the ALB ends the delay
-   * early. Shorter than the drain, the ALB cuts the remaining websockets all at once.
-   * @default 33 — the 3 s status poll + the app's 25 s drain + 5 s margin (`DEREGISTRATION_DELAY_SECONDS`).
+   * early. Shorter than the drain, the ALB cuts the remaining websockets all at once. Default 33:
+   * the 3 s status poll + the app's 25 s drain + 5 s margin (`DEREGISTRATION_DELAY_SECONDS`).
    */
   deregistrationDelaySeconds?: number;
   /**
    * CloudWatch Logs retention in days; only the values CloudWatch accepts (1, 3, 5, 7, 14, 30, 60,
-   * 90, …, 3653; 0 = never expire). @default 30 — a month to debug an incident, then the cost stops.
+   * 90, …, 3653; 0 = never expire). Default 30: a month to debug an incident, then the cost
+   * stops.
    */
   logRetentionDays?: number;
   /**
    * S3 bucket for ALB access logs, written under the prefix `name`. The bucket's policy must allow
-   * the region's ELB log delivery, or AWS rejects the load balancer at creation.
-   * @default none — access logs cost storage; opt in.
+   * the region's ELB log delivery, or AWS rejects the load balancer at creation. Default none:
+   * access logs cost storage; opt in.
    */
   accessLogsBucket?: pulumi.Input<string>;
-  /** ALB deletion protection. @default false — dev stacks must be destroyable. */
+  /** ALB deletion protection. Default false: dev stacks must be destroyable. */
   deletionProtection?: boolean;
   /**
-   * Reuse this ECS cluster (`arn:…:cluster/NAME`).
-   * @default a new cluster — the fleet owns nothing it did not create.
+   * Reuse this ECS cluster (`arn:…:cluster/NAME`). Default: a new cluster (the fleet owns nothing
+   * it did not create).
    */
   clusterArn?: pulumi.Input<string>;
   /**
-   * Where the adapter's Redis comes from.
-   * @default { mode: "managed" } — ElastiCache with TLS, AUTH and failover, reachable only by the tasks.
+   * Where the adapter's Redis comes from. Default { mode: "managed" }: ElastiCache with TLS, AUTH
+   * and failover, reachable only by the tasks.
    */
-  redis?: AwsRedisArgs;
+  redis?: AwsRedis;
+}
+
+/**
+ * The constructor's options: Pulumi's resource options plus `transform`, the TypeScript-only
+ * escape hatch (callbacks cannot cross a language boundary, so they are not args). Other
+ * languages reach a child through the engine's `transforms` resource option, matching its type
+ * token (e.g. "aws:lb/targetGroup:TargetGroup"); see the README.
+ */
+export interface AwsSocketIoFleetOptions extends pulumi.ComponentResourceOptions {
+  /** Per-child callbacks, each given the child's args just before it is created. */
   transform?: AwsFleetTransforms;
 }
 

@@ -2,16 +2,29 @@ import type * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, resolveFleetSpec } from "../spec";
-import { AWS_DEFAULTS, type AwsSocketIoFleetArgs } from "./args";
+import {
+  AWS_DEFAULTS,
+  type AwsExternalRedisArgs,
+  type AwsManagedRedisArgs,
+  type AwsSocketIoFleetArgs,
+  type AwsSocketIoFleetOptions,
+} from "./args";
 import { createLoadBalancer } from "./loadBalancer";
 import { createNetwork } from "./network";
 import { awsPlatform } from "./platform";
 import { createRedis } from "./redis";
 import { createSecurityGroups } from "./securityGroups";
 import { createService } from "./service";
-import { validateAwsFleet, validateAwsFleetName } from "./validate";
+import { validateAwsFleet, validateAwsFleetName, validateAwsFleetTransform } from "./validate";
 
-export const AWS_FLEET_TYPE = "socketio-fleet:aws:Fleet";
+/** The type token, as Pulumi's component package names it for every language. */
+export const AWS_FLEET_TYPE = "socketio-fleet:index:AwsSocketIoFleet";
+/**
+ * The token before the component package (0.1.0). Registered as an alias, so an existing stack
+ * sees the component retyped in place: the engine applies a parent's aliases to each child's
+ * URN, so no child is replaced either.
+ */
+export const AWS_FLEET_LEGACY_TYPE = "socketio-fleet:aws:Fleet";
 
 /** A certificate for some domain, but `url` would name the ALB, which no certificate covers. */
 export const CERTIFICATE_WITHOUT_DOMAIN_WARNING =
@@ -28,35 +41,66 @@ export const CERTIFICATE_WITHOUT_DOMAIN_WARNING =
 export class AwsSocketIoFleet extends pulumi.ComponentResource {
   /** Public endpoint: `https://` with a certificate, else `http://`. */
   readonly url: pulumi.Output<string>;
+  /** The ALB's own DNS name: point your DNS record (an alias) at it. */
   readonly loadBalancerDnsName: pulumi.Output<string>;
   /** `host:port` of the Redis primary. */
   readonly redisEndpoint: pulumi.Output<string>;
   /** The full Redis URL with credentials (a secret). */
   readonly redisUrl: pulumi.Output<string>;
 
+  /** The VPC the fleet created (absent with `network`). */
   readonly vpc?: awsx.ec2.Vpc;
+  /** The internet-facing Application Load Balancer. */
   readonly loadBalancer: aws.lb.LoadBalancer;
+  /** The target group of the tasks, with the stickiness and health check. */
   readonly targetGroup: aws.lb.TargetGroup;
+  /** The port-80 listener: forwards, or redirects to HTTPS with a certificate. */
   readonly httpListener: aws.lb.Listener;
+  /** The port-443 listener (only with `certificateArn`). */
   readonly httpsListener?: aws.lb.Listener;
+  /** The load balancer's security group (the listener ports from anywhere). */
   readonly albSecurityGroup: aws.ec2.SecurityGroup;
+  /** The tasks' security group (the container port from the load balancer only). */
   readonly tasksSecurityGroup: aws.ec2.SecurityGroup;
+  /** The managed Redis's security group (its port from the tasks only). */
   readonly redisSecurityGroup?: aws.ec2.SecurityGroup;
+  /** The ECS cluster the fleet created (absent with `clusterArn`). */
   readonly cluster?: aws.ecs.Cluster;
+  /** The Fargate task definition of a node. */
   readonly taskDefinition: aws.ecs.TaskDefinition;
+  /** The ECS service running the nodes. */
   readonly service: aws.ecs.Service;
+  /** The role ECS uses to pull the image, write logs and read the Redis URL secret. */
   readonly executionRole: aws.iam.Role;
+  /** The role the app runs as (no permissions of its own). */
   readonly taskRole: aws.iam.Role;
+  /** The CloudWatch log group of the nodes. */
   readonly logGroup: aws.cloudwatch.LogGroup;
+  /** The ElastiCache replication group (managed Redis only). */
   readonly replicationGroup?: aws.elasticache.ReplicationGroup;
+  /** The Secrets Manager secret holding the Redis URL the tasks read. */
   readonly redisSecret: aws.secretsmanager.Secret;
+  /** The scaling target of the service (only with `autoscaling`). */
   readonly autoscalingTarget?: aws.appautoscaling.Target;
 
-  constructor(name: string, args: AwsSocketIoFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(AWS_FLEET_TYPE, name, {}, opts);
+  constructor(name: string, args: AwsSocketIoFleetArgs, opts: AwsSocketIoFleetOptions = {}) {
+    const { transform: transformOption, ...resourceOptions } = opts;
+    super(
+      AWS_FLEET_TYPE,
+      name,
+      {},
+      {
+        ...resourceOptions,
+        aliases: [...(resourceOptions.aliases ?? []), { type: AWS_FLEET_LEGACY_TYPE }],
+      },
+    );
 
     // 1. Validate everything (shared + AWS rules) and report every problem at once.
-    const problems = [...validateAwsFleetName(name), ...validateAwsFleet(args)];
+    const problems = [
+      ...validateAwsFleetName(name),
+      ...validateAwsFleet(args),
+      ...validateAwsFleetTransform(transformOption),
+    ];
     if (problems.length > 0) throw new pulumi.ResourceError(formatProblems(problems), this);
     const spec = resolveFleetSpec(args, awsPlatform(args));
     const a = {
@@ -72,8 +116,10 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     if (args.certificateArn !== undefined && args.domainName === undefined) {
       pulumi.log.warn(CERTIFICATE_WITHOUT_DOMAIN_WARNING, this);
     }
-    const redisArgs = args.redis ?? { mode: "managed" };
-    const transform = args.transform ?? {};
+    // Validated above: the fields of the other mode are absent, the required ones present.
+    const redisArgs = (args.redis ?? { mode: "managed" }) as
+      AwsManagedRedisArgs | AwsExternalRedisArgs;
+    const transform = transformOption ?? {};
 
     // 2. Network and security groups.
     const network = createNetwork(name, args.network, transform, this);

@@ -2,17 +2,21 @@
  * The AWS target: `AwsSocketIoFleet` and what its users may need beside it. Names carry an `Aws`
  * (or AWS-only) prefix so `export *` beside the other targets cannot clash.
  */
-export { AwsSocketIoFleet, AWS_FLEET_TYPE } from "./fleet";
+export { AwsSocketIoFleet, AWS_FLEET_LEGACY_TYPE, AWS_FLEET_TYPE } from "./fleet";
 export type {
+  AwsAutoscaling,
   AwsAutoscalingArgs,
   AwsExternalRedisArgs,
   AwsFleetTransforms,
   AwsManagedRedisArgs,
+  AwsNetwork,
   AwsNetworkArgs,
+  AwsRedis,
   AwsRedisArgs,
   AwsSocketIoFleetArgs,
+  AwsSocketIoFleetOptions,
 } from "./args";
-export { AWS_DEFAULTS } from "./args";
+export { AWS_DEFAULTS, AwsRedisEngine, AwsRedisMode } from "./args";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
 export {
   FARGATE_SIZES,
@@ -20,4 +24,5 @@ export {
   MAX_FLEET_NAME_LENGTH as MAX_AWS_FLEET_NAME_LENGTH,
   validateAwsFleet,
   validateAwsFleetName,
+  validateAwsFleetTransform,
 } from "./validate";

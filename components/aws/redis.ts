@@ -6,7 +6,6 @@ import {
   type AwsExternalRedisArgs,
   type AwsFleetTransforms,
   type AwsManagedRedisArgs,
-  type AwsRedisArgs,
   REDIS_ENGINES,
   REDIS_PORT,
 } from "./args";
@@ -33,7 +32,8 @@ export interface FleetRedis {
 }
 
 export interface RedisOptions {
-  redis: AwsRedisArgs;
+  /** Validated: narrowed by `mode`. */
+  redis: AwsManagedRedisArgs | AwsExternalRedisArgs;
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The Redis security group (managed mode). */
   securityGroupId?: pulumi.Input<string>;

@@ -4,8 +4,14 @@
  */
 import { validateFleetSpec, type FleetSpecProblem } from "../spec";
 import { isRecord, show } from "../spec/checks";
-import { type Add, checkInteger, checkKnownKeys } from "../spec/ruleKit";
-import { AWS_DEFAULTS } from "./args";
+import {
+  type Add,
+  checkInteger,
+  checkKnownKeys,
+  transformMovedMessage,
+  transformProblems,
+} from "../spec/ruleKit";
+import { AWS_DEFAULTS, type AwsFleetTransforms } from "./args";
 import { checkNetwork } from "./validateNetwork";
 import { checkRedis } from "./validateRedis";
 import { awsPlatform } from "./platform";
@@ -45,8 +51,26 @@ export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
   checkBucket(args.accessLogsBucket, add);
   checkNetwork(args.network, args.redis, add);
   checkRedis(args.redis, add);
-  checkTransform(args.transform, add);
+  if (args.transform !== undefined) add("transform", transformMovedMessage("AwsSocketIoFleet"));
   return problems;
+}
+
+/** The children `transform` can reach. */
+const TRANSFORMABLE_CHILDREN = [
+  "vpc",
+  "loadBalancer",
+  "targetGroup",
+  "listener",
+  "cluster",
+  "taskDefinition",
+  "service",
+  "replicationGroup",
+  "logGroup",
+] as const satisfies readonly (keyof AwsFleetTransforms)[];
+
+/** Problems with the TypeScript-only `transform` option, or `[]`. */
+export function validateAwsFleetTransform(value: unknown): FleetSpecProblem[] {
+  return transformProblems(value, TRANSFORMABLE_CHILDREN);
 }
 
 /**
@@ -191,34 +215,6 @@ function checkBucket(value: unknown, add: Add) {
       "accessLogsBucket",
       `\`accessLogsBucket\` (${show(value)}) must be an S3 bucket name (3–63 lower-case letters, digits, dots, hyphens; no "s3://"), e.g. "acme-alb-logs"`,
     );
-  }
-}
-
-function checkTransform(value: unknown, add: Add) {
-  if (value === undefined) return;
-  if (!isRecord(value)) {
-    add("transform", `\`transform\` (${show(value)}) must be an object of functions`);
-    return;
-  }
-  const known = [
-    "vpc",
-    "loadBalancer",
-    "targetGroup",
-    "listener",
-    "cluster",
-    "taskDefinition",
-    "service",
-    "replicationGroup",
-    "logGroup",
-  ];
-  checkKnownKeys(value, "transform.", known, add);
-  for (const [key, fn] of Object.entries(value)) {
-    if (known.includes(key) && fn !== undefined && typeof fn !== "function") {
-      add(
-        `transform.${key}`,
-        `\`transform.${key}\` (${show(fn)}) must be a function (args) => void`,
-      );
-    }
   }
 }
 

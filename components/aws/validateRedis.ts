@@ -1,9 +1,20 @@
 /** The AWS rules for `redis` (managed ElastiCache or an external URL). */
 import { isRecord, show } from "../spec/checks";
-import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../spec/ruleKit";
+import {
+  type Add,
+  checkEnum,
+  checkInteger,
+  checkKnownKeys,
+  isOutputValue,
+  outputObjectMessage,
+} from "../spec/ruleKit";
 
 export function checkRedis(value: unknown, add: Add) {
   if (value === undefined) return;
+  if (isOutputValue(value)) {
+    add("redis", outputObjectMessage("redis", '{ mode: "external", url, cidrIpv4 }'));
+    return;
+  }
   if (!isRecord(value)) {
     add("redis", `\`redis\` (${show(value)}) must be an object such as { mode: "managed" }`);
     return;

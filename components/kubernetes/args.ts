@@ -3,130 +3,203 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { SocketIoFleetArgs } from "../spec";
 
 /**
- * The ingress controllers (and the Gateway API) this component configures affinity for:
- * - `nginx`: ingress-nginx annotations (cookie or client-IP; never a `*-snippet`). The project is
- *   retired (March 2026): fine locally, prefer another for new production clusters.
- * - `traefik`: sticky-cookie annotations on the Service (cookie only; timeouts are Traefik's
- *   static entry-point config). Traefik v3 only: v2 rejects the `maxage` annotation and with it
- *   the Service's routing.
- * - `gke`: NEG + BackendConfig (`GENERATED_COOKIE` named GCLB, or `CLIENT_IP`); its `timeoutSec`
- *   is the *lifetime* of a websocket on Google Cloud. FrontendConfig redirects to HTTPS with TLS.
- * - `aws-alb`: AWS Load Balancer Controller annotations (`ip` targets, `lb_cookie` or, with a
- *   cookie name, `app_cookie` stickiness; idle timeout 1–4000 s).
- * - `gateway-api`: an HTTPRoute with `sessionPersistence`, an experimental field honoured by only
- *   some implementations (Envoy Gateway; NGINX Gateway Fabric with NGINX Plus) and pruned by the
- *   standard-channel CRDs.
+ * The ingress controller (or the Gateway API) that routes traffic in; each spells affinity its
+ * own way.
  */
-export type IngressController = "nginx" | "traefik" | "gke" | "aws-alb" | "gateway-api";
+export const KubernetesIngressController = {
+  /**
+   * ingress-nginx annotations (cookie or client-IP; never a `*-snippet`). The project is retired
+   * (March 2026): fine locally, prefer another for new production clusters.
+   */
+  Nginx: "nginx",
+  /**
+   * Sticky-cookie annotations on the Service (cookie only; timeouts are Traefik's static
+   * entry-point config). Traefik v3 only: v2 rejects the `maxage` annotation and with it the
+   * Service's routing.
+   */
+  Traefik: "traefik",
+  /**
+   * GKE Ingress: NEG + BackendConfig (`GENERATED_COOKIE` named GCLB, or `CLIENT_IP`); its
+   * `timeoutSec` is the lifetime of a websocket on Google Cloud. FrontendConfig redirects to
+   * HTTPS with TLS.
+   */
+  Gke: "gke",
+  /**
+   * AWS Load Balancer Controller annotations (`ip` targets, `lb_cookie` or, with a cookie name,
+   * `app_cookie` stickiness; idle timeout 1–4000 s).
+   */
+  AwsAlb: "aws-alb",
+  /**
+   * An HTTPRoute with `sessionPersistence`, an experimental field honoured by only some
+   * implementations (Envoy Gateway; NGINX Gateway Fabric with NGINX Plus) and pruned by the
+   * standard-channel CRDs.
+   */
+  GatewayApi: "gateway-api",
+} as const;
+export type KubernetesIngressController =
+  (typeof KubernetesIngressController)[keyof typeof KubernetesIngressController];
 
-export const INGRESS_CONTROLLERS: readonly IngressController[] = [
-  "nginx",
-  "traefik",
-  "gke",
-  "aws-alb",
-  "gateway-api",
-];
+export const INGRESS_CONTROLLERS: readonly KubernetesIngressController[] = Object.values(
+  KubernetesIngressController,
+);
 
-export interface NamespaceArgs {
+/** The namespace the fleet lives in. */
+export interface KubernetesNamespace {
   /** Namespace every object of the fleet lives in. */
   name: string;
   /**
    * Whether the component creates the namespace (labelled for the `restricted` Pod Security
-   * Standard, which every pod here satisfies).
-   * @default true
+   * Standard, which every pod here satisfies). Default true.
    */
   create?: boolean;
 }
 
-export interface GatewayRefArgs {
-  /** Name of the Gateway the HTTPRoute attaches to. Its listener must allow routes from our namespace. */
+/** The Gateway an HTTPRoute attaches to (`gateway-api` only). */
+export interface KubernetesGateway {
+  /**
+   * Name of the Gateway the HTTPRoute attaches to. Its listener must allow routes from our
+   * namespace.
+   */
   name: string;
+  /** Namespace of the Gateway. */
   namespace: string;
   /**
    * Whether the Gateway's listener for `ingress.host` terminates TLS. The Gateway, not the route,
    * owns TLS, so only you can say; it picks the `url` scheme and the HTTPS-dependent checks.
-   * @default undefined — unknown: the url uses http and the TLS checks are skipped.
+   * Default unset: unknown, so the url uses http and the TLS checks are skipped.
    */
   tls?: boolean;
 }
 
-export interface IngressArgs {
+/** How traffic reaches the fleet. */
+export interface KubernetesIngress {
   /** Which controller routes traffic in; decides how stickiness and timeouts are spelt. */
-  controller: IngressController;
+  controller: KubernetesIngressController;
   /** Public host name. Sets the `url` output; required for `gateway-api`. */
   host?: string;
   /**
-   * Ingress class.
-   * @default "nginx", "traefik", "gce", "alb" per controller (unused for `gateway-api`).
+   * Ingress class. Default "nginx", "traefik", "gce" or "alb" per controller (unused for
+   * `gateway-api`).
    */
   className?: string;
-  /** Secret (type kubernetes.io/tls) in the fleet namespace: turns HTTPS on (nginx, traefik, gke). */
+  /**
+   * Secret (type kubernetes.io/tls) in the fleet namespace: turns HTTPS on (nginx, traefik,
+   * gke).
+   */
   tlsSecretName?: string;
   /** ACM certificate ARN: turns HTTPS on (`aws-alb` only). */
   certificateArn?: string;
   /** The Gateway to attach to (`gateway-api` only). */
-  gateway?: GatewayRefArgs;
+  gateway?: KubernetesGateway;
 }
 
+/** Where the adapter's Redis comes from. */
+export const KubernetesRedisMode = {
+  /**
+   * One Redis pod (StatefulSet) with a generated password, reachable only from the fleet's pods.
+   * Fine for development and small fleets; it is a single point of failure, so production should
+   * use a managed or replicated Redis through "external".
+   */
+  InCluster: "in-cluster",
+  /**
+   * A Redis you run; `url` (`redis://` or `rediss://`, with the password) is stored in a Secret
+   * and given to the pods through `secretKeyRef`.
+   */
+  External: "external",
+} as const;
+export type KubernetesRedisMode = (typeof KubernetesRedisMode)[keyof typeof KubernetesRedisMode];
+
 /**
- * Redis for the Socket.IO adapter.
- * - `in-cluster`: one Redis pod (StatefulSet) with a generated password, reachable only from the
- *   fleet's pods. Fine for development and small fleets; it is a single point of failure, so
- *   production should use a managed or replicated Redis through `mode: "external"`.
- * - `external`: a Redis you run; `url` (`redis://` or `rediss://`, with the password) is stored
- *   in a Secret and given to the pods through `secretKeyRef`.
+ * Redis for the Socket.IO adapter. `mode` decides which other fields apply: `storageGi` and
+ * `image` only with "in-cluster"; `url` (required) and `port` only with "external". Fields of the
+ * other mode are refused.
  */
-export type RedisArgs =
-  | {
-      mode: "in-cluster";
-      /**
-       * Size of a persistent volume for Redis data.
-       * @default undefined — an `emptyDir`: the adapter's data is transient (pub/sub, a short
-       * stream for connection state recovery), so a Redis restart loses nothing the app needs.
-       */
-      storageGi?: number;
-      /** @default "redis:7.4-alpine" */
-      image?: string;
-    }
-  | {
-      mode: "external";
-      url: pulumi.Input<string>;
-      /**
-       * TCP port the fleet's NetworkPolicy lets pods reach.
-       * @default the port in `url` when `url` is a plain string, else 6379
-       */
-      port?: number;
-    };
+export interface KubernetesRedis {
+  /** "in-cluster" (a Redis pod the fleet runs) or "external" (a Redis you run). */
+  mode: KubernetesRedisMode;
+  /**
+   * In-cluster only: size in GiB of a persistent volume for Redis data. Default none, an
+   * `emptyDir`: the adapter's data is transient (pub/sub, a short stream for connection state
+   * recovery), so a Redis restart loses nothing the app needs.
+   */
+  storageGi?: number;
+  /** In-cluster only: the Redis image. Default "redis:7.4-alpine". */
+  image?: string;
+  /** External only (required): `redis://` or `rediss://` URL with the password. A secret. */
+  url?: pulumi.Input<string>;
+  /**
+   * External only: TCP port the fleet's NetworkPolicy lets pods reach. Default: the port in `url`
+   * when `url` is a plain string, else 6379.
+   */
+  port?: number;
+}
+
+/** TypeScript only: `KubernetesRedis` narrowed to an in-cluster Redis. */
+export interface KubernetesInClusterRedisArgs extends KubernetesRedis {
+  mode: typeof KubernetesRedisMode.InCluster;
+  url?: undefined;
+  port?: undefined;
+}
+
+/** TypeScript only: `KubernetesRedis` narrowed to an external Redis. */
+export interface KubernetesExternalRedisArgs extends KubernetesRedis {
+  mode: typeof KubernetesRedisMode.External;
+  url: pulumi.Input<string>;
+  storageGi?: undefined;
+  image?: undefined;
+}
 
 /** CPU and memory as Kubernetes quantities, e.g. `{ cpu: "250m", memory: "256Mi" }`. */
-export interface ResourceQuantities {
+export interface KubernetesResourceQuantities {
+  /** CPU quantity, e.g. "250m" or "1". */
   cpu?: string;
+  /** Memory quantity, e.g. "256Mi" or "1Gi". */
   memory?: string;
 }
 
-export interface ResourcesArgs {
-  requests?: ResourceQuantities;
-  limits?: ResourceQuantities;
+/** Container resource requests and limits. */
+export interface KubernetesResources {
+  /** Default { cpu: "250m", memory: "256Mi" }: fits a small node. */
+  requests?: KubernetesResourceQuantities;
+  /**
+   * Default { cpu: "1", memory: "512Mi" }: caps a leak. A CPU limit too, because common scanners
+   * (kube-score, Checkov CKV_K8S_11) flag its absence.
+   */
+  limits?: KubernetesResourceQuantities;
 }
 
-export interface AutoscalingArgs {
+/** A HorizontalPodAutoscaler (autoscaling/v2) on CPU. */
+export interface KubernetesAutoscaling {
+  /** Lowest pod count. */
   minReplicas: number;
+  /** Highest pod count. */
   maxReplicas: number;
   /**
-   * @default 70 — leaves headroom for the burst of reconnections a node's loss causes.
+   * Average CPU utilisation the autoscaler keeps. Default 70: leaves headroom for the burst of
+   * reconnections a node's loss causes.
    */
   targetCpuPercent?: number;
 }
 
 /** Who may scrape the pods' metrics port (`METRICS_PORT`, never on the Service the ingress routes). */
-export interface MonitoringArgs {
+export interface KubernetesMonitoring {
   /**
    * Namespaces whose pods may reach the metrics port (e.g. `["monitoring"]` for a Prometheus
-   * there), matched by their `kubernetes.io/metadata.name` label.
-   * @default [] — no pod outside the fleet can reach the metrics port.
+   * there), matched by their `kubernetes.io/metadata.name` label. Default []: no pod outside the
+   * fleet can reach the metrics port.
    */
   namespaces: string[];
 }
+
+/** The TypeScript names before the package schema (same types). */
+export type IngressController = KubernetesIngressController;
+export type NamespaceArgs = KubernetesNamespace;
+export type GatewayRefArgs = KubernetesGateway;
+export type IngressArgs = KubernetesIngress;
+export type RedisArgs = KubernetesRedis;
+export type ResourceQuantities = KubernetesResourceQuantities;
+export type ResourcesArgs = KubernetesResources;
+export type AutoscalingArgs = KubernetesAutoscaling;
 
 /** Per-child escape hatches: each is called with the args just before the child is created. */
 export interface KubernetesFleetTransforms {
@@ -137,17 +210,34 @@ export interface KubernetesFleetTransforms {
 }
 
 export interface KubernetesSocketIoFleetArgs extends SocketIoFleetArgs {
-  /** @default { name: <component name>, create: true } */
-  namespace?: NamespaceArgs;
-  ingress: IngressArgs;
-  /** @default { mode: "in-cluster" } */
-  redis?: RedisArgs;
-  /** @default see `K8S_DEFAULTS.resources` */
-  resources?: ResourcesArgs;
-  /** A HorizontalPodAutoscaler (autoscaling/v2) on CPU; `replicas` is then the initial count. */
-  autoscaling?: AutoscalingArgs;
-  /** @default none — the metrics port admits no traffic (see `MonitoringArgs`). */
-  monitoring?: MonitoringArgs;
+  /** The namespace. Default { name: <the component name>, create: true }. */
+  namespace?: KubernetesNamespace;
+  /** How traffic reaches the fleet. */
+  ingress: KubernetesIngress;
+  /** Redis for the adapter. Default { mode: "in-cluster" }. */
+  redis?: KubernetesRedis;
+  /**
+   * Container requests and limits. Default requests { cpu: "250m", memory: "256Mi" }, limits
+   * { cpu: "1", memory: "512Mi" }.
+   */
+  resources?: KubernetesResources;
+  /**
+   * A HorizontalPodAutoscaler (autoscaling/v2) on CPU; `replicas` is then the initial count.
+   * Default none (a fixed count).
+   */
+  autoscaling?: KubernetesAutoscaling;
+  /** Who may scrape the pods' metrics port. Default none: the metrics port admits no traffic. */
+  monitoring?: KubernetesMonitoring;
+}
+
+/**
+ * The constructor's options: Pulumi's resource options plus `transform`, the TypeScript-only
+ * escape hatch (callbacks cannot cross a language boundary, so they are not args). Other
+ * languages reach a child through the engine's `transforms` resource option, matching its type
+ * token (e.g. "kubernetes:apps/v1:Deployment"); see the README.
+ */
+export interface KubernetesSocketIoFleetOptions extends pulumi.ComponentResourceOptions {
+  /** Per-child callbacks, each given the child's args just before it is created. */
   transform?: KubernetesFleetTransforms;
 }
 

@@ -3,6 +3,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedFleetSpec } from "../spec";
 import {
   type IngressArgs,
+  type KubernetesExternalRedisArgs,
+  type KubernetesInClusterRedisArgs,
   type KubernetesSocketIoFleetArgs,
   K8S_DEFAULTS,
   type ResourceQuantities,
@@ -80,7 +82,9 @@ function frontTls(ingress: IngressArgs): boolean {
   }
 }
 
-function resolveRedis(redis: KubernetesSocketIoFleetArgs["redis"]): ResolvedRedis {
+function resolveRedis(args: KubernetesSocketIoFleetArgs["redis"]): ResolvedRedis {
+  // Validated: the fields of the other mode are absent, the required ones present.
+  const redis = args as KubernetesInClusterRedisArgs | KubernetesExternalRedisArgs | undefined;
   if (redis?.mode === "external") {
     return { mode: "external", url: redis.url, port: redis.port ?? portOf(redis.url) };
   }

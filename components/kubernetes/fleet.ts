@@ -1,17 +1,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, resolveFleetSpec } from "../spec";
-import type { KubernetesSocketIoFleetArgs } from "./args";
+import type { KubernetesSocketIoFleetArgs, KubernetesSocketIoFleetOptions } from "./args";
 import { namespaceLabels } from "./common";
 import { type FleetContext, resolveContext } from "./context";
 import { ingressPlan } from "./ingress";
 import { fleetNetworkPolicyArgs, redisNetworkPolicyArgs } from "./networkPolicy";
 import { kubernetesPlatform } from "./platform";
 import { createRedis } from "./redis";
-import { validateKubernetesFleet } from "./validate";
+import { validateKubernetesFleet, validateKubernetesFleetTransform } from "./validate";
 import { deploymentArgs, hpaArgs, pdbArgs, serviceArgs } from "./workload";
 
-export const KUBERNETES_FLEET_TYPE = "socketio-fleet:kubernetes:Fleet";
+/** The type token, as Pulumi's component package names it for every language. */
+export const KUBERNETES_FLEET_TYPE = "socketio-fleet:index:KubernetesSocketIoFleet";
+/**
+ * The token before the component package (0.1.0). Registered as an alias, so an existing stack
+ * sees the component retyped in place: the engine applies a parent's aliases to each child's
+ * URN, so no child is replaced either.
+ */
+export const KUBERNETES_FLEET_LEGACY_TYPE = "socketio-fleet:kubernetes:Fleet";
 
 /**
  * A Socket.IO fleet on Kubernetes: a hardened Deployment behind a ClusterIP Service, routed in by
@@ -22,6 +29,7 @@ export const KUBERNETES_FLEET_TYPE = "socketio-fleet:kubernetes:Fleet";
 export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
   /** The public endpoint: `ingress.host` (https with TLS), else the Ingress's load balancer address. */
   readonly url: pulumi.Output<string>;
+  /** The name of the namespace the fleet lives in. */
   readonly namespace: pulumi.Output<string>;
   /** The fleet's ClusterIP Service. */
   readonly serviceName: pulumi.Output<string>;
@@ -31,12 +39,24 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
   constructor(
     name: string,
     args: KubernetesSocketIoFleetArgs,
-    opts: pulumi.ComponentResourceOptions = {},
+    opts: KubernetesSocketIoFleetOptions = {},
   ) {
-    super(KUBERNETES_FLEET_TYPE, name, {}, opts);
+    const { transform: transformOption, ...resourceOptions } = opts;
+    super(
+      KUBERNETES_FLEET_TYPE,
+      name,
+      {},
+      {
+        ...resourceOptions,
+        aliases: [...(resourceOptions.aliases ?? []), { type: KUBERNETES_FLEET_LEGACY_TYPE }],
+      },
+    );
 
     // 1. Validate everything (shared and Kubernetes rules) and resolve the plain spec.
-    const problems = validateKubernetesFleet(name, args);
+    const problems = [
+      ...validateKubernetesFleet(name, args),
+      ...validateKubernetesFleetTransform(transformOption),
+    ];
     if (problems.length > 0) throw new pulumi.ResourceError(formatProblems(problems), this);
     const spec = resolveFleetSpec(args, kubernetesPlatform(args.ingress));
 
@@ -56,7 +76,7 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
           ).metadata.name
         : pulumi.output(nsName);
     const ctx = resolveContext(name, args, spec, namespace);
-    const transform = args.transform ?? {};
+    const transform = transformOption ?? {};
 
     // 3. Redis (or the Secret holding the external URL).
     const redis = createRedis(ctx, this, transform.redisStatefulSet);

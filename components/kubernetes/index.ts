@@ -2,20 +2,34 @@
  * The Kubernetes target: `KubernetesSocketIoFleet` and what its users may need beside it. Names
  * carry a `Kubernetes` prefix so `export *` beside the other targets cannot clash.
  */
-export { KubernetesSocketIoFleet, KUBERNETES_FLEET_TYPE } from "./fleet";
+export {
+  KubernetesSocketIoFleet,
+  KUBERNETES_FLEET_LEGACY_TYPE,
+  KUBERNETES_FLEET_TYPE,
+} from "./fleet";
 export type {
   AutoscalingArgs as KubernetesAutoscalingArgs,
   GatewayRefArgs as KubernetesGatewayRefArgs,
   IngressArgs as KubernetesIngressArgs,
-  IngressController as KubernetesIngressController,
+  KubernetesAutoscaling,
+  KubernetesExternalRedisArgs,
   KubernetesFleetTransforms,
+  KubernetesGateway,
+  KubernetesInClusterRedisArgs,
+  KubernetesIngress,
+  KubernetesNamespace,
+  KubernetesRedis,
+  KubernetesResourceQuantities,
+  KubernetesResources,
   KubernetesSocketIoFleetArgs,
+  KubernetesSocketIoFleetOptions,
   NamespaceArgs as KubernetesNamespaceArgs,
   RedisArgs as KubernetesRedisArgs,
-  ResourceQuantities as KubernetesResourceQuantities,
   ResourcesArgs as KubernetesResourcesArgs,
 } from "./args";
 export {
+  KubernetesIngressController,
+  KubernetesRedisMode,
   INGRESS_CONTROLLERS as KUBERNETES_INGRESS_CONTROLLERS,
   K8S_DEFAULTS as KUBERNETES_DEFAULTS,
   K8S_TARGET_ARGS as KUBERNETES_TARGET_ARGS,
@@ -24,4 +38,5 @@ export { kubernetesPlatform } from "./platform";
 export {
   MAX_NAME_LENGTH as MAX_KUBERNETES_FLEET_NAME_LENGTH,
   validateKubernetesFleet,
+  validateKubernetesFleetTransform,
 } from "./validate";

@@ -4,8 +4,17 @@
  */
 import { type FleetSpecProblem, validateFleetSpec } from "../spec";
 import { isIntegerIn, isRecord, show } from "../spec/checks";
-import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../spec/ruleKit";
-import { K8S_DEFAULTS } from "./args";
+import {
+  type Add,
+  checkEnum,
+  checkInteger,
+  checkKnownKeys,
+  isOutputValue,
+  outputObjectMessage,
+  transformMovedMessage,
+  transformProblems,
+} from "../spec/ruleKit";
+import { K8S_DEFAULTS, type KubernetesFleetTransforms } from "./args";
 import { kubernetesPlatform } from "./platform";
 import { parseQuantity } from "./quantity";
 import { checkIngress, DNS_LABEL } from "./validateIngress";
@@ -27,7 +36,23 @@ export function validateKubernetesFleet(name: unknown, args: unknown): FleetSpec
   checkResources(args.resources, add);
   checkAutoscaling(args.autoscaling, args.replicas, add);
   checkMonitoring(args.monitoring, add);
+  if (args.transform !== undefined) {
+    add("transform", transformMovedMessage("KubernetesSocketIoFleet"));
+  }
   return problems;
+}
+
+/** The children `transform` can reach. */
+const TRANSFORMABLE_CHILDREN = [
+  "deployment",
+  "service",
+  "ingress",
+  "redisStatefulSet",
+] as const satisfies readonly (keyof KubernetesFleetTransforms)[];
+
+/** Problems with the TypeScript-only `transform` option, or `[]`. */
+export function validateKubernetesFleetTransform(value: unknown): FleetSpecProblem[] {
+  return transformProblems(value, TRANSFORMABLE_CHILDREN);
 }
 
 function checkName(name: unknown, namespace: unknown, add: Add) {
@@ -97,6 +122,10 @@ function checkControllerCookieName(ingress: unknown, stickiness: unknown, add: A
 
 function checkRedis(value: unknown, add: Add) {
   if (value === undefined) return;
+  if (isOutputValue(value)) {
+    add("redis", outputObjectMessage("redis", '{ mode: "external", url }'));
+    return;
+  }
   if (!isRecord(value)) {
     add("redis", `\`redis\` (${show(value)}) must be an object such as { mode: "in-cluster" }`);
     return;

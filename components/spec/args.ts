@@ -1,25 +1,56 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-/** A Socket.IO (engine.io) transport. */
-export type Transport = "polling" | "websocket";
-
-/**
- * How the load balancer pins every request of one Socket.IO session to the node that opened it.
- * - `cookie`: a cookie set by the load balancer (or, with `cookieName`, by the app). Preferred:
- *   it survives client IP changes and spreads clients behind one NAT.
- * - `client-ip`: a hash of the client address. Works where cookies cannot (non-browser clients
- *   without a cookie jar), but clients behind one NAT land on one node.
- * - `none`: only valid with websocket-only transports (one connection, nothing to pin).
+/*
+ * Args are written for every Pulumi language: Pulumi infers the package schema (and from it the
+ * Python, Go, C#, Java and YAML SDKs) from these types. So enums are `as const` objects with a
+ * type of the same name (string literals still type-check), nested types have unique names
+ * without an `Args` suffix (Python and Go append their own), and defaults are written in the doc
+ * text, which becomes the schema's documentation (the analyzer drops `@default` tags).
  */
-export type StickinessMode = "cookie" | "client-ip" | "none";
+
+/** A Socket.IO (engine.io) transport. */
+export const Transport = {
+  /** HTTP long-polling: works through any proxy; needs stickiness behind several nodes. */
+  Polling: "polling",
+  /** WebSocket: one long-lived connection. */
+  Websocket: "websocket",
+} as const;
+export type Transport = (typeof Transport)[keyof typeof Transport];
+
+/** How the load balancer pins every request of one Socket.IO session to the node that opened it. */
+export const StickinessMode = {
+  /**
+   * A cookie set by the load balancer (or, with `cookieName`, by the app). Preferred: it survives
+   * client IP changes and spreads clients behind one NAT.
+   */
+  Cookie: "cookie",
+  /**
+   * A hash of the client address. Works where cookies cannot (non-browser clients without a
+   * cookie jar), but clients behind one NAT land on one node.
+   */
+  ClientIp: "client-ip",
+  /** No stickiness: only valid with websocket-only transports (one connection, nothing to pin). */
+  None: "none",
+} as const;
+export type StickinessMode = (typeof StickinessMode)[keyof typeof StickinessMode];
 
 /** The Socket.IO adapter that carries broadcasts between nodes. */
-export type AdapterKind = "redis" | "redis-streams";
-
-export interface StickinessArgs {
+export const AdapterKind = {
+  /** Redis pub/sub, the adapter Socket.IO recommends. */
+  Redis: "redis",
   /**
-   * @default "cookie" — long-polling needs every request of a session on one node, and a cookie
-   * pins it without the NAT skew of client-IP hashing.
+   * Redis streams: adds connection state recovery (missed messages replayed after a short
+   * disconnect).
+   */
+  RedisStreams: "redis-streams",
+} as const;
+export type AdapterKind = (typeof AdapterKind)[keyof typeof AdapterKind];
+
+/** Sticky sessions: how the load balancer keeps a session on one node. */
+export interface Stickiness {
+  /**
+   * How sessions are pinned. Default "cookie": long-polling needs every request of a session on
+   * one node, and a cookie pins it without the NAT skew of client-IP hashing.
    */
   mode?: StickinessMode;
   /**
@@ -29,75 +60,84 @@ export interface StickinessArgs {
    */
   cookieName?: string;
   /**
-   * Lifetime of the sticky cookie in seconds.
-   * @default 86400 — a day outlives any realistic session and fits every platform's range
-   * (ALB 1–604800, GCP 0–86400).
+   * Lifetime of the sticky cookie in seconds. Default 86400: a day outlives any realistic
+   * session and fits every platform's range (ALB 1–604800, GCP 0–86400).
    */
   ttlSeconds?: number;
 }
 
-export interface CorsArgs {
+/** Cross-origin access for browser pages served elsewhere. */
+export interface Cors {
   /**
    * Browser origins allowed to connect, each exactly `scheme://host[:port]` (no path, no trailing
    * slash, no wildcard). Pages served by the fleet itself (same origin) are always allowed.
-   * @default [] — only same-origin pages.
+   * Default: none (only same-origin pages).
    */
   origins?: string[];
   /**
    * Whether browsers may send cookies (`withCredentials`). The sticky cookie only reaches the
    * load balancer from a cross-origin page with credentials, so cookie stickiness needs it.
-   * @default true
+   * Default true.
    */
   credentials?: boolean;
 }
 
-export interface HeartbeatArgs {
-  /** @default 25000 — Socket.IO's own default. */
+/** The Socket.IO heartbeat, which every load-balancer timeout must exceed. */
+export interface Heartbeat {
+  /** Milliseconds between server pings. Default 25000 (Socket.IO's own default). */
   pingIntervalMs?: number;
-  /** @default 20000 — Socket.IO's own default. */
+  /** Milliseconds the server waits for a pong. Default 20000 (Socket.IO's own default). */
   pingTimeoutMs?: number;
 }
+
+/** The TypeScript names before the package schema (same types). */
+export type StickinessArgs = Stickiness;
+export type CorsArgs = Cors;
+export type HeartbeatArgs = Heartbeat;
 
 /** The cloud-agnostic fleet spec every target takes. Each target adds its own args. */
 export interface SocketIoFleetArgs {
   /** Container image that honours the app environment contract (see `renderAppEnv`). */
   image: pulumi.Input<string>;
   /**
-   * Number of Socket.IO nodes (the initial count when autoscaling).
-   * @default 3 — survives the loss of one node with room to spare.
+   * Number of Socket.IO nodes (the initial count when autoscaling). Default 3: survives the loss
+   * of one node with room to spare.
    */
   replicas?: number;
-  /** @default 3000 */
+  /** The port the app listens on inside its container. Default 3000. */
   containerPort?: number;
   /**
-   * Transports the server accepts.
-   * @default ["polling", "websocket"] — Socket.IO's default: polling first works through any
-   * proxy, then upgrades. Websocket-only needs no stickiness.
+   * Transports the server accepts. Default ["polling", "websocket"], Socket.IO's default: polling
+   * first works through any proxy, then upgrades. Websocket-only needs no stickiness.
    */
   transports?: Transport[];
-  stickiness?: StickinessArgs;
-  cors?: CorsArgs;
-  heartbeat?: HeartbeatArgs;
+  /** Sticky sessions. Default { mode: "cookie", ttlSeconds: 86400 }. */
+  stickiness?: Stickiness;
+  /** Cross-origin browser access. Default { origins: [], credentials: true }. */
+  cors?: Cors;
+  /** The Socket.IO heartbeat. Default 25000 ms interval, 20000 ms timeout. */
+  heartbeat?: Heartbeat;
   /**
    * Load-balancer idle timeout in seconds; it must exceed the heartbeat
    * (pingInterval + pingTimeout) or idle sockets are cut. On GCP this is the backend service
-   * `timeoutSec`, which caps the *lifetime* of a websocket, not its idle time.
-   * @default 3600 — an hour: idle cuts never happen, and on GCP clients reconnect hourly.
+   * `timeoutSec`, which caps the *lifetime* of a websocket, not its idle time. Default 3600: an
+   * hour, so idle cuts never happen, and on GCP clients reconnect hourly.
    */
   connectionTimeoutSeconds?: number;
   /**
-   * Liveness path (200 while the process runs). Readiness is always `/readyz`.
-   * @default "/healthz"
+   * Liveness path (200 while the process runs). Readiness is always `/readyz`. Default
+   * "/healthz".
    */
   healthCheckPath?: string;
   /**
-   * @default "redis" — pub/sub, the adapter Socket.IO recommends. `redis-streams` adds
-   * connection state recovery (missed messages replayed after a short disconnect).
+   * The Socket.IO adapter. Default "redis": pub/sub, the adapter Socket.IO recommends.
+   * `redis-streams` adds connection state recovery (missed messages replayed after a short
+   * disconnect).
    */
   adapter?: AdapterKind;
   /**
    * Extra environment for the app. May not override the app environment contract's keys.
-   * @default {}
+   * Default none.
    */
   env?: Record<string, pulumi.Input<string>>;
 }

@@ -1,12 +1,13 @@
+export { AdapterKind, StickinessMode, Transport } from "./args";
 export type {
-  AdapterKind,
+  Cors,
   CorsArgs,
+  Heartbeat,
   HeartbeatArgs,
   ResolvedFleetSpec,
   SocketIoFleetArgs,
+  Stickiness,
   StickinessArgs,
-  StickinessMode,
-  Transport,
 } from "./args";
 export {
   APP_DRAIN_SECONDS,

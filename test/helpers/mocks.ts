@@ -27,6 +27,8 @@ export interface RecordedResource {
   /** URNs this resource depends on (explicit `dependsOn` and through inputs). */
   dependencies: string[];
   provider?: string;
+  /** The aliases sent with the registration: a URN, or a spec's set fields (type, name, …). */
+  aliases: (string | Record<string, string>)[];
 }
 
 type State = Record<string, unknown>;
@@ -161,6 +163,7 @@ function recordRegistrations(recorder: MockRecorder) {
           inputs: unwrapSecrets(rawInputs) as State,
           dependencies: req.getDependenciesList(),
           provider: req.getProvider() || undefined,
+          aliases: aliasesOf(req),
         });
       }
       callback(err, res);
@@ -175,4 +178,17 @@ function recordRegistrations(recorder: MockRecorder) {
     );
     registerOutputs(req, callback);
   };
+}
+
+/** The request's aliases: a URN as is, a spec as its non-empty fields. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function aliasesOf(req: any): (string | Record<string, string>)[] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return req.getAliasesList().map((alias: any) => {
+    if (alias.hasUrn()) return alias.getUrn() as string;
+    const spec = alias.getSpec().toObject() as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(spec).filter(([, v]) => v !== "" && v !== false && v !== undefined),
+    ) as Record<string, string>;
+  });
 }

@@ -1,7 +1,7 @@
 /** Shared mocks and args for the AWS component tests. */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsSocketIoFleetArgs } from "../../../components/aws";
+import { AWS_FLEET_TYPE, type AwsSocketIoFleetArgs } from "../../../components/aws";
 import {
   type MockOptions,
   type MockRecorder,
@@ -10,7 +10,7 @@ import {
 } from "../../helpers/mocks";
 
 export const T = {
-  fleet: "socketio-fleet:aws:Fleet",
+  fleet: AWS_FLEET_TYPE,
   vpc: "awsx:ec2:Vpc",
   sg: "aws:ec2/securityGroup:SecurityGroup",
   ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",

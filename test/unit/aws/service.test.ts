@@ -262,19 +262,16 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
     await build(
       mocks,
       () =>
-        new AwsSocketIoFleet(
-          "fleet",
-          baseArgs({
-            transform: {
-              targetGroup: (a) => {
-                a.slowStart = 30;
-              },
-              service: (a) => {
-                a.enableExecuteCommand = true;
-              },
+        new AwsSocketIoFleet("fleet", baseArgs(), {
+          transform: {
+            targetGroup: (a) => {
+              a.slowStart = 30;
             },
-          }),
-        ),
+            service: (a) => {
+              a.enableExecuteCommand = true;
+            },
+          },
+        }),
     );
     assert.equal(mocks.one(T.tg).inputs.slowStart, 30);
     assert.equal(mocks.one(T.service).inputs.enableExecuteCommand, true);

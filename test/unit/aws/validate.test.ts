@@ -8,6 +8,7 @@ import {
   awsPlatform,
   validateAwsFleet,
   validateAwsFleetName,
+  validateAwsFleetTransform,
 } from "../../../components/aws";
 import { T, awsMocks, baseArgs } from "./fixtures";
 
@@ -425,13 +426,31 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
     );
   });
 
-  it("transform: unknown child or not a function", () => {
-    expectOnly(
-      { transform: { bucket: () => undefined } },
-      "transform.bucket",
-      "is not a known field",
+  it("transform (an option now): unknown child or not a function", () => {
+    const problems = (value: unknown) => validateAwsFleetTransform(value);
+    assert.deepEqual(
+      problems({ bucket: () => undefined }).map((p) => p.field),
+      ["transform.bucket"],
     );
-    expectOnly({ transform: { service: 1 } }, "transform.service", "(1)", "must be a function");
+    assert.match(problems({ bucket: () => undefined })[0].message, /is not a known field/);
+    const notAFunction = problems({ service: 1 });
+    assert.deepEqual(
+      notAFunction.map((p) => p.field),
+      ["transform.service"],
+    );
+    assert.match(notAFunction[0].message, /\(1\).*must be a function/);
+    assert.deepEqual(problems({ service: () => undefined }), []);
+    assert.deepEqual(problems(undefined), []);
+  });
+
+  it("transform as an arg: refused with where it moved", () => {
+    expectOnly(
+      { transform: { service: () => undefined } },
+      "transform",
+      "no longer an arg",
+      "{ transform: { … } }",
+      "`transforms` resource option",
+    );
   });
 
   it("the component name: lower case, starts with a letter, single hyphens, at most 20 characters", () => {

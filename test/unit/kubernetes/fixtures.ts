@@ -6,6 +6,7 @@ import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Namespace, Secret, Service } from "kubernetes-models/v1";
 import {
+  KUBERNETES_FLEET_TYPE,
   KubernetesSocketIoFleet,
   type KubernetesSocketIoFleetArgs,
 } from "../../../components/kubernetes";
@@ -17,7 +18,7 @@ import {
 } from "../../helpers/mocks";
 
 export const T = {
-  fleet: "socketio-fleet:kubernetes:Fleet",
+  fleet: KUBERNETES_FLEET_TYPE,
   namespace: "kubernetes:core/v1:Namespace",
   service: "kubernetes:core/v1:Service",
   secret: "kubernetes:core/v1:Secret",

@@ -1,9 +1,11 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  KUBERNETES_FLEET_TYPE,
   KubernetesSocketIoFleet,
   type KubernetesSocketIoFleetArgs,
   validateKubernetesFleet,
+  validateKubernetesFleetTransform,
 } from "../../../components/kubernetes";
 import { setupMocks } from "../../helpers/mocks";
 import { CERT_ARN, fleetArgs } from "./fixtures";
@@ -497,11 +499,35 @@ describe("KubernetesSocketIoFleet validation", () => {
     );
     await mocks.settled();
     assert.deepEqual(
-      mocks.resources
-        .filter((r) => r.type !== "socketio-fleet:kubernetes:Fleet")
-        .map((r) => r.type),
+      mocks.resources.filter((r) => r.type !== KUBERNETES_FLEET_TYPE).map((r) => r.type),
       [],
       "no child is created",
     );
+  });
+
+  it("transform as an arg: refused with where it moved (an option now)", () => {
+    expectProblem(
+      { transform: { deployment: () => undefined } },
+      "transform",
+      /no longer an arg/,
+      /new KubernetesSocketIoFleet\(name, args, \{ transform: \{ … \} \}\)/,
+      /`transforms` resource option/,
+    );
+  });
+
+  it("the transform option: unknown child or not a function", () => {
+    const unknown = validateKubernetesFleetTransform({ deploymnet: () => undefined });
+    assert.deepEqual(
+      unknown.map((p) => p.field),
+      ["transform.deploymnet"],
+    );
+    assert.match(unknown[0].message, /did you mean `transform.deployment`/);
+    const notAFunction = validateKubernetesFleetTransform({ ingress: "x" });
+    assert.deepEqual(
+      notAFunction.map((p) => p.field),
+      ["transform.ingress"],
+    );
+    assert.match(notAFunction[0].message, /\("x"\) must be a function/);
+    assert.deepEqual(validateKubernetesFleetTransform({ service: () => undefined }), []);
   });
 });

@@ -1,16 +1,20 @@
 import { strict as assert } from "node:assert";
-import { isSecretInput } from "../../helpers/mocks";
+import { isSecretInput, setupMocks } from "../../helpers/mocks";
 import {
   CERT_ARN,
   deploy,
   fleetArgs,
   isBuiltIn,
+  K8S_OUTPUTS,
   kubeObjects,
   PASSWORD,
   T,
   validateBuiltIn,
 } from "./fixtures";
-import type { KubernetesSocketIoFleetArgs } from "../../../components/kubernetes";
+import {
+  KubernetesSocketIoFleet,
+  type KubernetesSocketIoFleetArgs,
+} from "../../../components/kubernetes";
 
 const SERVER = {
   "app.kubernetes.io/name": "socketio-fleet",
@@ -380,20 +384,19 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
   });
 
   it("transforms reach the Deployment, Service, Ingress and Redis StatefulSet args before creation", async () => {
-    const { mocks } = await deploy(
-      fleetArgs({
-        transform: {
-          deployment: (a) =>
-            void ((a.metadata as { annotations?: object }).annotations = { d: "1" }),
-          service: (a) =>
-            void ((a.metadata as { annotations: Record<string, string> }).annotations.s = "1"),
-          ingress: (a) =>
-            void ((a.metadata as { annotations: Record<string, string> }).annotations.i = "1"),
-          redisStatefulSet: (a) =>
-            void ((a.metadata as { annotations?: object }).annotations = { r: "1" }),
-        },
-      }),
-    );
+    const mocks = await setupMocks({ outputs: K8S_OUTPUTS });
+    new KubernetesSocketIoFleet("chat", fleetArgs(), {
+      transform: {
+        deployment: (a) => void ((a.metadata as { annotations?: object }).annotations = { d: "1" }),
+        service: (a) =>
+          void ((a.metadata as { annotations: Record<string, string> }).annotations.s = "1"),
+        ingress: (a) =>
+          void ((a.metadata as { annotations: Record<string, string> }).annotations.i = "1"),
+        redisStatefulSet: (a) =>
+          void ((a.metadata as { annotations?: object }).annotations = { r: "1" }),
+      },
+    });
+    await mocks.settled();
     assert.deepEqual(mocks.one(T.deployment).inputs.metadata.annotations, { d: "1" });
     assert.deepEqual(mocks.named(T.service, "chat").inputs.metadata.annotations, { s: "1" });
     assert.equal(mocks.one(T.ingress).inputs.metadata.annotations.i, "1");
