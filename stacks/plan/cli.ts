@@ -3,16 +3,19 @@
  * `npm run plan -- --check`: exits 1 naming every stack whose committed plan is stale.
  * `npm run plan -- --diff <git-rev> [--max-chars N]`: Markdown summary of the plan changes since
  * `<git-rev>` (committed plans there against the plans in the working tree).
+ * `--root <dir>` first runs any of them on another project directory (the tests use it).
  */
 import * as path from "node:path";
 import { diffMarkdown } from "./markdown";
 import { checkPlans, diffSince, writePlans } from "./plans";
 
-const USAGE = "usage: npm run plan [-- --check | -- --diff <git-rev> [--max-chars N]]";
-const ROOT = path.resolve(__dirname, "..", "..");
+const USAGE =
+  "usage: npm run plan [-- [--root <dir>] [--check | --diff <git-rev> [--max-chars N]]]";
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+async function main(args: string[]): Promise<number> {
+  const rooted = args[0] === "--root" && args[1] !== undefined;
+  const ROOT = rooted ? path.resolve(args[1]) : path.resolve(__dirname, "..", "..");
+  const [command, ...rest] = rooted ? args.slice(2) : args;
   if (command === undefined) {
     const stacks = await writePlans(ROOT);
     console.log(`wrote ${stacks.map((s) => `plans/${s}.json`).join(", ")}`);

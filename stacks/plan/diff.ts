@@ -34,7 +34,9 @@ export interface StackDiff {
  * prefixes of the type token.
  */
 const STATEFUL_TYPES = [
-  "aws:elasticache/",
+  "aws:elasticache/replicationGroup:",
+  "aws:elasticache/cluster:",
+  "aws:elasticache/serverlessCache:",
   "aws:memorydb/",
   "aws:secretsmanager/",
   "aws:ecr/repository:",
@@ -85,15 +87,30 @@ export function diffPlans(stack: string, before?: Plan, after?: Plan): StackDiff
     created = created.filter((r) => r !== resource);
     deleted = deleted.filter((r) => r !== from);
   }
-  // Same type and the same name (reparented) or the same parent (renamed), but no alias.
+  // Unaliased look-alikes: same type and name (reparented), same type and parent (renamed), or
+  // same name and parent (re-typed). A pair under a paired parent is reported with its parent.
+  const pairs = new Map<string, PlanResource>();
   for (const resource of created) {
     const from =
       deleted.find((d) => d.type === resource.type && d.name === resource.name) ??
-      deleted.find((d) => d.type === resource.type && d.parent === resource.parent);
-    if (!from) continue;
+      deleted.find((d) => d.type === resource.type && d.parent === resource.parent) ??
+      deleted.find((d) => d.name === resource.name && d.parent === resource.parent);
+    if (from) pairs.set(resource.urn, from);
+  }
+  const inherited = (r: PlanResource) =>
+    r.parent !== undefined && pairs.get(r.parent)?.urn === pairs.get(r.urn)?.parent;
+  const descendants = (urn: string): number =>
+    created
+      .filter((c) => c.parent === urn && pairs.has(c.urn))
+      .reduce((n, c) => n + 1 + descendants(c.urn), 0);
+  for (const resource of created.filter((r) => pairs.has(r.urn) && !inherited(r))) {
+    const from = pairs.get(resource.urn) as PlanResource;
+    const children = descendants(resource.urn);
+    const under = children > 0 ? ` and the ${children} resource(s) under it` : "";
+    const what = from.type === resource.type ? resource.type : `${from.type} → ${resource.type}`;
     warnings.push(
-      `⚠ replaced unless aliased: ${resource.type} \`${from.name}\` → \`${resource.name}\` ` +
-        `(URN ${from.urn} → ${resource.urn}); add \`aliases: [{ urn: "${from.urn}" }]\` to keep it`,
+      `⚠ replaced unless aliased: ${what} \`${from.name}\`${from.name === resource.name ? "" : ` → \`${resource.name}\``}${under}; ` +
+        `add \`aliases: [{ urn: "${from.urn}" }]\` to keep it`,
     );
   }
   for (const resource of deleted.filter((r) => isStateful(r.type))) {

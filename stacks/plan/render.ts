@@ -49,7 +49,8 @@ async function runProgram(main: string): Promise<Record<string, unknown>> {
   return (result ?? {}) as Record<string, unknown>;
 }
 
-function planResource(r: RecordedResource): PlanResource {
+/** One recorded resource as a plan shows it. */
+export function planResource(r: RecordedResource): PlanResource {
   const options = planValue(r.options, "options") as { [key: string]: PlanValue };
   return {
     urn: r.urn,
