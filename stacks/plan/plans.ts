@@ -18,11 +18,12 @@ export async function renderAll(root: string): Promise<Map<string, string>> {
     try {
       rendered.set(stack, serialize(await renderStack(project, stack)));
     } catch (err) {
+      const hint = /unexpected invoke/.test(String(err))
+        ? " (answer it in PLAN_CALLS, stacks/plan/mockCloud.ts)"
+        : "";
       throw new Error(
-        `plan: stack ${stack} (Pulumi.${stack}.yaml) did not render: ${String(err)}`,
-        {
-          cause: err,
-        },
+        `plan: stack ${stack} (Pulumi.${stack}.yaml) did not render: ${String(err)}${hint}`,
+        { cause: err },
       );
     }
   }
