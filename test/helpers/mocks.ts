@@ -27,8 +27,23 @@ export interface RecordedResource {
   /** URNs this resource depends on (explicit `dependsOn` and through inputs). */
   dependencies: string[];
   provider?: string;
-  /** The aliases sent with the registration: a URN, or a spec's set fields (type, name, …). */
-  aliases: (string | Record<string, string>)[];
+  /** The resource options that decide how the engine treats a change (see `recordedOptions`). */
+  options: RecordedOptions;
+}
+
+/** Resource options as sent to the engine; only the ones that are set. */
+export interface RecordedOptions {
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  deleteBeforeReplace?: boolean;
+  /** Aliases: `{ urn }`, or a spec (`name`, `type`, `stack`, `project`, `parentUrn`, `noParent`). */
+  aliases?: Record<string, unknown>[];
+  ignoreChanges?: string[];
+  replaceOnChanges?: string[];
+  /** Outputs the provider (or the program) marks secret; their inputs are secret too. */
+  additionalSecretOutputs?: string[];
+  deletedWith?: string;
+  customTimeouts?: Record<string, string>;
 }
 
 type State = Record<string, unknown>;
@@ -36,6 +51,8 @@ type State = Record<string, unknown>;
 export interface MockOptions {
   /** Extra output state per resource type (computed attributes such as `dnsName`). */
   outputs?: Record<string, (resource: { name: string; inputs: State }) => State>;
+  /** Output state for a type `outputs` does not list (the plan's fake cloud answers every type). */
+  otherOutputs?: (type: string, resource: { name: string; inputs: State }) => State;
   /** Invoke results by token; any other invoke throws. */
   calls?: Record<string, (inputs: State) => State>;
   /** Run as `pulumi preview`: computed outputs and ids stay unknown. */
@@ -115,7 +132,8 @@ export async function setupMocks(options: MockOptions = {}): Promise<MockRecorde
   await pulumi.runtime.setMocks(
     {
       newResource({ type, name, inputs, id }) {
-        const extra = options.outputs?.[type]?.({ name, inputs: unwrapSecrets(inputs) as State });
+        const resource = { name, inputs: unwrapSecrets(inputs) as State };
+        const extra = options.outputs?.[type]?.(resource) ?? options.otherOutputs?.(type, resource);
         const computed = preview ? {} : { arn: `arn:mock:${type}:${name}`, ...extra };
         return {
           // The engine sends "" for a new resource; an empty id would read as unknown.
@@ -163,7 +181,7 @@ function recordRegistrations(recorder: MockRecorder) {
           inputs: unwrapSecrets(rawInputs) as State,
           dependencies: req.getDependenciesList(),
           provider: req.getProvider() || undefined,
-          aliases: aliasesOf(req),
+          options: recordedOptions(req),
         });
       }
       callback(err, res);
@@ -180,15 +198,42 @@ function recordRegistrations(recorder: MockRecorder) {
   };
 }
 
-/** The request's aliases: a URN as is, a spec as its non-empty fields. */
+/** The options of a `RegisterResourceRequest` that are set, in a fixed key order. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function aliasesOf(req: any): (string | Record<string, string>)[] {
+function recordedOptions(req: any): RecordedOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return req.getAliasesList().map((alias: any) => {
-    if (alias.hasUrn()) return alias.getUrn() as string;
-    const spec = alias.getSpec().toObject() as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.entries(spec).filter(([, v]) => v !== "" && v !== false && v !== undefined),
-    ) as Record<string, string>;
+  const aliases = req.getAliasesList().map((alias: any) => {
+    const spec = alias.getSpec();
+    if (!spec) return { urn: alias.getUrn() };
+    const fields = {
+      name: spec.getName(),
+      type: spec.getType(),
+      stack: spec.getStack(),
+      project: spec.getProject(),
+      parentUrn: spec.getParenturn(),
+      noParent: spec.getNoparent(),
+    };
+    return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== "" && v !== false));
   });
+  const aliasUrns: string[] = req.getAliasurnsList();
+  const timeouts = req.getCustomtimeouts()?.toObject() as Record<string, string> | undefined;
+  const setTimeouts = Object.entries(timeouts ?? {}).filter(([, v]) => v !== "");
+  const options: RecordedOptions = {
+    protect: req.getProtect() === true ? true : undefined,
+    retainOnDelete: req.getRetainondelete() === true ? true : undefined,
+    deleteBeforeReplace: req.getDeletebeforereplace() === true ? true : undefined,
+    aliases: nonEmpty([...aliasUrns.map((urn) => ({ urn })), ...aliases]),
+    ignoreChanges: nonEmpty(req.getIgnorechangesList()),
+    replaceOnChanges: nonEmpty(req.getReplaceonchangesList()),
+    additionalSecretOutputs: nonEmpty(req.getAdditionalsecretoutputsList()),
+    deletedWith: req.getDeletedwith() || undefined,
+    customTimeouts: setTimeouts.length > 0 ? Object.fromEntries(setTimeouts) : undefined,
+  };
+  return Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as RecordedOptions;
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }

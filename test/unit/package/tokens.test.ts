@@ -93,7 +93,7 @@ describe("type tokens and the alias to the 0.1.0 tokens", () => {
     });
     await mocks.settled();
     const fleet = mocks.one(AWS_FLEET_TYPE);
-    assert.deepEqual(fleet.aliases, [{ type: AWS_FLEET_LEGACY_TYPE }]);
+    assert.deepEqual(fleet.options.aliases, [{ type: AWS_FLEET_LEGACY_TYPE }]);
     assert.equal(fleet.urn, `urn:pulumi:test::socketio-fleet::${AWS_FLEET_TYPE}::chat`);
     assert.deepEqual(children(mocks, AWS_FLEET_TYPE), AWS_CHILDREN_0_1_0);
     for (const child of mocks.resources.filter((r) => r !== fleet)) {
@@ -104,7 +104,7 @@ describe("type tokens and the alias to the 0.1.0 tokens", () => {
   it("KubernetesSocketIoFleet registers its new token with the old one as an alias; children keep their names", async () => {
     const { mocks } = await deploy(fleetArgs({ autoscaling: { minReplicas: 2, maxReplicas: 4 } }));
     const fleet = mocks.one(KUBERNETES_FLEET_TYPE);
-    assert.deepEqual(fleet.aliases, [{ type: KUBERNETES_FLEET_LEGACY_TYPE }]);
+    assert.deepEqual(fleet.options.aliases, [{ type: KUBERNETES_FLEET_LEGACY_TYPE }]);
     assert.deepEqual(children(mocks, KUBERNETES_FLEET_TYPE), KUBERNETES_CHILDREN_0_1_0);
     for (const child of mocks.resources.filter((r) => r !== fleet)) {
       assert.ok(mocks.descendsFrom(child, fleet.urn), `${child.type} ${child.name} is a child`);
@@ -115,7 +115,7 @@ describe("type tokens and the alias to the 0.1.0 tokens", () => {
     const mocks = await awsMocks();
     new AwsSocketIoFleet("chat", { image: "ghcr.io/acme/chat:1" }, { aliases: [{ name: "old" }] });
     await mocks.settled();
-    assert.deepEqual(mocks.one(AWS_FLEET_TYPE).aliases, [
+    assert.deepEqual(mocks.one(AWS_FLEET_TYPE).options.aliases, [
       { name: "old" },
       { type: AWS_FLEET_LEGACY_TYPE },
     ]);

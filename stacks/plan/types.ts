@@ -1,0 +1,48 @@
+/**
+ * The committed plan format (`plans/<stack>.json`): what a stack's program asks the engine for,
+ * rendered under Pulumi's mocks without credentials. Everything in it is deterministic.
+ */
+
+/** A JSON value as it appears in a plan (secrets already `"[secret]"`). */
+export type PlanValue =
+  null | boolean | number | string | PlanValue[] | { [key: string]: PlanValue };
+
+export interface PlanResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Parent URN; absent for top-level resources (their parent is the stack). */
+  parent?: string;
+  /** false for components (their children carry the real resources). */
+  custom: boolean;
+  /** Explicit provider reference, `<provider urn>::<id>`; absent for default providers. */
+  provider?: string;
+  /** URNs this resource waits for (explicit `dependsOn` and through inputs), sorted. */
+  dependencies: string[];
+  /** Options that change how the engine treats a change (protect, aliases, …); only when set. */
+  options?: { [key: string]: PlanValue };
+  /** Inputs with keys sorted; JSON documents in strings expanded under `"[json]"`. */
+  inputs: { [key: string]: PlanValue };
+}
+
+export interface Plan {
+  note: string;
+  project: string;
+  stack: string;
+  /** Resources sorted by URN. */
+  resources: PlanResource[];
+  /** Stack outputs, each `"[secret]"` when secret. */
+  outputs: { [key: string]: PlanValue };
+}
+
+/** The note every plan carries, so nobody mistakes one for a cloud preview. */
+export const PLAN_NOTE =
+  "Intent, not a cloud preview: the inputs this stack's program sends under Pulumi's mocks " +
+  "(npm run plan). Ids and computed outputs are mock values; secrets are [secret].";
+
+/** What a secret (or a provider-marked secret input) is shown as. */
+export const SECRET = "[secret]";
+/** What a value unknown at plan time is shown as. */
+export const UNKNOWN = "[unknown]";
+/** The key under which a string holding a JSON document is expanded. */
+export const JSON_KEY = "[json]";
