@@ -59,6 +59,20 @@ const AWS_CHILDREN_0_1_0 = [
   "random:index/randomPassword:RandomPassword::chat-redis-auth",
 ];
 
+/**
+ * Children this release removes on purpose (not renames): the execution role's managed policy and
+ * its secret-only policy gave way to one scoped inline policy (issue 14: least privilege).
+ */
+const AWS_REMOVED_SINCE_0_1_0 = [
+  "aws:iam/rolePolicy:RolePolicy::chat-execution-secret",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment::chat-execution-managed",
+];
+/** Children this release adds: the scoped execution policy, the task's own DescribeTasks. */
+const AWS_ADDED_SINCE_0_1_0 = [
+  "aws:iam/rolePolicy:RolePolicy::chat-execution-access",
+  "aws:iam/rolePolicy:RolePolicy::chat-task-describe",
+];
+
 /** The children of a 0.1.0 Kubernetes fleet named "chat" (nginx, in-cluster Redis, an HPA). */
 const KUBERNETES_CHILDREN_0_1_0 = [
   "kubernetes:apps/v1:Deployment::chat",
@@ -95,7 +109,10 @@ describe("type tokens and the alias to the 0.1.0 tokens", () => {
     const fleet = mocks.one(AWS_FLEET_TYPE);
     assert.deepEqual(fleet.options.aliases, [{ type: AWS_FLEET_LEGACY_TYPE }]);
     assert.equal(fleet.urn, `urn:pulumi:test::socketio-fleet::${AWS_FLEET_TYPE}::chat`);
-    assert.deepEqual(children(mocks, AWS_FLEET_TYPE), AWS_CHILDREN_0_1_0);
+    const expected = AWS_CHILDREN_0_1_0.filter((c) => !AWS_REMOVED_SINCE_0_1_0.includes(c))
+      .concat(AWS_ADDED_SINCE_0_1_0)
+      .sort();
+    assert.deepEqual(children(mocks, AWS_FLEET_TYPE), expected);
     for (const child of mocks.resources.filter((r) => r !== fleet)) {
       assert.ok(mocks.descendsFrom(child, fleet.urn), `${child.type} ${child.name} is a child`);
     }

@@ -112,17 +112,21 @@ describe("plan: the diff summary", () => {
   });
 
   it("a component re-typed with an alias carries its children (inherited aliases): no warning", () => {
+    // The committed plan has the 0.2 token with its alias; "before" is the same stack at 0.1.0.
+    const legacy = "socketio-fleet:kubernetes:Fleet";
     const before = K8S();
     const after = K8S();
-    const fleet = find(after, "socketio-fleet:kubernetes:Fleet");
-    const oldFleetUrn = fleet.urn;
-    fleet.type = "socketio-fleet:index:KubernetesSocketIoFleet";
-    fleet.urn = urnOf(after.stack, after.project, fleet.type, fleet.name);
-    fleet.options = { aliases: [{ type: "socketio-fleet:kubernetes:Fleet" }] };
-    for (const r of after.resources.filter((x) => x.parent === oldFleetUrn)) {
-      r.parent = fleet.urn;
-      r.urn = urnOf(after.stack, after.project, r.type, r.name, fleet.urn);
+    const fleet = find(after, "socketio-fleet:index:KubernetesSocketIoFleet");
+    assert.deepEqual(fleet.options?.aliases, [{ type: legacy }]);
+    const oldFleet = find(before, "socketio-fleet:index:KubernetesSocketIoFleet");
+    const oldFleetUrn = urnOf(before.stack, before.project, legacy, oldFleet.name);
+    for (const r of before.resources.filter((x) => x.parent === oldFleet.urn)) {
+      r.parent = oldFleetUrn;
+      r.urn = urnOf(before.stack, before.project, r.type, r.name, oldFleetUrn);
     }
+    oldFleet.type = legacy;
+    oldFleet.urn = oldFleetUrn;
+    delete oldFleet.options;
     const diff = diffPlans("k8s-dev", before, after);
     assert.deepEqual([diff.creates, diff.deletes, diff.warnings], [[], [], []]);
     assert.ok(diff.updates.every((u) => u.movedFrom !== undefined));

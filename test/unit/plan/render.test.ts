@@ -38,7 +38,7 @@ describe("plan: rendering every stack under mocks", function () {
     assert.ok(deployment);
     assert.equal(
       deployment.parent,
-      "urn:pulumi:k8s-dev::socketio-fleet::socketio-fleet:kubernetes:Fleet::socketio",
+      "urn:pulumi:k8s-dev::socketio-fleet::socketio-fleet:index:KubernetesSocketIoFleet::socketio",
     );
     assert.equal(
       deployment.provider,
@@ -78,7 +78,10 @@ describe("plan: rendering every stack under mocks", function () {
     try {
       await assert.rejects(renderAll(root), (err: Error) => {
         assert.match(err.message, /^plan: stack broken \(Pulumi\.broken\.yaml\) did not render: /);
-        assert.match(err.message, /socketio-fleet:cloud \("mars"\) must be one of aws, kubernetes/);
+        assert.match(
+          err.message,
+          /socketio-fleet:cloud \("mars"\) must be one of aws, gcp, kubernetes/,
+        );
         return true;
       });
     } finally {
