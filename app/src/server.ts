@@ -21,6 +21,7 @@ import { type AdapterFactory, createAdapterSetup } from "./adapter";
 import { stickyCookie } from "./cookie";
 import { installDemoProtocol } from "./demo";
 import { handleHealth, type Readiness, send } from "./health";
+import { applyHttpTimeouts } from "./httpTimeouts";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics, type FleetMetrics, instrument } from "./metrics";
 import { installGate } from "./gate";
@@ -112,6 +113,7 @@ export function createFleetServer(
     if (serveStatic?.(req, res)) return;
     send(res, 404, "text/plain", "Not Found");
   });
+  applyHttpTimeouts(httpServer, config);
 
   const io = new Server(httpServer, {
     ...options.serverOptions,
