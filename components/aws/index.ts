@@ -13,6 +13,7 @@ export type {
   AwsSocketIoFleetArgs,
 } from "./args";
 export { AWS_DEFAULTS } from "./args";
+export { albBackendReuseSeconds, albKeepAliveMs } from "./keepAlive";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
 export {
   FARGATE_SIZES,

@@ -8,6 +8,7 @@ import {
   MAX_STOP_TIMEOUT_SECONDS,
 } from "./args";
 import { createTaskRoles, type FleetRoles } from "./iam";
+import { albKeepAliveMs } from "./keepAlive";
 
 /** The container's name in the task definition (the target group routes to it). */
 export const CONTAINER_NAME = "app";
@@ -77,6 +78,7 @@ export function createService(
   const env = renderAppEnv(o.spec, {
     stickyCookieName:
       o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
+    httpKeepAliveTimeoutMs: albKeepAliveMs(o.spec),
   });
   const containerDefinitions = pulumi
     .all([o.spec.image, pulumi.output(o.spec.env), o.redisSecretArn, logGroup.name, region])
