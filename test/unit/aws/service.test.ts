@@ -31,11 +31,15 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
         environment: [
           { name: "CORS_CREDENTIALS", value: "true" },
           { name: "CORS_ORIGINS", value: "" },
+          // The ALB's idle timeout (3600 s) plus 5 s.
+          { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "3605000" },
+          { name: "METRICS_PORT", value: "9464" },
           { name: "PING_INTERVAL_MS", value: "25000" },
           { name: "PING_TIMEOUT_MS", value: "20000" },
           { name: "PORT", value: "3000" },
           { name: "SOCKETIO_ADAPTER", value: "redis" },
           { name: "SOCKETIO_TRANSPORTS", value: "polling,websocket" },
+          { name: "STICKINESS_MODE", value: "cookie" },
         ],
         secrets: [{ name: "REDIS_URL", valueFrom: `arn:mock:${T.secret}:fleet-redis-url` }],
         readonlyRootFilesystem: true,
@@ -79,12 +83,15 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       { name: "CORS_CREDENTIALS", value: "true" },
       { name: "CORS_ORIGINS", value: "https://app.example.com" },
       { name: "FEATURE", value: "on" },
+      { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "3605000" },
       { name: "LOG_FORMAT", value: "json" },
+      { name: "METRICS_PORT", value: "9464" },
       { name: "PING_INTERVAL_MS", value: "25000" },
       { name: "PING_TIMEOUT_MS", value: "20000" },
       { name: "PORT", value: "8080" },
       { name: "SOCKETIO_ADAPTER", value: "redis-streams" },
       { name: "SOCKETIO_TRANSPORTS", value: "polling,websocket" },
+      { name: "STICKINESS_MODE", value: "cookie" },
     ]);
     assert.deepEqual(c.portMappings, [{ containerPort: 8080, hostPort: 8080, protocol: "tcp" }]);
   });

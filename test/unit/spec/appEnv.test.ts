@@ -29,8 +29,10 @@ describe("app environment contract", () => {
       SOCKETIO_TRANSPORTS: "websocket,polling",
       PING_INTERVAL_MS: "10000",
       PING_TIMEOUT_MS: "5000",
+      STICKINESS_MODE: "cookie",
       STICKY_COOKIE_NAME: "io_node",
       NODE_ID: "n1",
+      METRICS_PORT: "9464",
       REDIS_URL: REDIS,
     });
     assert.deepEqual(parseAppEnv(env), {
@@ -45,6 +47,10 @@ describe("app environment contract", () => {
       stickyCookieName: "io_node",
       nodeId: "n1",
       logLevel: "info",
+      metricsPort: 9464,
+      httpKeepAliveTimeoutMs: 95_000,
+      redisTlsCa: undefined,
+      stickinessMode: "cookie",
     });
   });
 
