@@ -18,6 +18,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { AppConfig } from "../../components/spec/appEnv";
 import { type AdapterFactory, createAdapterSetup } from "./adapter";
+import { clientOptionsHandler } from "./clientOptions";
 import { stickyCookie } from "./cookie";
 import { installDemoProtocol } from "./demo";
 import { handleHealth, type Readiness, send } from "./health";
@@ -108,8 +109,10 @@ export function createFleetServer(
     draining,
     redis: redis.connections.map((c) => c.status),
   });
+  const serveClientOptions = clientOptionsHandler(config);
   const httpServer = createServer((req, res) => {
     if (handleHealth(req, res, readiness, metrics.registry)) return;
+    if (serveClientOptions(req, res)) return;
     if (serveStatic?.(req, res)) return;
     send(res, 404, "text/plain", "Not Found");
   });
