@@ -32,7 +32,8 @@
   function start() {
     var options = Object.assign({}, window.socketIoFleetClientOptions);
     if (transports) options.transports = transports.split(",");
-    window.fleetClientOptions = options; // what io() was given, for tests and the console
+    // What io() was given, for tests and the console (a copy: the client adds its own fields).
+    window.fleetClientOptions = JSON.parse(JSON.stringify(options));
     var socket = window.io(fleet, options);
     window.fleetSocket = socket; // for tests and the console
 
