@@ -38,6 +38,8 @@ export async function program(): Promise<Record<string, unknown>> {
   const fleet = new AwsSocketIoFleet(name, { ...fleetConfig, image, redis });
   return {
     url: fleet.url,
+    // For the front-end build: `pulumi stack output clientOptions --json`.
+    clientOptions: fleet.clientOptions,
     loadBalancerDnsName: fleet.loadBalancerDnsName,
     redisEndpoint: fleet.redisEndpoint,
     image,

@@ -51,6 +51,8 @@ export async function program(): Promise<Record<string, unknown>> {
   );
   return {
     url: fleet.url,
+    // For the front-end build: `pulumi stack output clientOptions --json`.
+    clientOptions: fleet.clientOptions,
     namespace: fleet.namespace,
     serviceName: fleet.serviceName,
     redisUrl: fleet.redisUrl,

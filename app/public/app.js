@@ -1,5 +1,7 @@
-// Demo page logic: no build step. Loads the Socket.IO client from the fleet itself, then
-// connects with credentials (the sticky cookie must travel on cross-origin requests too).
+// Demo page logic: no build step. Loads the fleet's client options (/client-options.js: the same
+// object as the stack's `clientOptions` output), then the Socket.IO client from the fleet itself,
+// and connects with exactly those options. `?transports=` overrides only the transports (a demo
+// knob for trying one transport at a time).
 (function () {
   "use strict";
   var params = new URLSearchParams(window.location.search);
@@ -10,17 +12,28 @@
   };
   $("fleet").textContent = fleet;
 
-  var script = document.createElement("script");
-  script.src = fleet.replace(/\/$/, "") + "/socket.io/socket.io.js";
-  script.onload = start;
-  script.onerror = function () {
-    $("status").textContent = "cannot load the client from " + fleet;
-  };
-  document.head.appendChild(script);
+  var base = fleet.replace(/\/$/, "");
+
+  function load(src, onload) {
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = onload;
+    script.onerror = function () {
+      $("status").textContent = "cannot load " + src;
+    };
+    document.head.appendChild(script);
+  }
+
+  load(base + "/client-options.js", function () {
+    var path = window.socketIoFleetClientOptions.path;
+    load(base + path + "socket.io.js", start);
+  });
 
   function start() {
-    var options = { withCredentials: true };
+    var options = Object.assign({}, window.socketIoFleetClientOptions);
     if (transports) options.transports = transports.split(",");
+    // What io() was given, for tests and the console (a copy: the client adds its own fields).
+    window.fleetClientOptions = JSON.parse(JSON.stringify(options));
     var socket = window.io(fleet, options);
     window.fleetSocket = socket; // for tests and the console
 

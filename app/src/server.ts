@@ -18,9 +18,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { AppConfig } from "../../components/spec/appEnv";
 import { type AdapterFactory, createAdapterSetup } from "./adapter";
+import { clientOptionsHandler } from "./clientOptions";
 import { stickyCookie } from "./cookie";
 import { installDemoProtocol } from "./demo";
 import { handleHealth, type Readiness, send } from "./health";
+import { applyHttpTimeouts } from "./httpTimeouts";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics, type FleetMetrics, instrument, instrumentRedis } from "./metrics";
 import { createMetricsServer } from "./metricsServer";
@@ -122,11 +124,14 @@ export function createFleetServer(
     redisConnectedOnce: redis.connectedOnce(),
     redis: redis.connections.map((c) => c.status),
   });
+  const serveClientOptions = clientOptionsHandler(config);
   const httpServer = createServer((req, res) => {
     if (handleHealth(req, res, readiness)) return;
+    if (serveClientOptions(req, res)) return;
     if (serveStatic?.(req, res)) return;
     send(res, 404, "text/plain", "Not Found");
   });
+  applyHttpTimeouts(httpServer, config);
 
   const io = new Server(httpServer, {
     ...options.serverOptions,

@@ -1,7 +1,12 @@
 import type * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblems, resolveFleetSpec } from "../spec";
+import {
+  clientOptionsFor,
+  formatProblems,
+  resolveFleetSpec,
+  type SocketIoClientOptions,
+} from "../spec";
 import {
   AWS_DEFAULTS,
   type AwsExternalRedisArgs,
@@ -47,6 +52,11 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
   readonly redisEndpoint: pulumi.Output<string>;
   /** The full Redis URL with credentials (a secret). */
   readonly redisUrl: pulumi.Output<string>;
+  /**
+   * The Socket.IO client options this fleet needs (`io(url, clientOptions)`): a plain object to
+   * export from the stack for the front-end build (see `clientOptionsFor`).
+   */
+  readonly clientOptions: pulumi.Output<SocketIoClientOptions>;
 
   /** The VPC the fleet created (absent with `network`). */
   readonly vpc?: awsx.ec2.Vpc;
@@ -203,6 +213,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
       .apply(([host]) => `${scheme}://${host}`);
     this.redisEndpoint = redis.endpoint;
     this.redisUrl = pulumi.secret(redis.url);
+    this.clientOptions = pulumi.output(clientOptionsFor(spec));
     this.vpc = network.vpc;
     this.loadBalancer = lb.loadBalancer;
     this.targetGroup = lb.targetGroup;
@@ -226,6 +237,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
       loadBalancerDnsName: this.loadBalancerDnsName,
       redisEndpoint: this.redisEndpoint,
       redisUrl: this.redisUrl,
+      clientOptions: this.clientOptions,
       vpc: this.vpc,
       loadBalancer: this.loadBalancer,
       targetGroup: this.targetGroup,

@@ -17,6 +17,7 @@ export type {
   AwsSocketIoFleetOptions,
 } from "./args";
 export { AWS_DEFAULTS, AwsRedisEngine, AwsRedisMode } from "./args";
+export { albBackendReuseSeconds, albKeepAliveMs } from "./keepAlive";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
 export {
   FARGATE_SIZES,

@@ -9,6 +9,7 @@ import {
 } from "./args";
 import { CONTAINER_NAME, containerDefinition, secretVersionRef } from "./container";
 import { createTaskRoles, type FleetRoles } from "./iam";
+import { albKeepAliveMs } from "./keepAlive";
 
 export { CONTAINER_NAME } from "./container";
 /** Grace before ALB health checks count: the app connects to Redis before it is healthy. */
@@ -87,6 +88,7 @@ export function createService(
   const env = renderAppEnv(o.spec, {
     stickyCookieName:
       o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
+    httpKeepAliveTimeoutMs: albKeepAliveMs(o.spec),
   });
   const containerDefinitions = pulumi
     .all([

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { APP_ENV, renderAppEnv, type ResolvedFleetSpec } from "../spec";
-import { GCP_HTTP_KEEPALIVE_TIMEOUT_MS } from "./platform";
+import {
+  APP_ENV,
+  GOOGLE_FRONT_END_KEEPALIVE_MS,
+  renderAppEnv,
+  type ResolvedFleetSpec,
+} from "../spec";
 
 /**
  * The plain app environment on GCP: the user's `env` under the contract (the contract wins; the
@@ -13,7 +17,8 @@ export function gcpAppEnv(
 ): pulumi.Output<Record<string, string>> {
   return pulumi.all([pulumi.output(spec.env), pulumi.output(redisTlsCa)]).apply(([userEnv, ca]) => {
     const contract = renderAppEnv(spec, {
-      httpKeepAliveTimeoutMs: GCP_HTTP_KEEPALIVE_TIMEOUT_MS,
+      // Above the front ends' fixed 600 s backend keep-alive (components/spec/keepAlive.ts).
+      httpKeepAliveTimeoutMs: GOOGLE_FRONT_END_KEEPALIVE_MS,
       redisTlsCa: ca === undefined || ca === "" ? undefined : ca,
     });
     const env: Record<string, string> = { ...(userEnv as Record<string, string>), ...contract };

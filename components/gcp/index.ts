@@ -17,12 +17,7 @@ export {
   type GcpSocketIoFleetArgs,
   type GcpSocketIoFleetOptions,
 } from "./args";
-export {
-  GCP_HTTP_KEEPALIVE_TIMEOUT_MS,
-  GCP_TARGET_ARGS,
-  GOOGLE_FRONT_END_RANGES,
-  gcpPlatform,
-} from "./platform";
+export { GCP_TARGET_ARGS, GOOGLE_FRONT_END_RANGES, gcpPlatform } from "./platform";
 export {
   MAX_FLEET_NAME_LENGTH as MAX_GCP_FLEET_NAME_LENGTH,
   validateGcpFleet,

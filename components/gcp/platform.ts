@@ -24,15 +24,6 @@ export const GCP_TARGET_ARGS = [
 export const GOOGLE_FRONT_END_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
 
 /**
- * The app's HTTP keep-alive on GCP. "The GFE uses … a default backend keepalive timeout value of
- * 600 seconds … the backend keepalive timeout value is fixed" (request-distribution, above), and
- * "you must configure your backend software so that its HTTP keepalive (TCP idle) timeout value
- * is greater than 600 seconds" (cloud.google.com/load-balancing/docs/https#timeouts_and_retries).
- * 620 s keeps a 20 s margin, so a GFE never reuses a connection the node has just closed (a 502).
- */
-export const GCP_HTTP_KEEPALIVE_TIMEOUT_MS = 620_000;
-
-/**
  * Backend-service `timeoutSec`, the websocket lifetime, is at most a day: "Google Cloud
  * periodically restarts GFEs", so longer values only pretend (gcpdiag lb/BP/2025_002).
  */

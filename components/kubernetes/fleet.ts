@@ -1,6 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblems, resolveFleetSpec } from "../spec";
+import {
+  clientOptionsFor,
+  formatProblems,
+  resolveFleetSpec,
+  type SocketIoClientOptions,
+} from "../spec";
 import type { KubernetesSocketIoFleetArgs, KubernetesSocketIoFleetOptions } from "./args";
 import { namespaceLabels } from "./common";
 import { type FleetContext, resolveContext } from "./context";
@@ -35,6 +40,11 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   /** The `redis://` URL the pods use (a secret). */
   readonly redisUrl: pulumi.Output<string>;
+  /**
+   * The Socket.IO client options this fleet needs (`io(url, clientOptions)`): a plain object to
+   * export from the stack for the front-end build (see `clientOptionsFor`).
+   */
+  readonly clientOptions: pulumi.Output<SocketIoClientOptions>;
 
   constructor(
     name: string,
@@ -94,7 +104,10 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
       parent: this,
       dependsOn: customResources,
     });
-    const depArgs = deploymentArgs(ctx, { appCookieName: plan.appCookieName });
+    const depArgs = deploymentArgs(ctx, {
+      appCookieName: plan.appCookieName,
+      httpKeepAliveTimeoutMs: plan.backendReuse.appKeepAliveMs,
+    });
     transform.deployment?.(depArgs);
     new k8s.apps.v1.Deployment(name, depArgs, {
       parent: this,
@@ -133,11 +146,13 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
     this.namespace = pulumi.output(namespace);
     this.serviceName = service.metadata.name;
     this.redisUrl = pulumi.secret(redis.url);
+    this.clientOptions = pulumi.output(clientOptionsFor(spec));
     this.registerOutputs({
       url: this.url,
       namespace: this.namespace,
       serviceName: this.serviceName,
       redisUrl: this.redisUrl,
+      clientOptions: this.clientOptions,
     });
   }
 }

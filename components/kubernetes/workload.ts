@@ -38,6 +38,8 @@ export const METRICS_PORT_NAME = "metrics";
 export interface WorkloadOptions {
   /** Set for AWS app-cookie stickiness: the app issues this cookie itself. */
   appCookieName?: string;
+  /** The app's keep-alive, above the controller's backend reuse window (`IngressPlan`). */
+  httpKeepAliveTimeoutMs?: number;
 }
 
 export function deploymentArgs(
@@ -116,7 +118,10 @@ function appContainer(ctx: FleetContext, options: WorkloadOptions): inputs.core.
  * `REDIS_URL` from the Secret (never a plain value), then the user's extra variables.
  */
 export function appEnv(ctx: FleetContext, options: WorkloadOptions = {}): inputs.core.v1.EnvVar[] {
-  const contract = renderAppEnv(ctx.spec, { stickyCookieName: options.appCookieName });
+  const contract = renderAppEnv(ctx.spec, {
+    stickyCookieName: options.appCookieName,
+    httpKeepAliveTimeoutMs: options.httpKeepAliveTimeoutMs,
+  });
   return [
     ...Object.entries(contract).map(([name, value]) => ({ name, value })),
     { name: APP_ENV.nodeId, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },

@@ -1,6 +1,7 @@
 import type { ResolvedFleetSpec } from "../spec/args";
 import {
   PROXY_HEALTH_PATH,
+  PROXY_UPSTREAM_IDLE_SECONDS,
   UPSTREAM_NAME,
   checkAddresses,
   hostPort,
@@ -42,6 +43,9 @@ export const APACHE_MODULES = [
  * Failover: a member that refuses connections or answers 503 (`failonstatus=503`: a draining node
  * refusing new sessions) is put in error state and its sticky clients are routed to another
  * member; it is tried again after `retry=1` s (Apache's default keeps it out for 60 s).
+ * Keep-alive: mod_proxy pools and reuses node connections; `ttl=` = `PROXY_UPSTREAM_IDLE_SECONDS`
+ * ends an idle one (Apache has no default: without it an idle connection is reused however old),
+ * and nodes keep theirs open longer.
  */
 export function renderApacheConfig(spec: ResolvedFleetSpec, options: ApacheRenderOptions): string {
   if (spec.stickiness.mode === "client-ip") {
@@ -62,7 +66,7 @@ export function renderApacheConfig(spec: ResolvedFleetSpec, options: ApacheRende
   const cookie = spec.stickiness.mode === "cookie" ? proxyCookieName(spec) : undefined;
   const member = (node: { name: string; host: string; port: number }) =>
     `  BalancerMember "http://${hostPort(node)}" route=${node.name} upgrade=websocket ` +
-    `timeout=${spec.connectionTimeoutSeconds} connectiontimeout=5 ` +
+    `timeout=${spec.connectionTimeoutSeconds} connectiontimeout=5 ttl=${PROXY_UPSTREAM_IDLE_SECONDS} ` +
     `retry=1 hcmethod=GET hcuri=${PROXY_HEALTH_PATH} hcinterval=1 hcpasses=2 hcfails=2`;
   const lines = [
     `ServerRoot "${dir}"`,

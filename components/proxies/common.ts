@@ -1,6 +1,7 @@
 import type { ResolvedFleetSpec } from "../spec/args";
 import { DEFAULT_PROXY_COOKIE_NAME, READINESS_PATH } from "../spec/defaults";
 import { heartbeatSeconds, servesCrossOrigin } from "../spec/derived";
+import { keepAliveAboveMs } from "../spec/keepAlive";
 import { type ProxyNode, ProxyConfigError, type ProxyRenderOptions } from "./types";
 
 /**
@@ -32,6 +33,34 @@ export function wantsCrossSiteCookie(
  */
 export function httpTimeoutSeconds(spec: Pick<ResolvedFleetSpec, "heartbeat">): number {
   return Math.ceil(heartbeatSeconds(spec)) + 10;
+}
+
+/**
+ * How long every rendered proxy keeps an idle connection to a node open for the next request,
+ * written explicitly in each config (HAProxy `timeout http-keep-alive`, nginx `keepalive_timeout`
+ * in the upstream block, Apache `ttl=` on every member, Traefik `idleConnTimeout`). 60 s is
+ * nginx's own upstream default (`keepalive_timeout`, ngx_http_upstream_module) and
+ * ingress-nginx's `upstream-keepalive-timeout`; the proxies' defaults differ (Traefik 90 s,
+ * Apache none), which is why it is rendered rather than assumed.
+ */
+export const PROXY_UPSTREAM_IDLE_SECONDS = 60;
+
+/**
+ * The longest any rendered proxy may hold an idle node connection for reuse, in seconds: the idle
+ * time above, or HAProxy's `timeout server` when longer (an idle server-side connection is also
+ * bounded by the server inactivity timeout, so that is the conservative bound to stay above).
+ */
+export function proxyBackendReuseSeconds(spec: Pick<ResolvedFleetSpec, "heartbeat">): number {
+  return Math.max(PROXY_UPSTREAM_IDLE_SECONDS, httpTimeoutSeconds(spec));
+}
+
+/**
+ * `HTTP_KEEPALIVE_TIMEOUT_MS` for nodes behind a rendered proxy: above its reuse window, so the
+ * node never closes a connection the proxy is about to reuse (a 502 for the poll on it). The
+ * local fleet and the tests start nodes with it: `renderAppEnv(spec, { httpKeepAliveTimeoutMs })`.
+ */
+export function proxyNodeKeepAliveMs(spec: Pick<ResolvedFleetSpec, "heartbeat">): number {
+  return keepAliveAboveMs(proxyBackendReuseSeconds(spec));
 }
 
 /** Throws `ProxyConfigError` unless the nodes and the listen address can be rendered. */

@@ -1,6 +1,7 @@
 import type { ResolvedFleetSpec } from "../spec/args";
 import {
   PROXY_HEALTH_PATH,
+  PROXY_UPSTREAM_IDLE_SECONDS,
   UPSTREAM_NAME,
   checkAddresses,
   hostPort,
@@ -38,6 +39,10 @@ export interface HaproxyRenderOptions extends ProxyRenderOptions {
  *   clients).
  * - `none`: plain round robin (websocket-only fleets).
  * Websockets: HTTP mode upgrades them natively; `timeout tunnel` = `connectionTimeoutSeconds`.
+ * Keep-alive: `http-reuse safe` (HAProxy's default, written out) reuses idle server connections
+ * for later requests, `timeout http-keep-alive` = `PROXY_UPSTREAM_IDLE_SECONDS`; idle server
+ * connections also end with `timeout server`, and nodes keep theirs open longer than both
+ * (`proxyNodeKeepAliveMs`).
  *
  * Failover (`/readyz` checked every second, down after 2 failures, `fastinter` 500 ms once a
  * check has failed, so a dead or draining node is out in about 1.5 s):
@@ -84,6 +89,9 @@ export function renderHaproxyConfig(
     `  timeout server ${httpTimeout}s`,
     // After a websocket upgrade the connection is a tunnel: the idle timeout of the fleet.
     `  timeout tunnel ${spec.connectionTimeoutSeconds}s`,
+    // Idle keep-alive connections, reused for later requests (nodes keep theirs open longer).
+    `  timeout http-keep-alive ${PROXY_UPSTREAM_IDLE_SECONDS}s`,
+    "  http-reuse safe",
   ];
   const frontend = [
     `frontend ${UPSTREAM_NAME}_front`,

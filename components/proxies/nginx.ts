@@ -1,5 +1,8 @@
 import type { ResolvedFleetSpec } from "../spec/args";
-import { UPSTREAM_NAME, checkAddresses, hostPort } from "./common";
+import { PROXY_UPSTREAM_IDLE_SECONDS, UPSTREAM_NAME, checkAddresses, hostPort } from "./common";
+
+/** Idle keep-alive connections each worker keeps per upstream (nginx's `keepalive`). */
+export const NGINX_UPSTREAM_KEEPALIVE_CONNECTIONS = 32;
 import { ProxyConfigError, type ProxyRenderOptions } from "./types";
 
 export interface NginxRenderOptions extends ProxyRenderOptions {
@@ -23,8 +26,12 @@ export interface NginxRenderOptions extends ProxyRenderOptions {
  * out on, or answers 502/503 (a draining node refuses new sessions with 503) is passed to the
  * next node (`proxy_next_upstream error timeout http_502 http_503`, up to 3 tries within 10 s),
  * and that node is skipped for 5 s after one such failure (`max_fails=1 fail_timeout=5s`), then
- * tried again. Requests with a body that already reached a node are never re-sent. Websockets through `Upgrade`/`Connection` headers (a `map`); read
- * and send timeouts = `connectionTimeoutSeconds`.
+ * tried again. Requests with a body that already reached a node are never re-sent (so a POST on
+ * a connection the node just closed would be a 502: nodes keep theirs open longer than nginx).
+ * Websockets through `Upgrade`/`Connection` headers (a `map`; other requests send an empty
+ * `Connection`, so the node connection is kept alive); read and send timeouts =
+ * `connectionTimeoutSeconds`. Keep-alive to the nodes: `keepalive` idle connections per worker,
+ * closed after `keepalive_timeout` = `PROXY_UPSTREAM_IDLE_SECONDS`.
  */
 export function renderNginxConfig(spec: ResolvedFleetSpec, options: NginxRenderOptions): string {
   if (spec.stickiness.mode === "cookie") {
@@ -62,11 +69,13 @@ http {
 
   map $http_upgrade $connection_upgrade {
     default upgrade;
-    '' close;
+    '' "";
   }
 
   upstream ${UPSTREAM_NAME} {
 ${[...balance, ...options.nodes.map((node) => `    server ${hostPort(node)} max_fails=1 fail_timeout=5s;`)].join("\n")}
+    keepalive ${NGINX_UPSTREAM_KEEPALIVE_CONNECTIONS};
+    keepalive_timeout ${PROXY_UPSTREAM_IDLE_SECONDS}s;
   }
 
   server {

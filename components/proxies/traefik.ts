@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import type { ResolvedFleetSpec } from "../spec/args";
 import {
   PROXY_HEALTH_PATH,
+  PROXY_UPSTREAM_IDLE_SECONDS,
   checkAddresses,
   hostPort,
   httpTimeoutSeconds,
@@ -82,7 +83,9 @@ export function renderTraefikConfig(
             dialTimeout: "5s",
             // A long-poll is held up to pingInterval before its response headers.
             responseHeaderTimeout: `${httpTimeoutSeconds(spec)}s`,
-            idleConnTimeout: `${spec.connectionTimeoutSeconds}s`,
+            // How long an idle node connection is kept for reuse (Traefik's default: 90s);
+            // nodes keep theirs open longer. It does not limit websockets or held polls.
+            idleConnTimeout: `${PROXY_UPSTREAM_IDLE_SECONDS}s`,
           },
         },
       },

@@ -4,7 +4,7 @@
  * so the two sides cannot drift. No Pulumi runtime import here: the app image loads it.
  */
 import { hostname } from "node:os";
-import type { AdapterKind, ResolvedFleetSpec, Transport } from "./args";
+import type { AdapterKind, ResolvedFleetSpec, StickinessMode, Transport } from "./args";
 import { FLEET_DEFAULTS } from "./defaults";
 import { isCookieToken, isIntegerIn, originProblem, show } from "./checks";
 
@@ -24,6 +24,7 @@ export const APP_ENV = {
   metricsPort: "METRICS_PORT",
   httpKeepAliveTimeoutMs: "HTTP_KEEPALIVE_TIMEOUT_MS",
   redisTlsCa: "REDIS_TLS_CA",
+  stickinessMode: "STICKINESS_MODE",
 } as const;
 
 export const APP_ENV_KEYS: readonly string[] = Object.values(APP_ENV);
@@ -64,6 +65,14 @@ export const DEFAULT_HTTP_KEEPALIVE_TIMEOUT_MS = 95_000;
  */
 export const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
 
+/**
+ * Largest `HTTP_KEEPALIVE_TIMEOUT_MS` the app takes: one day, above every balancer's reuse window
+ * (an ALB's idle timeout goes up to 4000 s, and its keep-alive is that plus a margin).
+ */
+export const MAX_HTTP_KEEPALIVE_TIMEOUT_MS = 86_400_000;
+
+const STICKINESS_MODES: readonly StickinessMode[] = ["cookie", "client-ip", "none"];
+
 /** What the app needs to run, parsed and checked from its environment. */
 export interface AppConfig {
   port: number;
@@ -92,6 +101,11 @@ export interface AppConfig {
    * When set, `rediss://` connections verify the server against this CA only.
    */
   redisTlsCa?: string;
+  /**
+   * How the balancer pins sessions (`stickiness.mode` of the spec). The app needs it only to tell
+   * its own pages the client options the fleet needs (`clientOptionsFor`).
+   */
+  stickinessMode: StickinessMode;
 }
 
 /** `server.headersTimeout` for a keep-alive: strictly above it, so an idle socket times out first. */
@@ -116,7 +130,7 @@ export interface RenderAppEnvOptions {
 type ContractSpec = Pick<
   ResolvedFleetSpec,
   "containerPort" | "adapter" | "cors" | "transports" | "heartbeat"
->;
+> & { stickiness: Pick<ResolvedFleetSpec["stickiness"], "mode"> };
 
 /** The app environment for a resolved spec (without `REDIS_URL` unless given in `options`). */
 export function renderAppEnv(
@@ -131,6 +145,7 @@ export function renderAppEnv(
     [APP_ENV.transports]: spec.transports.join(","),
     [APP_ENV.pingIntervalMs]: String(spec.heartbeat.pingIntervalMs),
     [APP_ENV.pingTimeoutMs]: String(spec.heartbeat.pingTimeoutMs),
+    [APP_ENV.stickinessMode]: spec.stickiness.mode,
   };
   if (options.stickyCookieName !== undefined) {
     env[APP_ENV.stickyCookieName] = options.stickyCookieName;
@@ -233,8 +248,16 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     APP_ENV.httpKeepAliveTimeoutMs,
     DEFAULT_HTTP_KEEPALIVE_TIMEOUT_MS,
     1_000,
-    3_600_000,
+    MAX_HTTP_KEEPALIVE_TIMEOUT_MS,
   );
+
+  const stickinessMode = (read(APP_ENV.stickinessMode) ??
+    FLEET_DEFAULTS.stickiness.mode) as StickinessMode;
+  if (!STICKINESS_MODES.includes(stickinessMode)) {
+    problems.push(
+      `${APP_ENV.stickinessMode}=${show(stickinessMode)} must be one of ${STICKINESS_MODES.map((m) => `"${m}"`).join(", ")}`,
+    );
+  }
 
   const redisTlsCa = read(APP_ENV.redisTlsCa);
   if (redisTlsCa !== undefined && !redisTlsCa.includes("-----BEGIN CERTIFICATE-----")) {
@@ -262,5 +285,6 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     metricsPort,
     httpKeepAliveTimeoutMs,
     redisTlsCa: redisTlsCa === undefined ? undefined : env[APP_ENV.redisTlsCa],
+    stickinessMode,
   };
 }

@@ -22,7 +22,10 @@ export interface SocketIoClientOptions {
   withCredentials: boolean;
 }
 
-type ClientSpec = Pick<ResolvedFleetSpec, "transports" | "stickiness" | "cors">;
+/** What the options depend on: a resolved spec, or the app's own config (see `app/src`). */
+export type ClientSpec = Pick<ResolvedFleetSpec, "transports" | "cors"> & {
+  stickiness: Pick<ResolvedFleetSpec["stickiness"], "mode">;
+};
 
 /** The client options for a resolved spec. */
 export function clientOptionsFor(spec: ClientSpec): SocketIoClientOptions {

@@ -29,6 +29,7 @@ export {
   DEFAULT_HTTP_KEEPALIVE_TIMEOUT_MS,
   DEFAULT_METRICS_PORT,
   httpHeadersTimeoutMs,
+  MAX_HTTP_KEEPALIVE_TIMEOUT_MS,
   parseAppEnv,
   renderAppEnv,
   type AppAdapterKind,
@@ -36,4 +37,10 @@ export {
   type RenderAppEnvOptions,
 } from "./appEnv";
 export { originProblem } from "./checks";
-export { clientOptionsFor, type SocketIoClientOptions } from "./clientOptions";
+export { clientOptionsFor, type ClientSpec, type SocketIoClientOptions } from "./clientOptions";
+export {
+  GOOGLE_FRONT_END_KEEPALIVE_MS,
+  GOOGLE_FRONT_END_REUSE_SECONDS,
+  KEEPALIVE_MARGIN_SECONDS,
+  keepAliveAboveMs,
+} from "./keepAlive";

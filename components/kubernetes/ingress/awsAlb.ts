@@ -12,6 +12,7 @@ import { READINESS_PATH } from "../../spec";
 import { K8S_DEFAULTS } from "../args";
 import type { FleetContext } from "../context";
 import { TERMINATION_GRACE_SECONDS } from "../workload";
+import { albBackendReuseSeconds, albKeepAliveMs } from "../../aws/keepAlive";
 import { type IngressPlan, ingressArgs } from "./common";
 
 const P = "alb.ingress.kubernetes.io/";
@@ -68,5 +69,10 @@ export function awsAlbPlan(ctx: FleetContext): IngressPlan {
     }),
     customResources: [],
     appCookieName: mode === "cookie" ? cookieName : undefined,
+    // The ALB reuses idle pod connections up to its idle timeout, like the AWS target's ALB.
+    backendReuse: {
+      windowSeconds: albBackendReuseSeconds(ctx.spec),
+      appKeepAliveMs: albKeepAliveMs(ctx.spec),
+    },
   };
 }

@@ -1,6 +1,6 @@
 /** What every ingress flavour returns, and the Ingress object most of them share. */
 import type * as k8s from "@pulumi/kubernetes";
-import { DEFAULT_PROXY_COOKIE_NAME } from "../../spec";
+import { DEFAULT_PROXY_COOKIE_NAME, keepAliveAboveMs } from "../../spec";
 import { K8S_DEFAULTS } from "../args";
 import { objectLabels } from "../common";
 import type { FleetContext } from "../context";
@@ -21,6 +21,23 @@ export interface IngressPlan {
   customResources: CustomResourcePlan[];
   /** Set when the app must issue the sticky cookie itself (`STICKY_COOKIE_NAME`). */
   appCookieName?: string;
+  /** How long the controller's proxy reuses an idle pod connection, and the app keep-alive. */
+  backendReuse: BackendReuse;
+}
+
+/**
+ * The controller's backend reuse window (how long its proxy keeps an idle connection to a pod
+ * open for the next request) and the app keep-alive above it (`HTTP_KEEPALIVE_TIMEOUT_MS`), so
+ * the pod never closes a connection the proxy is about to reuse (see `spec/keepAlive.ts`).
+ */
+export interface BackendReuse {
+  windowSeconds: number;
+  appKeepAliveMs: number;
+}
+
+/** A reuse window with the app keep-alive the shared margin above it. */
+export function reuseWindow(windowSeconds: number): BackendReuse {
+  return { windowSeconds, appKeepAliveMs: keepAliveAboveMs(windowSeconds) };
 }
 
 /** The sticky cookie's name where the controller lets us choose it. */

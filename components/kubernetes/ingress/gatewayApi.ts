@@ -13,7 +13,18 @@
 import { K8S_DEFAULTS } from "../args";
 import { objectLabels } from "../common";
 import type { FleetContext } from "../context";
-import { cookieName, type CustomResourcePlan, type IngressPlan } from "./common";
+import { cookieName, type CustomResourcePlan, type IngressPlan, reuseWindow } from "./common";
+
+/**
+ * The Gateway API leaves connection reuse to the implementation, so the keep-alive is sized for
+ * the longest default among them: Envoy (Envoy Gateway, and the implementations built on it) keeps
+ * an idle upstream connection for its HTTP protocol `idle_timeout`, "The default idle timeout if
+ * not otherwise specified is 1 hour" (Envoy docs, FAQ "How do I configure timeouts?"). GKE's
+ * Gateway uses Google front ends (600 s) and NGINX Gateway Fabric nginx's 60 s, both below it.
+ * An implementation configured above 3600 s needs a higher keep-alive (`HTTP_KEEPALIVE_TIMEOUT_MS`
+ * cannot be overridden through `env`: it is spec-owned).
+ */
+export const GATEWAY_API_UPSTREAM_IDLE_SECONDS = 3600;
 
 /**
  * A Gateway API `Duration` (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`): seconds when they fit in five
@@ -70,5 +81,9 @@ export function httpRoute(ctx: FleetContext): CustomResourcePlan {
 }
 
 export function gatewayApiPlan(ctx: FleetContext): IngressPlan {
-  return { serviceAnnotations: {}, customResources: [httpRoute(ctx)] };
+  return {
+    serviceAnnotations: {},
+    customResources: [httpRoute(ctx)],
+    backendReuse: reuseWindow(GATEWAY_API_UPSTREAM_IDLE_SECONDS),
+  };
 }

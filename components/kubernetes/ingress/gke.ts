@@ -13,7 +13,11 @@
  * - The class goes in the `kubernetes.io/ingress.class` annotation (default "gce"), the way GKE
  *   documents and every GKE version honours, not in `spec.ingressClassName`.
  */
-import { READINESS_PATH } from "../../spec";
+import {
+  GOOGLE_FRONT_END_KEEPALIVE_MS,
+  GOOGLE_FRONT_END_REUSE_SECONDS,
+  READINESS_PATH,
+} from "../../spec";
 import { K8S_DEFAULTS } from "../args";
 import { objectLabels } from "../common";
 import type { FleetContext } from "../context";
@@ -90,5 +94,11 @@ export function gkePlan(ctx: FleetContext): IngressPlan {
     },
     ingress: ingressArgs(ctx, { annotations }),
     customResources,
+    // GKE Ingress is a Google external Application Load Balancer: Google front ends keep idle
+    // pod connections for a fixed 600 s, and Google recommends a 620 s keep-alive.
+    backendReuse: {
+      windowSeconds: GOOGLE_FRONT_END_REUSE_SECONDS,
+      appKeepAliveMs: GOOGLE_FRONT_END_KEEPALIVE_MS,
+    },
   };
 }

@@ -15,7 +15,16 @@
  */
 import { K8S_DEFAULTS } from "../args";
 import type { FleetContext } from "../context";
-import { cookieName, type IngressPlan, ingressArgs } from "./common";
+import { cookieName, type IngressPlan, ingressArgs, reuseWindow } from "./common";
+
+/**
+ * ingress-nginx keeps idle upstream connections for `upstream-keepalive-timeout`: "Sets a timeout
+ * during which an idle keepalive connection to an upstream server will stay open", default 60
+ * (seconds; kubernetes/ingress-nginx `docs/user-guide/nginx-configuration/configmap.md`). It is a
+ * controller ConfigMap key, not an Ingress annotation: raise the keep-alive with it if your
+ * controller's ConfigMap sets it higher.
+ */
+export const INGRESS_NGINX_UPSTREAM_KEEPALIVE_SECONDS = 60;
 
 const P = "nginx.ingress.kubernetes.io/";
 
@@ -52,5 +61,6 @@ export function nginxPlan(ctx: FleetContext): IngressPlan {
       annotations: nginxAnnotations(ctx),
     }),
     customResources: [],
+    backendReuse: reuseWindow(INGRESS_NGINX_UPSTREAM_KEEPALIVE_SECONDS),
   };
 }

@@ -15,7 +15,16 @@
  */
 import { K8S_DEFAULTS } from "../args";
 import type { FleetContext } from "../context";
-import { cookieName, type IngressPlan, ingressArgs } from "./common";
+import { cookieName, type IngressPlan, ingressArgs, reuseWindow } from "./common";
+
+/**
+ * Traefik keeps idle connections to a server for its servers transport's
+ * `forwardingTimeouts.idleConnTimeout`, "the maximum amount of time an idle (keep-alive)
+ * connection will remain idle before closing itself", default 90s (Traefik v3 docs, routing →
+ * services → ServersTransport). The Ingress provider uses the default transport unless the
+ * Service names another (`traefik.ingress.kubernetes.io/service.serverstransport`).
+ */
+export const TRAEFIK_IDLE_CONN_SECONDS = 90;
 
 const P = "traefik.ingress.kubernetes.io/";
 
@@ -40,5 +49,6 @@ export function traefikPlan(ctx: FleetContext): IngressPlan {
       annotations: ctx.tls ? { [`${P}router.tls`]: "true" } : {},
     }),
     customResources: [],
+    backendReuse: reuseWindow(TRAEFIK_IDLE_CONN_SECONDS),
   };
 }

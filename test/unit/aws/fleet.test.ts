@@ -40,6 +40,7 @@ describe("AwsSocketIoFleet: outputs, parents, registration", () => {
     assert.ok(outputs, "registerOutputs was not called");
     assert.deepEqual(Object.keys(outputs).sort(), [
       "albSecurityGroup",
+      "clientOptions",
       "cluster",
       "executionRole",
       "httpListener",

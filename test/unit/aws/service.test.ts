@@ -46,12 +46,15 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
         // CORS_ORIGINS is empty, so it is left out (ECS would drop it: a diff on every update).
         environment: [
           { name: "CORS_CREDENTIALS", value: "true" },
+          // The ALB's idle timeout (3600 s) plus 5 s.
+          { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "3605000" },
           { name: "METRICS_PORT", value: "9464" },
           { name: "PING_INTERVAL_MS", value: "25000" },
           { name: "PING_TIMEOUT_MS", value: "20000" },
           { name: "PORT", value: "3000" },
           { name: "SOCKETIO_ADAPTER", value: "redis" },
           { name: "SOCKETIO_TRANSPORTS", value: "polling,websocket" },
+          { name: "STICKINESS_MODE", value: "cookie" },
         ],
         secrets: [{ name: "REDIS_URL", valueFrom: PINNED_SECRET }],
         readonlyRootFilesystem: true,
@@ -106,6 +109,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       { name: "CORS_CREDENTIALS", value: "true" },
       { name: "CORS_ORIGINS", value: "https://app.example.com" },
       { name: "FEATURE", value: "on" },
+      { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "3605000" },
       { name: "LOG_FORMAT", value: "json" },
       { name: "METRICS_PORT", value: "9464" },
       { name: "PING_INTERVAL_MS", value: "25000" },
@@ -113,6 +117,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       { name: "PORT", value: "8080" },
       { name: "SOCKETIO_ADAPTER", value: "redis-streams" },
       { name: "SOCKETIO_TRANSPORTS", value: "polling,websocket" },
+      { name: "STICKINESS_MODE", value: "cookie" },
     ]);
     assert.deepEqual(c.portMappings, [{ containerPort: 8080, hostPort: 8080, protocol: "tcp" }]);
   });

@@ -23,12 +23,18 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
     await mocks.settled();
 
     assert.deepEqual(Object.keys(outputs).sort(), [
+      "clientOptions",
       "image",
       "loadBalancerDnsName",
       "redisEndpoint",
       "url",
     ]);
     assert.equal(await unwrap(outputs.url as pulumi.Output<string>), `http://${ALB_DNS}`);
+    assert.deepEqual(await unwrap(outputs.clientOptions as pulumi.Output<unknown>), {
+      transports: ["polling", "websocket"],
+      path: "/socket.io/",
+      withCredentials: false,
+    });
     assert.equal(
       await unwrap(outputs.redisEndpoint as pulumi.Output<string>),
       `${REDIS_HOST}:6379`,

@@ -1,5 +1,6 @@
 /** The AWS target (ALB + ECS Fargate + ElastiCache), read back from the recorded inputs. */
 import { AwsSocketIoFleet } from "../../../components/aws";
+import { APP_ENV } from "../../../components/spec";
 import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
 import {
@@ -24,6 +25,15 @@ interface Built {
 /** Whether the spec needs an HTTPS front: cross-origin cookie stickiness needs TLS on AWS. */
 function needsTls(spec: SharedSpec): boolean {
   return (spec.cors?.origins ?? []).length > 0;
+}
+
+/** The plain environment of the task's one container. */
+function appEnvOf(mocks: MockRecorder): Record<string, string> {
+  const [app, ...others] = containers(mocks);
+  if (others.length > 0) throw new Error("one container expected");
+  return Object.fromEntries(
+    (app.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+  );
 }
 
 export const awsTarget: TargetAdapter<Built> = {
@@ -60,11 +70,8 @@ export const awsTarget: TargetAdapter<Built> = {
       exchange: {},
     }),
     env({ mocks }) {
-      const [app, ...others] = containers(mocks);
-      if (others.length > 0) throw new Error("one container expected");
-      const plain = Object.fromEntries(
-        (app.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]),
-      );
+      const [app] = containers(mocks);
+      const plain = appEnvOf(mocks);
       const fromSecrets = Object.fromEntries(
         (app.secrets as { name: string; valueFrom: string }[]).map((s) => [s.name, s.valueFrom]),
       );
@@ -85,6 +92,12 @@ export const awsTarget: TargetAdapter<Built> = {
       };
     },
     url: ({ fleet }) => unwrap(fleet.url),
+    keepAlive: ({ mocks }) => ({
+      // The ALB reuses an idle target connection up to its idle timeout.
+      reuseWindows: { "load balancer idleTimeout": mocks.one(T.lb).inputs.idleTimeout },
+      appKeepAliveMs: Number(appEnvOf(mocks)[APP_ENV.httpKeepAliveTimeoutMs]),
+    }),
+    clientOptions: ({ fleet }) => unwrap(fleet.clientOptions),
   },
   expected: {
     redis: {
@@ -97,5 +110,10 @@ export const awsTarget: TargetAdapter<Built> = {
       server: { tls: true, password: AUTH_TOKEN },
     },
     url: (spec) => (spec.cors.origins.length > 0 ? `https://${DOMAIN}` : `http://${ALB_DNS}`),
+    // ALB idle timeout (= connectionTimeoutSeconds) plus 5 s.
+    keepAlive: (spec) => ({
+      reuseWindows: { "load balancer idleTimeout": spec.connectionTimeoutSeconds },
+      appKeepAliveMs: (spec.connectionTimeoutSeconds + 5) * 1000,
+    }),
   },
 };

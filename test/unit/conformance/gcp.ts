@@ -4,7 +4,12 @@
  * request timeout; the app environment from the cloud-init files or the Cloud Run envs.
  */
 import { parse } from "yaml";
-import { GCP_HTTP_KEEPALIVE_TIMEOUT_MS, GcpSocketIoFleet } from "../../../components/gcp";
+import { GcpSocketIoFleet } from "../../../components/gcp";
+import {
+  APP_ENV,
+  GOOGLE_FRONT_END_KEEPALIVE_MS,
+  GOOGLE_FRONT_END_REUSE_SECONDS,
+} from "../../../components/spec";
 import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
 import {
@@ -120,9 +125,20 @@ export function gcpTarget(mode: GcpComputeModeName): TargetAdapter<Built> {
         };
       },
       url: ({ fleet }) => unwrap(fleet.url),
+      keepAlive: ({ mocks }) => ({
+        // Google front ends reuse an idle backend connection up to a fixed 600 s (no input
+        // sets it); the app's keep-alive is read from what the nodes are given.
+        reuseWindows: { "Google front end backend keep-alive": GOOGLE_FRONT_END_REUSE_SECONDS },
+        appKeepAliveMs: Number(
+          (cloudRun ? cloudRunEnv(mocks) : instanceGroupEnv(mocks)).plain[
+            APP_ENV.httpKeepAliveTimeoutMs
+          ],
+        ),
+      }),
+      clientOptions: ({ fleet }) => unwrap(fleet.clientOptions),
     },
     expected: {
-      appEnv: { httpKeepAliveTimeoutMs: GCP_HTTP_KEEPALIVE_TIMEOUT_MS, redisTlsCa: CA_PEM },
+      appEnv: { httpKeepAliveTimeoutMs: GOOGLE_FRONT_END_KEEPALIVE_MS, redisTlsCa: CA_PEM },
       redis: {
         reference: cloudRun
           ? { secretKeyRef: { secret: "fleet-redis-url", version: "1" } }
@@ -132,6 +148,10 @@ export function gcpTarget(mode: GcpComputeModeName): TargetAdapter<Built> {
         server: { tls: true, password: AUTH_STRING },
       },
       url: (spec) => (spec.cors.origins.length > 0 ? `https://${DOMAIN}` : `http://${LB_IP}`),
+      keepAlive: () => ({
+        reuseWindows: { "Google front end backend keep-alive": 600 },
+        appKeepAliveMs: 620_000,
+      }),
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   KubernetesSocketIoFleet,
   type KubernetesSocketIoFleetArgs,
 } from "../../../components/kubernetes";
+import { APP_ENV, type ResolvedFleetSpec } from "../../../components/spec";
 import { isSecretInput, type MockRecorder, setupMocks } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
 import { CERT_ARN, K8S_OUTPUTS, PASSWORD, T } from "../kubernetes/fixtures";
@@ -182,6 +183,42 @@ const TIMEOUTS: Partial<Record<IngressController, (mocks: MockRecorder) => Timeo
   }),
 };
 
+/**
+ * How long each controller reuses an idle pod connection where the fleet does not set it: the
+ * controller's documented fixed or default value (the ALB's idle timeout is read back instead).
+ */
+const FIXED_REUSE_WINDOWS: Record<Exclude<IngressController, "aws-alb">, Record<string, number>> = {
+  // ingress-nginx ConfigMap `upstream-keepalive-timeout`, default 60 (docs: configmap.md).
+  nginx: { "upstream-keepalive-timeout (controller default)": 60 },
+  // Traefik servers transport `forwardingTimeouts.idleConnTimeout`, default 90s.
+  traefik: { "idleConnTimeout (default servers transport)": 90 },
+  // Google front ends: backend keepalive timeout fixed at 600 s.
+  gke: { "Google front ends backend keepalive (fixed)": 600 },
+  // Envoy's upstream HTTP idle_timeout, default 1 hour (the longest among implementations).
+  "gateway-api": { "Envoy upstream idle_timeout (default)": 3600 },
+};
+
+function reuseWindows(controller: IngressController, mocks: MockRecorder) {
+  return controller === "aws-alb"
+    ? TIMEOUTS["aws-alb"]!(mocks).connection
+    : FIXED_REUSE_WINDOWS[controller];
+}
+
+function expectedReuseWindows(controller: IngressController, spec: ResolvedFleetSpec) {
+  return controller === "aws-alb"
+    ? { "idle_timeout.timeout_seconds": spec.connectionTimeoutSeconds }
+    : FIXED_REUSE_WINDOWS[controller];
+}
+
+/** The exact app keep-alive per controller: 5 s above the window, 620 s for Google's 600 s. */
+const EXPECTED_KEEPALIVE_MS: Record<IngressController, (spec: ResolvedFleetSpec) => number> = {
+  nginx: () => 65_000,
+  traefik: () => 95_000,
+  gke: () => 620_000,
+  "aws-alb": (spec) => (spec.connectionTimeoutSeconds + 5) * 1000,
+  "gateway-api": () => 3_605_000,
+};
+
 function env({ mocks }: Built): AppEnvironment {
   const containers = mocks.one(T.deployment).inputs.spec.template.spec.containers;
   if (containers.length !== 1) throw new Error(`${containers.length} containers`);
@@ -255,7 +292,19 @@ export function kubernetesTarget(
       env,
       redis,
       url: ({ fleet }) => unwrap(fleet.url),
+      keepAlive: (built) => ({
+        reuseWindows: reuseWindows(controller, built.mocks),
+        appKeepAliveMs: Number(env(built).plain[APP_ENV.httpKeepAliveTimeoutMs]),
+      }),
+      clientOptions: ({ fleet }) => unwrap(fleet.clientOptions),
     },
-    expected: { redis: EXPECTED_REDIS[redisMode], url: () => `https://${HOST}` },
+    expected: {
+      redis: EXPECTED_REDIS[redisMode],
+      url: () => `https://${HOST}`,
+      keepAlive: (spec) => ({
+        reuseWindows: expectedReuseWindows(controller, spec),
+        appKeepAliveMs: EXPECTED_KEEPALIVE_MS[controller](spec),
+      }),
+    },
   };
 }

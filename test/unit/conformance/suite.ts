@@ -10,12 +10,20 @@
  *
  * A target without a fact (a proxy config has no app environment) declares it in `lacks`, with
  * the reason; the suite registers that as a test of its own, so nothing is skipped silently.
+ *
+ * Keep-alive, which every target has: the app's `HTTP_KEEPALIVE_TIMEOUT_MS` is above every window
+ * in which the balancer may reuse an idle backend connection, and `headersTimeout` above the
+ * keep-alive. A window the target renders is read back from its config; one the balancer fixes
+ * (Google front ends' 600 s, a controller's default) is stated by the adapter with its source.
+ * A new target (GCP) supplies `read.keepAlive` and `expected.keepAlive`, nothing else.
  */
 import { strict as assert } from "node:assert";
 import {
   APP_ENV,
   APP_ENV_KEYS,
+  clientOptionsFor,
   heartbeatSeconds,
+  httpHeadersTimeoutMs,
   parseAppEnv,
   renderAppEnv,
   resolveFleetSpec,
@@ -73,6 +81,24 @@ export interface ExpectedRedis {
   server?: { tls: boolean; password: string };
 }
 
+/**
+ * The keep-alive facts of a built target.
+ * - `reuseWindows`: every window (seconds) in which the balancer may reuse an idle connection to
+ *   a node, keyed by the target's own name for it (read from the config where rendered);
+ * - `appKeepAliveMs`: the keep-alive the nodes get (from the app environment the target renders,
+ *   or for a proxy config the value the nodes behind it are started with).
+ */
+export interface KeepAliveFacts {
+  reuseWindows: Record<string, number>;
+  appKeepAliveMs: number;
+}
+
+/** The exact keep-alive facts a target must have for a spec. */
+export interface ExpectedKeepAlive {
+  reuseWindows: Record<string, number>;
+  appKeepAliveMs: number;
+}
+
 /** Facts a target may lack (stickiness every target has). */
 export type OptionalFact = "timeouts" | "appEnv" | "cors" | "redis" | "url";
 
@@ -93,13 +119,22 @@ export interface TargetAdapter<H> {
     env?(h: H): AppEnvironment;
     redis?(h: H): RedisWiring;
     url?(h: H): Promise<string>;
+    keepAlive(h: H): KeepAliveFacts;
+    /** The component's `clientOptions` output (components only: a proxy config has none). */
+    clientOptions?(h: H): Promise<unknown>;
   };
   expected: {
     /** The target's own `renderAppEnv` options (its keep-alive, its Redis CA); default none. */
     appEnv?: RenderAppEnvOptions;
     redis?: ExpectedRedis;
     url?(spec: ResolvedFleetSpec): string;
+    keepAlive(spec: ResolvedFleetSpec): ExpectedKeepAlive;
   };
+  /**
+   * Set when the target renders no connection (tunnel/idle) timeout of its own, with the reason;
+   * its per-exchange timeouts are still checked.
+   */
+  noConnectionTimeout?: string;
 }
 
 export interface SpecCase {
@@ -209,13 +244,49 @@ function specSuite<H>(target: TargetAdapter<H>, c: SpecCase): void {
       const exchangeTitle = target.exchangeTimeouts ? `, per exchange ${exchange} s` : "";
       it(`timeouts: ${spec.connectionTimeoutSeconds} s${exchangeTitle}, above the ${heartbeat} s heartbeat`, () => {
         const t = timeouts(built);
-        assert.ok(Object.keys(t.connection).length > 0, "at least one connection timeout");
+        assert.equal(
+          Object.keys(t.connection).length > 0,
+          target.noConnectionTimeout === undefined,
+          target.noConnectionTimeout ?? "at least one connection timeout",
+        );
         assert.equal(Object.keys(t.exchange).length > 0, target.exchangeTimeouts === true);
         assert.deepEqual(t.connection, same(t.connection, spec.connectionTimeoutSeconds));
         assert.deepEqual(t.exchange, same(t.exchange, exchange));
         for (const [name, seconds] of Object.entries({ ...t.connection, ...t.exchange })) {
           assert.ok(seconds > heartbeat, `${name} (${seconds} s) above the heartbeat`);
         }
+      });
+    }
+
+    const wantKeepAlive = target.expected.keepAlive(spec);
+    const windows = Object.entries(wantKeepAlive.reuseWindows)
+      .map(([name, seconds]) => `${name} ${seconds} s`)
+      .join(", ");
+    it(`keep-alive: the app's ${wantKeepAlive.appKeepAliveMs} ms, above the balancer's reuse (${windows})`, () => {
+      const facts = target.read.keepAlive(built);
+      assert.deepEqual(facts, wantKeepAlive);
+      assert.ok(Object.keys(facts.reuseWindows).length > 0, "at least one reuse window");
+      for (const [name, seconds] of Object.entries(facts.reuseWindows)) {
+        assert.ok(
+          facts.appKeepAliveMs > seconds * 1000,
+          `HTTP_KEEPALIVE_TIMEOUT_MS (${facts.appKeepAliveMs} ms) above ${name} (${seconds} s)`,
+        );
+      }
+    });
+    it("keep-alive: headersTimeout above the keep-alive, both as the app parses them", () => {
+      const { appKeepAliveMs } = target.read.keepAlive(built);
+      const plain = target.read.env?.(built).plain ?? {
+        [APP_ENV.httpKeepAliveTimeoutMs]: String(appKeepAliveMs),
+      };
+      const parsed = parseWithRedisUrl(plain);
+      assert.equal(parsed.httpKeepAliveTimeoutMs, appKeepAliveMs);
+      assert.ok(httpHeadersTimeoutMs(parsed) > parsed.httpKeepAliveTimeoutMs);
+    });
+
+    const clientOptions = target.read.clientOptions;
+    if (clientOptions) {
+      it("clientOptions: the output is exactly clientOptionsFor(spec)", async () => {
+        assert.deepEqual(await clientOptions(built), clientOptionsFor(spec));
       });
     }
 
@@ -228,18 +299,19 @@ function specSuite<H>(target: TargetAdapter<H>, c: SpecCase): void {
         );
         // The app reads an absent key as an empty one, and ECS drops empty values (AWS leaves
         // them out), so "" and absent are the same contract value.
+        const keepAlive = target.expected.keepAlive(spec).appKeepAliveMs;
         assert.deepEqual(
           withoutEmpty(contract),
-          withoutEmpty(renderAppEnv(spec, target.expected.appEnv)),
+          withoutEmpty(
+            renderAppEnv(spec, { ...target.expected.appEnv, httpKeepAliveTimeoutMs: keepAlive }),
+          ),
         );
       });
       it(`cors: CORS_ORIGINS "${spec.cors.origins.join(",")}", CORS_CREDENTIALS "true", as the app parses them`, () => {
         const { plain } = env(built);
         assert.equal(plain[APP_ENV.corsOrigins] ?? "", spec.cors.origins.join(","));
         assert.equal(plain[APP_ENV.corsCredentials], "true");
-        // A Redis CA implies TLS, which the app checks against the URL's scheme.
-        const scheme = plain[APP_ENV.redisTlsCa] === undefined ? "redis" : "rediss";
-        const parsed = parseAppEnv({ ...plain, [APP_ENV.redisUrl]: `${scheme}://:pw@redis:6379` });
+        const parsed = parseWithRedisUrl(plain);
         assert.deepEqual(parsed.corsOrigins, spec.cors.origins);
         assert.equal(parsed.corsCredentials, true);
       });
@@ -320,4 +392,13 @@ export function oneStickiness(found: Stickiness[]): Stickiness {
 /** `env` without its empty values (which the app reads as absent). */
 function withoutEmpty(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+}
+
+/**
+ * The plain env as the app parses it, with a stand-in for the secret `REDIS_URL` (a Redis CA
+ * implies TLS, which the app checks against the URL's scheme).
+ */
+function parseWithRedisUrl(plain: Record<string, string>): ReturnType<typeof parseAppEnv> {
+  const scheme = plain[APP_ENV.redisTlsCa] === undefined ? "redis" : "rediss";
+  return parseAppEnv({ ...plain, [APP_ENV.redisUrl]: `${scheme}://:pw@redis:6379` });
 }

@@ -258,6 +258,7 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
       PORT: "3000",
       SOCKETIO_ADAPTER: "redis",
       SOCKETIO_TRANSPORTS: "polling,websocket",
+      STICKINESS_MODE: "cookie",
     });
     assert.equal(files["/etc/socketio-fleet/redis-ca.pem"], CA_PEM);
   });

@@ -32,7 +32,13 @@ describe("KubernetesSocketIoFleet component", () => {
       assert.equal(child.parent, component.urn, `${child.type} ${child.name}`);
     const outputs = mocks.registeredOutputs.get(component.urn);
     assert.ok(outputs);
-    assert.deepEqual(Object.keys(outputs).sort(), ["namespace", "redisUrl", "serviceName", "url"]);
+    assert.deepEqual(Object.keys(outputs).sort(), [
+      "clientOptions",
+      "namespace",
+      "redisUrl",
+      "serviceName",
+      "url",
+    ]);
     assert.ok(isSecretInput(outputs.redisUrl), "redisUrl is registered as a secret");
   });
 

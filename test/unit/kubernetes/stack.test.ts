@@ -21,7 +21,13 @@ describe("the k8s stack (Pulumi.k8s-dev.yaml) under mocks", () => {
     const outputs = await program();
     await mocks.settled();
 
-    assert.deepEqual(Object.keys(outputs).sort(), ["namespace", "redisUrl", "serviceName", "url"]);
+    assert.deepEqual(Object.keys(outputs).sort(), [
+      "clientOptions",
+      "namespace",
+      "redisUrl",
+      "serviceName",
+      "url",
+    ]);
     assert.equal(await unwrap(outputs.url as pulumi.Output<string>), "http://localhost");
     assert.equal(await unwrap(outputs.namespace as pulumi.Output<string>), "socketio");
     assert.equal(await unwrap(outputs.serviceName as pulumi.Output<string>), "socketio");

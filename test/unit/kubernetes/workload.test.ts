@@ -170,7 +170,10 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       { name: "SOCKETIO_TRANSPORTS", value: "polling,websocket" },
       { name: "PING_INTERVAL_MS", value: "25000" },
       { name: "PING_TIMEOUT_MS", value: "20000" },
+      { name: "STICKINESS_MODE", value: "cookie" },
       { name: "METRICS_PORT", value: "9464" },
+      // ingress-nginx's upstream-keepalive-timeout (60 s) plus 5 s.
+      { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "65000" },
       { name: "NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
       { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: "chat-redis", key: "url" } } },
       { name: "FEATURE", value: "on" },

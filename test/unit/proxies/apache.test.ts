@@ -11,7 +11,7 @@ describe("renderApacheConfig", () => {
       text.filter((l) => l.startsWith("BalancerMember")),
       [1, 2, 3].map(
         (i) =>
-          `BalancerMember "http://127.0.0.1:400${i}" route=node-${i} upgrade=websocket timeout=600 connectiontimeout=5 retry=1 hcmethod=GET hcuri=/readyz hcinterval=1 hcpasses=2 hcfails=2`,
+          `BalancerMember "http://127.0.0.1:400${i}" route=node-${i} upgrade=websocket timeout=600 connectiontimeout=5 ttl=60 retry=1 hcmethod=GET hcuri=/readyz hcinterval=1 hcpasses=2 hcfails=2`,
       ),
     );
     assert.ok(

@@ -1,5 +1,9 @@
 import { strict as assert } from "node:assert";
-import { renderHaproxyConfig, ProxyConfigError } from "../../../components/proxies";
+import {
+  proxyNodeKeepAliveMs,
+  renderHaproxyConfig,
+  ProxyConfigError,
+} from "../../../components/proxies";
 import { lines, listen, nodes, spec } from "./fixtures";
 
 describe("renderHaproxyConfig", () => {
@@ -66,6 +70,16 @@ describe("renderHaproxyConfig", () => {
     assert.ok(text.includes("timeout client 25s"));
     assert.ok(text.includes("timeout server 25s"));
     assert.ok(text.includes("timeout connect 5s"));
+  });
+
+  it("keep-alive: idle server connections reused safely for 60 s; nodes keep theirs 5 s longer", () => {
+    const text = lines(renderHaproxyConfig(spec(), { nodes, listen }));
+    assert.ok(text.includes("timeout http-keep-alive 60s"));
+    assert.ok(text.includes("http-reuse safe"));
+    assert.equal(proxyNodeKeepAliveMs(spec()), 65_000);
+    // A heartbeat whose `timeout server` (150 + 10 s) exceeds the idle time raises the bound.
+    const slow = spec({ heartbeat: { pingIntervalMs: 100_000, pingTimeoutMs: 50_000 } });
+    assert.equal(proxyNodeKeepAliveMs(slow), 165_000);
   });
 
   it("health, failover, limits, listen address and the stats socket", () => {

@@ -9,11 +9,13 @@ describe("renderNginxConfig", () => {
   it("client-ip mode: hash $remote_addr consistent over every node with passive health", () => {
     const text = lines(renderNginxConfig(clientIp, options));
     const upstream = text.slice(text.indexOf("upstream socketio_fleet {") + 1);
-    assert.deepEqual(upstream.slice(0, 5), [
+    assert.deepEqual(upstream.slice(0, 7), [
       "hash $remote_addr consistent;",
       "server 127.0.0.1:4001 max_fails=1 fail_timeout=5s;",
       "server 127.0.0.1:4002 max_fails=1 fail_timeout=5s;",
       "server 127.0.0.1:4003 max_fails=1 fail_timeout=5s;",
+      "keepalive 32;",
+      "keepalive_timeout 60s;",
       "}",
     ]);
     assert.ok(!text.some((l) => l.startsWith("ip_hash")));
@@ -41,7 +43,8 @@ describe("renderNginxConfig", () => {
   it("websocket upgrade through a map, forwarded headers, timeouts from connectionTimeoutSeconds", () => {
     const text = lines(renderNginxConfig(clientIp, options));
     const map = text.slice(text.indexOf("map $http_upgrade $connection_upgrade {") + 1);
-    assert.deepEqual(map.slice(0, 3), ["default upgrade;", "'' close;", "}"]);
+    // Requests without Upgrade send an empty Connection header: the node connection stays alive.
+    assert.deepEqual(map.slice(0, 3), ["default upgrade;", `'' "";`, "}"]);
     for (const line of [
       "listen 127.0.0.1:8080;",
       "proxy_pass http://socketio_fleet;",

@@ -17,7 +17,7 @@ describe("renderTraefikConfig", () => {
     forwardingTimeouts: {
       dialTimeout: "5s",
       responseHeaderTimeout: "55s",
-      idleConnTimeout: "3600s",
+      idleConnTimeout: "60s",
     },
   };
 

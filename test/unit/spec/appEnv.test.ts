@@ -29,6 +29,7 @@ describe("app environment contract", () => {
       SOCKETIO_TRANSPORTS: "websocket,polling",
       PING_INTERVAL_MS: "10000",
       PING_TIMEOUT_MS: "5000",
+      STICKINESS_MODE: "cookie",
       STICKY_COOKIE_NAME: "io_node",
       NODE_ID: "n1",
       METRICS_PORT: "9464",
@@ -49,6 +50,7 @@ describe("app environment contract", () => {
       metricsPort: 9464,
       httpKeepAliveTimeoutMs: 95_000,
       redisTlsCa: undefined,
+      stickinessMode: "cookie",
     });
   });
 
