@@ -60,6 +60,9 @@ export interface ProcessSnapshot {
   restartAt?: number;
 }
 
+/** Supervised processes not stopped yet, so a test's `stopAll()` can stop every one. */
+export const liveSupervisors = new Set<SupervisedProcess>();
+
 /** Probe interval while a process starts (loopback: cheap). */
 const PROBE_INTERVAL_MS = 100;
 
@@ -89,6 +92,7 @@ export class SupervisedProcess extends EventEmitter {
     this.restartAt = undefined;
     const run = spawnProcess({ name: this.name, ...this.spec.launch() });
     this.run = run;
+    liveSupervisors.add(this);
     this.setState("starting");
     void run.exited.then((cause) => this.onExit(run, cause));
     void this.probeUntilReady(run);
@@ -210,6 +214,7 @@ export class SupervisedProcess extends EventEmitter {
   private setState(state: ProcessState): void {
     if (this.state === state) return;
     this.state = state;
+    if (state === "stopped" || state === "failed") liveSupervisors.delete(this);
     this.emit("state", state, this.snapshot());
   }
 
