@@ -105,6 +105,14 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
     node.process.start();
     if (waitReady) await node.process.whenReady(this.readyTimeoutMs);
     await this.proxy?.reload(this.nodes);
+    const proxy = this.proxy;
+    if (waitReady && proxy !== undefined) {
+      await waitUntil(
+        `${proxy.kind} to have ${node.name} UP`,
+        () => proxy.backendUp(node.name),
+        this.readyTimeoutMs,
+      );
+    }
     this.emit(
       "scaled",
       this.nodes.map((n) => n.name),

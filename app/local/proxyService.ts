@@ -2,7 +2,7 @@
  * The fleet's proxy as a supervised process, from the config `components/proxies` renders, and
  * its graceful reload: the config is rendered again for the new set of nodes and the master is
  * signalled (`RELOAD_SIGNALS`); the reload is done once the master has a worker it did not
- * have before (and, for HAProxy, its stats socket lists exactly the new servers, all UP).
+ * have before (and, for HAProxy, its stats socket lists exactly the new servers).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
@@ -42,6 +42,8 @@ export interface ProxyService {
   nodes(): readonly ProxyNode[];
   /** Whether HAProxy reports every node UP (other proxies: `/readyz` through it answers 200). */
   allUp(): Promise<boolean>;
+  /** Whether HAProxy reports `name` UP (other proxies have no per-backend view: true). */
+  backendUp(name: string): Promise<boolean>;
   /** Renders the config for `nodes` and reloads gracefully; resolves once it took effect. */
   reload(nodes: readonly ProxyNode[], timeoutMs?: number): Promise<void>;
 }
@@ -72,6 +74,11 @@ export function proxyService(options: ProxyOptions): ProxyService {
     const servers = await haproxyServers(prepared.statsSocket);
     return nodes.every((n) => servers.some((s) => s.server === n.name && s.status === "UP"));
   };
+  const backendUp = async (name: string) => {
+    if (prepared.statsSocket === undefined) return true;
+    const servers = await haproxyServers(prepared.statsSocket);
+    return servers.some((s) => s.server === name && s.status === "UP");
+  };
   const service: ProxyService = {
     kind: options.kind,
     port: options.listen.port,
@@ -82,6 +89,7 @@ export function proxyService(options: ProxyOptions): ProxyService {
     process: supervised,
     nodes: () => nodes,
     allUp,
+    backendUp,
     async reload(next, timeoutMs = RELOAD_TIMEOUT_MS) {
       const run = supervised.run;
       if (run === undefined || run.hasExited()) throw new Error(`${options.kind} is not running`);
@@ -96,10 +104,7 @@ export function proxyService(options: ProxyOptions): ProxyService {
         if (prepared.statsSocket === undefined) return true;
         const servers = await haproxyServers(prepared.statsSocket).catch(() => []);
         const names = servers.map((s) => s.server).sort();
-        return (
-          JSON.stringify(names) === JSON.stringify(nodes.map((n) => n.name).sort()) &&
-          servers.every((s) => s.status === "UP")
-        );
+        return JSON.stringify(names) === JSON.stringify(nodes.map((n) => n.name).sort());
       };
       while (!(await tookEffect())) {
         if (run.hasExited())
