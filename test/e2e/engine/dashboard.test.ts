@@ -88,12 +88,15 @@ describe("engine dashboard (headless Chromium)", function () {
       undefined,
       { timeout: 10_000, polling: 50 },
     );
+    // No helper functions inside page code: tsx's name helper does not exist in the page.
     await page.waitForFunction(
-      () => {
-        const row = (f: string) =>
-          document.querySelector(`tr[data-process="node-2"] [data-field="${f}"]`)?.textContent;
-        return row("state") === "running" && row("ready") === "ready" && row("restarts") === "1";
-      },
+      () =>
+        ["state", "ready", "restarts"]
+          .map(
+            (f) =>
+              document.querySelector(`tr[data-process="node-2"] [data-field="${f}"]`)?.textContent,
+          )
+          .join() === "running,ready,1",
       undefined,
       { timeout: 20_000 },
     );
