@@ -3,11 +3,12 @@
  * cluster adapter, no Redis) as a supervised process: the launcher's fallback when redis-server
  * or the proxy is missing, and the benchmark's scenario D.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
 import { renderAppEnv } from "../../components/spec/appEnv";
 import { appEntry } from "./appEntry";
 import { HOST, httpOk } from "./probes";
+import { childPids } from "./processRun";
 import { type RestartPolicy, SupervisedProcess } from "./supervisor";
 
 export interface ClusterOptions {
@@ -65,18 +66,4 @@ export function clusterWorkers(primary: number): { name: string; pid: number }[]
     }
   }
   return workers.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** The direct children of `pid` (Linux `/proc/<pid>/task/<tid>/children`). */
-export function childPids(pid: number): number[] {
-  const pids: number[] = [];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const text = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim();
-      for (const child of text.split(/\s+/).filter((p) => p !== "")) pids.push(Number(child));
-    }
-  } catch {
-    // exited
-  }
-  return pids;
 }

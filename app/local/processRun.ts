@@ -6,7 +6,7 @@
  * `stopAll()` and the launcher's shutdown can find whatever is still running.
  */
 import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
-import { type WriteStream, createWriteStream } from "node:fs";
+import { type WriteStream, createWriteStream, readFileSync, readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** How a run ended: the exit code, the signal name, or `spawn error: …`. */
@@ -145,4 +145,18 @@ export async function stopGroups(pids: readonly number[], graceMs: number): Prom
 export function lastLines(text: string, count: number): string {
   const lines = text.trimEnd().split("\n");
   return lines.slice(-count).join("\n");
+}
+
+/** The direct children of `pid` (Linux `/proc/<pid>/task/<tid>/children`). */
+export function childPids(pid: number): number[] {
+  const pids: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim();
+      for (const child of text.split(/\s+/).filter((p) => p !== "")) pids.push(Number(child));
+    }
+  } catch {
+    // exited
+  }
+  return pids;
 }

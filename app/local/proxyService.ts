@@ -7,7 +7,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
 import type { ListenAddress, ProxyNode } from "../../components/proxies/types";
-import { childPids } from "./clusterNode";
 import { HOST, httpOk } from "./probes";
 import {
   type PreparedProxy,
@@ -16,6 +15,7 @@ import {
   haproxyServers,
   prepareProxy,
 } from "./proxyProcess";
+import { childPids } from "./processRun";
 import { type RestartPolicy, SupervisedProcess } from "./supervisor";
 
 export interface ProxyOptions {
