@@ -44,6 +44,12 @@ export interface LocalFleetOptions {
   readyTimeoutMs?: number;
 }
 
+export interface AddNodeOptions {
+  /** Wait until it is ready and the proxy routes to it. @default true */
+  waitReady?: boolean;
+  extraEnv?: Record<string, string>;
+}
+
 export type FleetEvents = {
   exit: [ExitEvent];
   state: [string, ProcessSnapshot];
@@ -61,6 +67,8 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
   proxy?: ProxyService;
   private nextIndex = 1;
   private stopping = false;
+  /** Scaling steps run one at a time: two reloads at once would race on the proxy config. */
+  private scaling: Promise<unknown> = Promise.resolve();
 
   private constructor(readonly options: LocalFleetOptions) {
     super();
@@ -97,10 +105,19 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
   }
 
   /** Starts one more node, waits until it is ready, then reloads the proxy with it. */
-  async addNode({
-    waitReady = true,
-    extraEnv = {},
-  }: { waitReady?: boolean; extraEnv?: Record<string, string> } = {}): Promise<AppNodeService> {
+  addNode(options: AddNodeOptions = {}): Promise<AppNodeService> {
+    return this.serially(() => this.addNodeNow(options));
+  }
+
+  /**
+   * Scale-in: drains `name` (default: the newest node) with SIGTERM, so its clients move to the
+   * others and the proxy sees it not ready, then reloads the proxy without it.
+   */
+  removeNode(name?: string): Promise<void> {
+    return this.serially(() => this.removeNodeNow(name));
+  }
+
+  private async addNodeNow({ waitReady = true, extraEnv = {} }: AddNodeOptions) {
     const node = await this.createNode(extraEnv);
     node.process.start();
     if (waitReady) await node.process.whenReady(this.readyTimeoutMs);
@@ -120,11 +137,7 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
     return node;
   }
 
-  /**
-   * Scale-in: drains `name` (default: the newest node) with SIGTERM, so its clients move to the
-   * others and the proxy sees it not ready, then reloads the proxy without it.
-   */
-  async removeNode(name?: string): Promise<void> {
+  private async removeNodeNow(name?: string): Promise<void> {
     const node = name === undefined ? this.nodes.at(-1) : this.node(name);
     if (node === undefined) throw new Error("no node to remove");
     if (this.nodes.length === 1)
@@ -160,6 +173,12 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
     if (this.proxy) await this.proxy.process.stop("SIGTERM", graceMs);
     await Promise.all(this.nodes.map((n) => n.process.stop("SIGTERM", graceMs)));
     if (this.redis) await this.redis.process.stop("SIGTERM", graceMs);
+  }
+
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.scaling.then(step);
+    this.scaling = result.catch(() => undefined);
+    return result;
   }
 
   private get readyTimeoutMs(): number {

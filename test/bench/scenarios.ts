@@ -15,6 +15,7 @@ import { resolveFleetSpec } from "../../components/spec/resolve";
 import type { AdapterKind } from "../../components/spec/args";
 import { clusterService, clusterWorkers } from "../../app/local/clusterNode";
 import { LocalFleet } from "../../app/local/fleet";
+import { childPids } from "../../app/local/processRun";
 import { proxyService } from "../../app/local/proxyService";
 import { findBinary } from "../helpers/binaries";
 import { freePort } from "../helpers/ports";
@@ -89,7 +90,7 @@ export async function startScenario(def: ScenarioDef): Promise<RunningScenario> 
   );
   const support = [
     ...(fleet.redis ? [{ name: "redis-server", pid: fleet.redis.process.run?.pid ?? -1 }] : []),
-    { name: "haproxy", pid: fleet.proxy?.process.run?.pid ?? -1 },
+    { name: "haproxy", pid: haproxyWorker(fleet.proxy!.process.run!.pid) },
   ];
   return {
     def,
@@ -139,10 +140,18 @@ async function startClusterScenario(
     nodes: workers,
     support: [
       { name: "cluster-primary", pid: primary },
-      { name: "haproxy", pid: proxy.process.run?.pid ?? -1 },
+      { name: "haproxy", pid: haproxyWorker(proxy.process.run!.pid) },
     ],
     stop: () => stopAll(),
   };
+}
+
+/**
+ * The worker of HAProxy's master-worker mode: it does the proxying, so its CPU is HAProxy's (the
+ * master only supervises). The benchmark never reloads, so the worker stays the same.
+ */
+function haproxyWorker(master: number): number {
+  return childPids(master)[0] ?? master;
 }
 
 /** The node's metrics port once the app serves `/metrics` there, else its main port. */
