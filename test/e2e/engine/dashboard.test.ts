@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BrowserContext, Page } from "playwright-core";
+import type { Socket } from "socket.io-client";
 import { resolveFleetSpec } from "../../../components/spec";
 import { type Dashboard, startDashboard } from "../../../app/local/dashboard/server";
 import { LocalFleet } from "../../../app/local/fleet";
@@ -25,6 +26,8 @@ describe("engine dashboard (headless Chromium)", function () {
   let dashboard: Dashboard;
   let browser: BrowserContext;
   let page: Page;
+  let ticker: NodeJS.Timeout | undefined;
+  const sockets: Socket[] = [];
 
   before(async function () {
     const chromium = requireChromium(this);
@@ -39,13 +42,16 @@ describe("engine dashboard (headless Chromium)", function () {
     dashboard = await startDashboard(fleet, { host: "127.0.0.1", port: 0 });
     for (const [name, count] of Object.entries(CLIENTS_PER_NODE)) {
       for (let i = 0; i < count; i++) {
-        await connectClient(fleet.node(name).url, { transports: ["websocket"] });
+        sockets.push(await connectClient(fleet.node(name).url, { transports: ["websocket"] }));
       }
     }
+    // Traffic for the events-per-second columns and charts: node-1's client broadcasts 10/s.
+    ticker = setInterval(() => sockets[0].emit("message", "tick"), 100);
     browser = await launchChromium(chromium);
     page = await browser.newPage();
   });
   after(async () => {
+    clearInterval(ticker);
     closeAllClients();
     await browser?.close();
     await dashboard?.close();
@@ -70,11 +76,27 @@ describe("engine dashboard (headless Chromium)", function () {
       assert.equal(await cell(name, "state").textContent(), "running");
       assert.equal(await cell(name, "backend").textContent(), "UP");
     }
+    // node-1 receives 10 events/s; node-3 sends each of those broadcasts to its clients.
+    await page.waitForFunction(
+      () =>
+        Number(
+          document.querySelector('tr[data-process="node-1"] [data-field="events-in"]')?.textContent,
+        ) >= 5 &&
+        Number(
+          document.querySelector('tr[data-process="node-3"] [data-field="events-out"]')
+            ?.textContent,
+        ) >= 5,
+      undefined,
+      { timeout: 15_000 },
+    );
     assert.equal(await page.locator('tr[data-kind="node"]').count(), 3);
     assert.equal(await page.locator('tr[data-process="redis-server"]').count(), 1);
     assert.equal(await page.locator('tr[data-process="haproxy"]').count(), 1);
-    const screenshot = process.env.DASHBOARD_SCREENSHOT;
-    if (screenshot !== undefined) await page.screenshot({ path: screenshot, fullPage: true });
+    const screenshot = process.env.DASHBOARD_SCREENSHOT; // the README's picture
+    if (screenshot !== undefined) {
+      await sleep(8000); // some history for the charts
+      await page.screenshot({ path: screenshot, fullPage: true });
+    }
   });
 
   it("kill on node-2 shows it restarting, then running and ready again with a new pid", async () => {
