@@ -4,6 +4,7 @@
  * signalled (`RELOAD_SIGNALS`); the reload is done once the master has a worker it did not
  * have before (and, for HAProxy, its stats socket lists exactly the new servers).
  */
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
 import type { ListenAddress, ProxyNode } from "../../components/proxies/types";
@@ -106,7 +107,17 @@ export function proxyService(options: ProxyOptions): ProxyService {
         const names = servers.map((s) => s.server).sort();
         return JSON.stringify(names) === JSON.stringify(nodes.map((n) => n.name).sort());
       };
-      while (!(await tookEffect())) {
+      // nginx: the old workers stop accepting only once they have read the master's shutdown
+      // order; until then a new connection may still reach the old config (a handshake routed
+      // by the old hash ring, its next poll by the new one: "Session ID unknown"). nginx retitles
+      // them "nginx: worker process is shutting down" (ngx_worker_process_cycle).
+      const oldWorkersStopped = () =>
+        options.kind !== "nginx" ||
+        [...workersBefore].every((pid) => {
+          const title = processTitle(pid);
+          return title === undefined || title.includes("shutting down");
+        });
+      while (!(await tookEffect()) || !oldWorkersStopped()) {
         if (run.hasExited())
           throw new Error(`${options.kind} exited on reload:\n${run.lastLines()}`);
         if (Date.now() > deadline) {
@@ -119,6 +130,15 @@ export function proxyService(options: ProxyOptions): ProxyService {
     },
   };
   return service;
+}
+
+/** `/proc/<pid>/cmdline` as one string (a process may retitle itself); undefined once gone. */
+function processTitle(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return undefined;
+  }
 }
 
 function plainNodes(nodes: readonly ProxyNode[]): ProxyNode[] {
