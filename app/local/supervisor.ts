@@ -9,7 +9,13 @@
 import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BACKOFF, type Backoff, nextCrashCount, restartDelayMs } from "./backoff";
-import { type ExitCause, type ProcessRun, type SpawnSpec, spawnProcess } from "./processRun";
+import {
+  type ExitCause,
+  type ProcessRun,
+  type SpawnSpec,
+  signalGroup,
+  spawnProcess,
+} from "./processRun";
 
 export type RestartPolicy = "always" | "never";
 export const RESTART_POLICIES: readonly RestartPolicy[] = ["always", "never"];
@@ -180,6 +186,10 @@ export class SupervisedProcess extends EventEmitter {
   }
 
   private onExit(run: ProcessRun, cause: ExitCause): void {
+    // Like a container runtime with its cgroup: whatever the process left in its group (nginx or
+    // HAProxy workers of a killed master, cluster workers) goes with it, so a restart never
+    // meets an orphan holding the port with the old config.
+    signalGroup(run.pid, "SIGKILL");
     if (this.run !== run) return;
     this.lastExit = { cause, at: Date.now() };
     if (this.state === "stopping" || this.state === "stopped") return;

@@ -4,6 +4,7 @@
  * brings them back with backoff while it keeps serving.
  */
 import assert from "node:assert/strict";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { resolveFleetSpec } from "../../../components/spec";
 import { BACKOFF } from "../../../app/local/backoff";
@@ -153,4 +154,40 @@ describe("engine supervision (npm start options, restart: always)", function () 
       ["node-1", "node-2", "node-3"],
     );
   });
+
+  it("SIGKILL the proxy: restarted on its port (no orphan worker left), serving again; a proxy that cannot come back stops the fleet", async function () {
+    fleet = await startEngineFleet(this, "redis");
+    const proxy = fleet.proxy!;
+    const master = proxy.process.run!.pid;
+    const exit = nextExit(fleet, "haproxy");
+    process.kill(master, "SIGKILL");
+    assert.equal((await exit).cause, "SIGKILL");
+    await proxy.process.whenReady(15_000);
+    await waitFor("HAProxy to have every node UP", () => proxy.allUp());
+    const res = await fetch(`${proxy.url}/readyz`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(processesInGroup(master), [], "the killed master's worker went with it");
+
+    // Its restart fails (a config HAProxy refuses): the fleet gives up instead of serving nobody.
+    const fatal = new Promise<string>((resolve) => fleet!.once("fatal", resolve));
+    writeFileSync(proxy.prepared.configFile, "this is not an HAProxy config\n");
+    proxy.process.kill("SIGKILL");
+    const reason = await fatal;
+    assert.match(reason, /haproxy did not come back after a restart/);
+  });
 });
+
+/** Live processes of the process group `pgid` (Linux /proc; zombies excluded). */
+function processesInGroup(pgid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (state !== "Z" && Number(group) === pgid) found.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
