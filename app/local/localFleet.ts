@@ -1,36 +1,37 @@
 /**
- * `npm start`: a whole fleet on this machine, on loopback. N app nodes, a redis-server of its own
- * (password, no persistence, temp dir) and a proxy (HAProxy with a sticky cookie by default, nginx
- * with client-IP hashing, or Apache with a route cookie) whose config `components/proxies`
- * renders. Without redis-server or the proxy it falls back to the app's cluster mode on the same
- * port. Ctrl-C/SIGTERM (or the crash of any child) stops every process it started.
+ * `npm start`: a whole fleet on this machine, on loopback, run by the engine (`fleet.ts`): N app
+ * nodes, a redis-server of its own (password, no persistence, temp dir) and a proxy (HAProxy with
+ * a sticky cookie by default, nginx with client-IP hashing, or Apache with a route cookie) whose
+ * config `components/proxies` renders, plus the dashboard. A node or redis-server that exits is
+ * restarted with backoff (`--restart never`: any exit stops everything). Without redis-server or
+ * the proxy it falls back to the app's cluster mode on the same port. Ctrl-C/SIGTERM stops every
+ * process it started.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { renderAppEnv } from "../../components/spec/appEnv";
+import type { ResolvedFleetSpec } from "../../components/spec/args";
 import { FleetSpecError, resolveFleetSpec } from "../../components/spec/resolve";
 import { BIN_PATH_ENV, findBinary, isExecutable } from "./binaries";
-import { type Child, spawnChild, stopChildren } from "./children";
-import {
-  PROXY_BINARIES,
-  PROXY_PACKAGES,
-  type ProxyKind,
-  haproxyAllUp,
-  prepareProxy,
-} from "./proxyProcess";
-import { HOST, canConnect, freePort, httpOk, tail } from "./probes";
-import { prepareRedis } from "./redis";
+import { clusterService } from "./clusterNode";
+import { type Dashboard, startDashboard } from "./dashboard/server";
+import { LocalFleet } from "./fleet";
+import { HOST, freePort } from "./probes";
+import { PROXY_BINARIES, PROXY_PACKAGES, type ProxyKind } from "./proxyProcess";
+import { liveRuns, stopGroups } from "./processRun";
+import { RESTART_POLICIES, type RestartPolicy, type SupervisedProcess } from "./supervisor";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const USAGE = `Usage: npm start -- [options]
 
-  --nodes N              app nodes (default 3)
+  --nodes N              app nodes (default 3; add and remove more on the dashboard)
   --port P               port of the proxy on 127.0.0.1 (default 8080)
   --proxy KIND           haproxy (cookie, default) | nginx (client IP) | apache (cookie)
   --adapter KIND         redis (default) | redis-streams
   --origin URL           a page origin allowed to connect with credentials (repeatable)
+  --restart POLICY       always (default: restart what exits, with backoff) | never (stop all)
+  --dashboard-port P     port of the dashboard on 127.0.0.1 (default: a free one)
   --redis-server PATH    the redis-server binary (default: found on PATH or in /usr/sbin)
   --proxy-bin PATH       the proxy binary (default: found on PATH or in /usr/sbin)
   -h, --help
@@ -43,12 +44,15 @@ interface Options {
   proxy: ProxyKind;
   adapter: "redis" | "redis-streams";
   origins: string[];
+  restart: RestartPolicy;
+  dashboardPort: number;
   redisServer?: string;
   proxyBin?: string;
 }
 
-const children: Child[] = [];
 let stopping = false;
+let stopFleet: () => Promise<void> = async () => undefined;
+let dashboard: Dashboard | undefined;
 let runDir = "";
 
 async function main(): Promise<void> {
@@ -65,11 +69,15 @@ async function main(): Promise<void> {
     redisBinary ? undefined : "redis-server",
     proxyBinary ? undefined : PROXY_BINARIES[options.proxy],
   ].filter((m): m is string => m !== undefined);
-  if (missing.length > 0 || !redisBinary || !proxyBinary) {
-    await runClusterFallback(options, missing);
-    return;
+  try {
+    if (missing.length > 0 || !redisBinary || !proxyBinary) {
+      await runClusterFallback(options, missing);
+    } else {
+      await runFleet(options, redisBinary, proxyBinary);
+    }
+  } catch (err) {
+    await shutdown(1, err instanceof Error ? err.message : String(err));
   }
-  await runFleet(options, redisBinary, proxyBinary);
 }
 
 function readOptions(): Options {
@@ -80,6 +88,8 @@ function readOptions(): Options {
       proxy: { type: "string", default: "haproxy" },
       adapter: { type: "string", default: "redis" },
       origin: { type: "string", multiple: true, default: [] },
+      restart: { type: "string", default: "always" },
+      "dashboard-port": { type: "string", default: "0" },
       "redis-server": { type: "string" },
       "proxy-bin": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -98,11 +108,20 @@ function readOptions(): Options {
   if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) {
     problems.push(`--port ${values.port}: must be an integer from 1 to 65535`);
   }
+  const dashboardPort = Number(values["dashboard-port"]);
+  if (!/^\d+$/.test(values["dashboard-port"]) || dashboardPort > 65535) {
+    problems.push(
+      `--dashboard-port ${values["dashboard-port"]}: must be an integer from 0 to 65535`,
+    );
+  }
   if (!["haproxy", "nginx", "apache"].includes(values.proxy)) {
     problems.push(`--proxy ${values.proxy}: must be haproxy, nginx or apache`);
   }
   if (!["redis", "redis-streams"].includes(values.adapter)) {
     problems.push(`--adapter ${values.adapter}: must be redis or redis-streams`);
+  }
+  if (!(RESTART_POLICIES as readonly string[]).includes(values.restart)) {
+    problems.push(`--restart ${values.restart}: must be always or never`);
   }
   for (const flag of ["redis-server", "proxy-bin"] as const) {
     const path = values[flag];
@@ -117,6 +136,8 @@ function readOptions(): Options {
     proxy: values.proxy as ProxyKind,
     adapter: values.adapter as Options["adapter"],
     origins: values.origin,
+    restart: values.restart as RestartPolicy,
+    dashboardPort,
     redisServer: values["redis-server"],
     proxyBin: values["proxy-bin"],
   };
@@ -124,69 +145,51 @@ function readOptions(): Options {
 
 async function runFleet(options: Options, redisBinary: string, proxyBinary: string) {
   const spec = resolveSpec(options);
-  const redisPort = await freePort();
-  const redis = prepareRedis(runDir, redisPort);
-  const redisChild = launch("redis-server", redisBinary, [redis.configFile]);
-  await waitUntil("redis-server to accept connections", () => canConnect(redisPort), redisChild);
-
-  const nodes: { name: string; host: string; port: number; child: Child }[] = [];
-  for (let i = 1; i <= options.nodes; i++) {
-    const name = `node-${i}`;
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      ...renderAppEnv(spec, { redisUrl: redis.url, nodeId: name, metricsPort: await freePort() }),
-      PORT: String(port),
-    };
-    nodes.push({
-      name,
-      host: HOST,
-      port,
-      child: launch(name, process.execPath, [appEntry("main.js")], env),
-    });
-  }
-  for (const node of nodes) {
-    await waitUntil(
-      `${node.name} to be ready`,
-      () => httpOk(`http://${HOST}:${node.port}/readyz`),
-      node.child,
-    );
-  }
-
-  const listen = { host: HOST, port: options.port };
-  const proxy = prepareProxy(options.proxy, spec, {
-    nodes,
-    listen,
-    dir: join(runDir, options.proxy),
+  const fleet = await LocalFleet.start({
+    spec,
+    redisBinary,
+    proxy: { kind: options.proxy, binary: proxyBinary, port: options.port },
+    restart: options.restart,
+    runDir,
+    logFiles: true,
   });
-  const proxyChild = launch(options.proxy, proxyBinary, proxy.args);
-  if (proxy.statsSocket) {
-    const socket = proxy.statsSocket;
-    await waitUntil(
-      "HAProxy to report every node UP",
-      () => haproxyAllUp(socket, nodes),
-      proxyChild,
+  stopFleet = () => fleet.stop();
+  fleet.on("exit", (event) => {
+    const restart =
+      event.restartInMs === undefined ? "" : `; restarting in ${seconds(event.restartInMs)}`;
+    console.log(
+      `socketio-fleet: ${event.name} (pid ${event.pid}) exited (${event.cause}) after ` +
+        `${seconds(event.ranMs)}${restart}; last lines of its log:\n${indent(event.lastLines)}`,
     );
-  }
-  const url = `http://${HOST}:${options.port}/`;
-  await waitUntil(`${url} to answer`, () => httpOk(url), proxyChild);
+  });
+  fleet.on("state", (name, snapshot) => {
+    if (snapshot.state === "running" && snapshot.restarts > 0) {
+      console.log(
+        `socketio-fleet: ${name} ready again (pid ${snapshot.pid}, restart ${snapshot.restarts})`,
+      );
+    }
+  });
+  fleet.on("scaled", (names) => console.log(`socketio-fleet: nodes now ${names.join(", ")}`));
+  fleet.on("fatal", (reason) => void shutdown(1, reason));
+  dashboard = await startDashboard(fleet, { host: HOST, port: options.dashboardPort });
 
+  const url = `http://${HOST}:${options.port}/`;
   const stickiness =
     spec.stickiness.mode === "cookie"
-      ? `sticky cookie ${proxy.kind === "apache" ? "(route) " : ""}`
+      ? `sticky cookie ${options.proxy === "apache" ? "(route) " : ""}`
       : "client-IP hashing";
   console.log(
     `socketio-fleet: ${options.nodes} nodes behind ${options.proxy} (${stickiness.trim()}), ${options.adapter} adapter`,
   );
   console.log(`  URL            ${url}`);
-  console.log(`  ${pad("redis-server")} pid ${redisChild.pid}  ${HOST}:${redisPort}`);
-  for (const node of nodes) {
-    console.log(`  ${pad(node.name)} pid ${node.child.pid}  http://${HOST}:${node.port}/`);
-  }
-  console.log(
-    `  ${pad(options.proxy)} pid ${proxyChild.pid}  ${url}  (config ${proxy.configFile})`,
-  );
+  console.log(`  dashboard      ${dashboard.url}`);
+  printProcess(fleet.redis!.process, `${HOST}:${fleet.redis!.port}`);
+  for (const node of fleet.nodes) printProcess(node.process, `${node.url}/`);
+  printProcess(fleet.proxy!.process, `${url}  (config ${fleet.proxy!.prepared.configFile})`);
   console.log(`  logs           ${runDir}`);
+  console.log(
+    `Restart policy: ${options.restart}${options.restart === "always" ? " (kill a node: it comes back)" : " (any exit stops everything)"}.`,
+  );
   console.log(
     `Open ${url} in two browser windows (one private) to land on different nodes. Ctrl-C stops everything.`,
   );
@@ -194,30 +197,38 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
 
 async function runClusterFallback(options: Options, missing: string[]) {
   const spec = resolveSpec(options);
-  const env = {
-    ...process.env,
-    ...renderAppEnv(spec, {}),
-    SOCKETIO_ADAPTER: "memory",
-    PORT: String(options.port),
-    HOST,
-    CLUSTER_WORKERS: String(options.nodes),
-  };
-  const child = launch("cluster", process.execPath, [appEntry("cluster.js")], env);
+  const cluster = clusterService({
+    port: options.port,
+    metricsPort: await freePort(),
+    workers: options.nodes,
+    spec,
+    restart: options.restart,
+    logFile: join(runDir, "cluster.log"),
+  });
+  stopFleet = async () => void (await cluster.process.stop("SIGTERM", 10_000));
+  cluster.process.on("exit", (event) => {
+    if (event.restartInMs === undefined) void shutdown(1, `cluster exited (${event.cause})`);
+    else
+      console.log(
+        `socketio-fleet: cluster exited (${event.cause}); restarting in ${seconds(event.restartInMs)}`,
+      );
+  });
+  cluster.process.start();
+  await cluster.process.whenReady(30_000);
   const url = `http://${HOST}:${options.port}/`;
-  await waitUntil(`${url} to answer`, () => httpOk(`${url}healthz`), child);
   console.log(`socketio-fleet: ${missing.join(" and ")} not installed: cluster mode instead`);
   console.log(
     `  ${options.nodes} workers behind @socket.io/sticky, @socket.io/cluster-adapter (no Redis)`,
   );
   console.log(`  URL            ${url}`);
-  console.log(`  ${pad("cluster")} pid ${child.pid}`);
+  printProcess(cluster.process, "");
   console.log(`  logs           ${runDir}`);
   console.log(
     `For the full topology (nodes + Redis + ${options.proxy}): apt-get install redis-server ${PROXY_PACKAGES[options.proxy]}`,
   );
 }
 
-function resolveSpec(options: Options) {
+function resolveSpec(options: Options): ResolvedFleetSpec {
   try {
     return resolveFleetSpec({
       image: "local",
@@ -232,53 +243,36 @@ function resolveSpec(options: Options) {
   }
 }
 
-/** Starts a child; its unexpected exit stops the whole fleet. */
-function launch(name: string, command: string, args: string[], env?: NodeJS.ProcessEnv): Child {
-  const child = spawnChild(name, command, args, { env, logFile: join(runDir, `${name}.log`) });
-  children.push(child);
-  void child.exited.then((code) => {
-    if (!stopping)
-      void shutdown(1, `${name} exited (${code}); last lines of its log:\n${tail(child.logFile)}`);
-  });
-  return child;
-}
-
 async function shutdown(code: number, reason: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`socketio-fleet: ${reason}; stopping ${children.length} processes`);
-  await stopChildren(children, 10_000);
+  const count = liveRuns.size;
+  console.log(`socketio-fleet: ${reason}; stopping ${count} processes`);
+  await dashboard?.close();
+  await stopFleet().catch(() => undefined);
+  // Whatever is still alive (a process in the middle of a restart): its whole group.
+  await stopGroups(
+    [...liveRuns].map((r) => r.pid),
+    5000,
+  );
   if (code === 0) rmSync(runDir, { recursive: true, force: true });
   else console.log(`socketio-fleet: logs kept in ${runDir}`);
   process.exit(code);
 }
 
-/** Polls `check` until true; fails when `child` exits first or after `timeoutMs`. */
-async function waitUntil(
-  what: string,
-  check: () => Promise<boolean>,
-  child: Child,
-  timeoutMs = 20_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (stopping) await new Promise(() => undefined); // shutting down: never resolve
-    if (child.hasExited()) break;
-    if (await check().catch(() => false)) return;
-    await sleep(100);
-  }
-  await shutdown(
-    1,
-    `gave up waiting for ${what}; last lines of ${child.name}'s log:\n${tail(child.logFile)}`,
-  );
+function printProcess(supervised: SupervisedProcess, where: string): void {
+  console.log(`  ${supervised.name.padEnd(14)} pid ${supervised.run?.pid}  ${where}`.trimEnd());
 }
 
-function appEntry(file: string): string {
-  return join(__dirname, "..", "src", file);
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function pad(name: string): string {
-  return name.padEnd(14);
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
 }
 
 function fail(message: string): never {

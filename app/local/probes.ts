@@ -1,5 +1,4 @@
-/** Small loopback probes the launcher waits on: free ports, open ports, HTTP 200, log tails. */
-import { readFileSync } from "node:fs";
+/** Small loopback probes the engine waits on: free ports, open ports, HTTP 200. */
 import { connect, createServer } from "node:net";
 
 /** Everything the local fleet runs listens on loopback. */
@@ -21,25 +20,19 @@ export function canConnect(port: number): Promise<boolean> {
   });
 }
 
-export function freePort(): Promise<number> {
+/** A TCP port that was free on `host` a moment ago (the OS picks it). */
+export function freePort(host = HOST): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
+    server.unref();
     server.on("error", reject);
-    server.listen(0, HOST, () => {
+    server.listen(0, host, () => {
       const address = server.address();
       server.close(() =>
         typeof address === "object" && address !== null
           ? resolve(address.port)
-          : reject(new Error("no port")),
+          : reject(new Error("no port assigned")),
       );
     });
   });
-}
-
-export function tail(file: string, lines = 20): string {
-  try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * How to run each self-hosted proxy in the foreground from a rendered config in a directory of
- * its own, and how to tell that it routes to every node. Shared by the local fleet and the
- * end-to-end tests.
+ * its own, how to tell that it routes to every node, and how to reload it gracefully with a new
+ * set of nodes (`proxyService.ts`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -65,7 +65,10 @@ export function prepareProxy(
       balance: options.balance,
     });
     writeFileSync(configFile, text);
-    return { kind, configFile, statsSocket, args: ["-db", "-f", configFile] };
+    // Master-worker mode (`-W`) in the foreground (`-db`): SIGUSR2 to the master reloads, a new
+    // worker takes the listeners and the old one finishes its connections (HAProxy management
+    // guide, "Stopping and restarting HAProxy"), and the master's pid stays the same.
+    return { kind, configFile, statsSocket, args: ["-W", "-db", "-f", configFile] };
   }
   if (kind === "nginx") {
     const configFile = join(dir, "nginx.conf");
@@ -77,11 +80,26 @@ export function prepareProxy(
   return { kind, configFile, args: ["-DFOREGROUND", "-f", configFile] };
 }
 
-/** One row of HAProxy's `show stat` CSV: proxy name, server name, status ("UP", "DOWN", …). */
+/**
+ * The signal that makes each proxy's master re-read its config without dropping established
+ * connections: HAProxy master-worker reload (SIGUSR2), what `nginx -s reload` sends (SIGHUP),
+ * what `apachectl -k graceful` sends (SIGUSR1).
+ */
+export const RELOAD_SIGNALS: Record<ProxyKind, NodeJS.Signals> = {
+  haproxy: "SIGUSR2",
+  nginx: "SIGHUP",
+  apache: "SIGUSR1",
+};
+
+/**
+ * One row of HAProxy's `show stat` CSV: proxy name, server name, status ("UP", "DOWN", …),
+ * current sessions.
+ */
 export interface HaproxyServerState {
   proxy: string;
   server: string;
   status: string;
+  sessions: number;
 }
 
 /** The servers of HAProxy's backends, read from its runtime API socket. */
@@ -97,6 +115,7 @@ export async function haproxyServers(statsSocket: string): Promise<HaproxyServer
       proxy: cells[at("pxname")],
       server: cells[at("svname")],
       status: cells[at("status")],
+      sessions: Number(cells[at("scur")] ?? 0),
     }));
 }
 

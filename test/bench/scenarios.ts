@@ -1,24 +1,26 @@
 /**
- * The benchmark's scenarios, each started from nothing and stopped completely:
+ * The benchmark's scenarios, each started from nothing by the local fleet engine
+ * (`app/local/`, the one `npm start` runs) and stopped completely:
  * - A: 3 nodes, `redis` adapter (pub/sub), redis-server, HAProxy;
  * - B: the same with `redis-streams`;
  * - C: 1 node with the in-memory adapter behind the same HAProxy config;
  * - D: the app's cluster mode (`cluster.js`, 3 workers, cluster adapter, no Redis) behind the
  *   same HAProxy config with the cluster's one port as its only server.
- * Nodes are started here rather than with `test/helpers/fleet.ts`'s `startNodes`: compiled to
- * `dist/test/helpers/`, its `REPO_ROOT` points at `dist/` and the entry it looks for does not
- * exist. Processes go through `test/helpers/processes.ts`, so `stopAll()` stops every one.
+ * Under `restart: "never"`: the recovery run kills a node and must see it stay dead.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveFleetSpec } from "../../components/spec/resolve";
-import { renderAppEnv } from "../../components/spec/appEnv";
-import type { AdapterKind, ResolvedFleetSpec } from "../../components/spec/args";
+import type { AdapterKind } from "../../components/spec/args";
+import { clusterService, clusterWorkers } from "../../app/local/clusterNode";
+import { LocalFleet } from "../../app/local/fleet";
+import { childPids } from "../../app/local/processRun";
+import { proxyService } from "../../app/local/proxyService";
 import { findBinary } from "../helpers/binaries";
 import { freePort } from "../helpers/ports";
-import { type ManagedProcess, start, stopAll, waitFor, waitForHttp } from "../helpers/processes";
-import { startProxy } from "../helpers/proxies";
-import { type RedisServer, startRedis } from "../helpers/redisServer";
+import { type ManagedProcess, stopAll, waitFor } from "../helpers/processes";
+import { type RedisServer, redisServerOf } from "../helpers/redisServer";
 
 export type ScenarioId = "A" | "B" | "C" | "D";
 
@@ -57,136 +59,106 @@ export interface RunningScenario {
   stop(): Promise<void>;
 }
 
-const DIST_ROOT = join(__dirname, "..", "..");
-
-export function appEntry(file: "main.js" | "cluster.js"): string {
-  const entry = join(DIST_ROOT, "app", "src", file);
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  return entry;
-}
-
 export function requireTool(name: string, pkg = name): string {
   const found = findBinary(name);
   if (!found) throw new Error(`${name} is not installed (apt-get install ${pkg})`);
   return found;
 }
 
+/** Common environment: quiet logs and no drain grace (the benchmark closes its clients first). */
+const QUIET = { LOG_LEVEL: "warn", DRAIN_GRACE_MS: "0" };
+
 export async function startScenario(def: ScenarioDef): Promise<RunningScenario> {
   const haproxy = requireTool("haproxy");
   const adapter: AdapterKind = def.kind === "redis-streams" ? "redis-streams" : "redis";
   const spec = resolveFleetSpec({ image: "bench", replicas: def.nodes, adapter });
-  const support: RunningScenario["support"] = [];
-  let redis: RedisServer | undefined;
-  let nodes: BenchNode[];
-  let backends: { name: string; host: string; port: number }[];
-  if (def.kind === "cluster") {
-    const cluster = await startCluster(spec, def.nodes);
-    support.push({ name: "cluster-primary", pid: cluster.process.child.pid ?? -1 });
-    nodes = cluster.workers;
-    backends = [{ name: "cluster", host: "127.0.0.1", port: cluster.port }];
-  } else {
-    if (def.kind !== "memory") {
-      redis = await startRedis(requireTool("redis-server"));
-      support.push({ name: "redis-server", pid: redis.process.child.pid ?? -1 });
-    }
-    const extra: Record<string, string> =
-      def.kind === "memory" ? { SOCKETIO_ADAPTER: "memory" } : {};
-    const started = await startAppNodes(spec, redis, extra);
-    nodes = started.map((n) => ({
+  if (def.kind === "cluster") return startClusterScenario(def, spec, haproxy);
+  const fleet = await LocalFleet.start({
+    spec,
+    redisBinary: def.kind === "memory" ? undefined : requireTool("redis-server"),
+    proxy: { kind: "haproxy", binary: haproxy },
+    restart: "never",
+    nodeEnv: QUIET,
+  });
+  const nodes: BenchNode[] = await Promise.all(
+    fleet.nodes.map(async (n) => ({
       name: n.name,
-      pid: n.process.child.pid ?? -1,
-      metricsUrl: `http://127.0.0.1:${n.metricsPort}/metrics`,
-      process: n.process,
-    }));
-    backends = started.map(({ name, port }) => ({ name, host: "127.0.0.1", port }));
-  }
-  const proxy = await startProxy(haproxy, "haproxy", spec, backends);
-  support.push({ name: "haproxy", pid: proxy.process.child.pid ?? -1 });
-  return { def, url: proxy.url, nodes, support, redis, stop: () => stopAll() };
-}
-
-interface StartedNode {
-  name: string;
-  port: number;
-  metricsPort: number;
-  process: ManagedProcess;
-}
-
-/** Common environment: quiet logs and no drain grace (the benchmark closes its clients first). */
-const QUIET = { LOG_LEVEL: "warn", DRAIN_GRACE_MS: "0" };
-
-async function startAppNodes(
-  spec: ResolvedFleetSpec,
-  redis: RedisServer | undefined,
-  extraEnv: Record<string, string>,
-): Promise<StartedNode[]> {
-  const nodes: StartedNode[] = [];
-  for (let i = 1; i <= spec.replicas; i++) {
-    const name = `node-${i}`;
-    const [port, metricsPort] = [await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...renderAppEnv(spec, { redisUrl: redis?.url, nodeId: name, metricsPort }),
-      PORT: String(port),
-      ...QUIET,
-      ...extraEnv,
-    };
-    if (redis === undefined) delete env.REDIS_URL;
-    nodes.push({
-      name,
-      port,
-      metricsPort,
-      process: start(name, process.execPath, [appEntry("main.js")], { env }),
-    });
-  }
-  for (const node of nodes) {
-    await waitForHttp(`http://127.0.0.1:${node.port}/readyz`, { watch: node.process });
-  }
-  return nodes;
-}
-
-async function startCluster(
-  spec: ResolvedFleetSpec,
-  workers: number,
-): Promise<{ port: number; process: ManagedProcess; workers: BenchNode[] }> {
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    ...renderAppEnv(spec, { nodeId: "cluster" }),
-    PORT: String(port),
-    CLUSTER_WORKERS: String(workers),
-    ...QUIET,
-  };
-  const proc = start("cluster", process.execPath, [appEntry("cluster.js")], { env });
-  await waitForHttp(`http://127.0.0.1:${port}/readyz`, { watch: proc });
-  const pid = proc.child.pid ?? -1;
-  const found = await waitFor(
-    `${workers} cluster workers`,
-    () => {
-      const list = clusterWorkers(pid);
-      return list.length === workers ? list : undefined;
-    },
-    { watch: proc },
+      pid: n.process.run?.pid ?? -1,
+      metricsUrl: await metricsUrlOf(n.metricsPort, n.url),
+      process: n.process.run,
+    })),
   );
-  return { port, process: proc, workers: found };
+  const support = [
+    ...(fleet.redis ? [{ name: "redis-server", pid: fleet.redis.process.run?.pid ?? -1 }] : []),
+    { name: "haproxy", pid: haproxyWorker(fleet.proxy!.process.run!.pid) },
+  ];
+  return {
+    def,
+    url: fleet.proxy!.url,
+    nodes,
+    support,
+    redis: fleet.redis ? redisServerOf(fleet.redis) : undefined,
+    stop: () => stopAll(),
+  };
+}
+
+async function startClusterScenario(
+  def: ScenarioDef,
+  spec: ReturnType<typeof resolveFleetSpec>,
+  haproxy: string,
+): Promise<RunningScenario> {
+  const cluster = clusterService({
+    port: await freePort(),
+    metricsPort: await freePort(),
+    workers: def.nodes,
+    spec,
+    restart: "never",
+    extraEnv: QUIET,
+  });
+  cluster.process.start();
+  await cluster.process.whenReady();
+  const primary = cluster.process.run!.pid;
+  const workers = await waitFor(`${def.nodes} cluster workers`, () => {
+    const list = clusterWorkers(primary);
+    return list.length === def.nodes ? list : undefined;
+  });
+  const proxy = proxyService({
+    kind: "haproxy",
+    binary: haproxy,
+    spec,
+    nodes: [{ name: "cluster", host: "127.0.0.1", port: cluster.port }],
+    listen: { host: "127.0.0.1", port: await freePort() },
+    dir: mkdtempSync(join(tmpdir(), "sio-haproxy-")),
+    restart: "never",
+  });
+  proxy.process.start();
+  await proxy.process.whenReady();
+  await waitFor("HAProxy to have the cluster UP", () => proxy.allUp());
+  return {
+    def,
+    url: proxy.url,
+    nodes: workers,
+    support: [
+      { name: "cluster-primary", pid: primary },
+      { name: "haproxy", pid: haproxyWorker(proxy.process.run!.pid) },
+    ],
+    stop: () => stopAll(),
+  };
 }
 
 /**
- * The primary's worker processes, named as `whoami` names them (`cluster-w<worker id>`; Node
- * passes the worker id to each worker as `NODE_UNIQUE_ID`).
+ * The worker of HAProxy's master-worker mode: it does the proxying, so its CPU is HAProxy's (the
+ * master only supervises). The benchmark never reloads, so the worker stays the same.
  */
-function clusterWorkers(primary: number): BenchNode[] {
-  const nodes: BenchNode[] = [];
-  for (const task of readdirSync(`/proc/${primary}/task`)) {
-    const children = readFileSync(`/proc/${primary}/task/${task}/children`, "utf8").trim();
-    for (const pid of children
-      .split(/\s+/)
-      .filter((p) => p !== "")
-      .map(Number)) {
-      const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-      const id = environ.find((e) => e.startsWith("NODE_UNIQUE_ID="))?.split("=")[1];
-      if (id !== undefined) nodes.push({ name: `cluster-w${id}`, pid });
-    }
-  }
-  return nodes.sort((a, b) => a.name.localeCompare(b.name));
+function haproxyWorker(master: number): number {
+  return childPids(master)[0] ?? master;
+}
+
+/** The node's metrics port once the app serves `/metrics` there, else its main port. */
+async function metricsUrlOf(metricsPort: number, nodeUrl: string): Promise<string> {
+  const dedicated = `http://127.0.0.1:${metricsPort}/metrics`;
+  const text = await fetch(dedicated, { signal: AbortSignal.timeout(1000) })
+    .then((r) => (r.status === 200 ? r.text() : ""))
+    .catch(() => "");
+  return text !== "" ? dedicated : `${nodeUrl}/metrics`;
 }

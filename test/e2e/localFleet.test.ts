@@ -1,8 +1,8 @@
 /**
  * `npm start` (the compiled launcher `dist/app/local/localFleet.js`) as a user runs it: the URL it
  * prints serves the demo page and Socket.IO through the proxy with sessions on every node; SIGTERM
- * (or the crash of a child) leaves no process behind; without redis-server and the proxy it falls
- * back to cluster mode on the same port.
+ * (or, under `--restart never`, the crash of a child) leaves no process behind; without
+ * redis-server and the proxy it falls back to cluster mode on the same port.
  */
 import { strict as assert } from "node:assert";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
@@ -154,14 +154,14 @@ describe("local fleet (npm start)", function () {
     assert.match(proc.output(), /--proxy-bin \/nonexistent\/haproxy: not an executable file/);
   });
 
-  it("a crashed node stops the whole fleet, and nothing is left running", async function () {
+  it("--restart never: a crashed node stops the whole fleet, and nothing is left running", async function () {
     requireBinary(this, "redis-server");
     requireProxy(this, "haproxy");
-    const fleet = await launch(["--nodes", "2"]);
+    const fleet = await launch(["--nodes", "2", "--restart", "never"]);
     process.kill(fleet.pids.get("node-2") as number, "SIGKILL");
     const code = await fleet.process.exited;
     assert.equal(code, 1);
-    assert.match(fleet.process.output(), /node-2 exited \(SIGKILL\)/);
+    assert.match(fleet.process.output(), /node-2 \(pid \d+\) exited \(SIGKILL\)/);
     assert.deepEqual(processesInGroups(fleet.pids.values()), [], "processes left behind");
   });
 

@@ -1,9 +1,11 @@
 /**
  * The compiled app entry points (`npm run build` → `dist/app/src/main.js`, `cluster.js`) started
- * as real child processes with the app environment contract.
+ * as real child processes (the engine's process runs, through `start`) with an environment the
+ * test writes itself.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { APP_ENV, DEFAULT_METRICS_PORT } from "../../components/spec/appEnv";
 import { freePort } from "./ports";
 import { type ManagedProcess, start, waitFor } from "./processes";
 
@@ -16,8 +18,10 @@ export const APP_ENTRY = {
 export interface AppNode {
   process: ManagedProcess;
   port: number;
+  /** Its `METRICS_PORT`. */
+  metricsPort: number;
   url: string;
-  /** Its metrics listener (`METRICS_PORT`, free like the app's port). */
+  /** The base URL of its metrics listener (`/metrics` is served there only). */
   metricsUrl: string;
 }
 
@@ -34,7 +38,9 @@ export function assertAppBuilt(): void {
 
 /**
  * Starts `entry` with `env` (on top of PATH/HOME only, so the machine's environment cannot leak
- * in) on a free port, and waits for its `"msg":"listening"` log line.
+ * in) on a free port, and waits for its `"msg":"listening"` log line. A `METRICS_PORT` left at
+ * the contract's default (9464, the same for every node) is replaced by a free port: several
+ * nodes share this machine.
  */
 export async function startAppNode(
   name: string,
@@ -42,15 +48,20 @@ export async function startAppNode(
   entry: keyof typeof APP_ENTRY = "main",
 ): Promise<AppNode> {
   const port = await freePort();
-  const metricsPort = await freePort();
+  const given = env[APP_ENV.metricsPort];
+  const metricsValue =
+    given === undefined || given === String(DEFAULT_METRICS_PORT)
+      ? String(await freePort())
+      : given;
+  const metricsPort = Number(metricsValue);
   const proc = start(name, process.execPath, [APP_ENTRY[entry]], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",
       NODE_ID: name,
-      METRICS_PORT: String(metricsPort),
       ...env,
       PORT: String(port),
+      [APP_ENV.metricsPort]: metricsValue,
     },
   });
   await waitFor(`${name} to listen`, () => proc.output().includes('"msg":"listening"'), {
@@ -59,6 +70,7 @@ export async function startAppNode(
   return {
     process: proc,
     port,
+    metricsPort,
     url: `http://127.0.0.1:${port}`,
     metricsUrl: `http://127.0.0.1:${metricsPort}`,
   };

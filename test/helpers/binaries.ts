@@ -1,16 +1,7 @@
-import { execFileSync } from "node:child_process";
+import { findBinary } from "../../app/local/binaries";
 
 /** Absolute path of `name` on PATH (also /usr/sbin, where Debian puts daemons), or undefined. */
-export function findBinary(name: string): string | undefined {
-  try {
-    const path = `${process.env.PATH ?? ""}:/usr/sbin:/sbin`;
-    return execFileSync("sh", ["-c", `command -v ${name}`], { env: { ...process.env, PATH: path } })
-      .toString()
-      .trim();
-  } catch {
-    return undefined;
-  }
-}
+export { findBinary };
 
 /**
  * The binary a suite needs. Missing: under `CI=true` the suite fails (CI must install it);

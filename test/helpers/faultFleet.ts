@@ -10,12 +10,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { io, type ManagerOptions, type Socket } from "socket.io-client";
 import { resolveFleetSpec } from "../../components/spec";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
-import { haproxyAllUp } from "../../app/local/proxyProcess";
+import { LocalFleet } from "../../app/local/fleet";
 import { requireBinary } from "./binaries";
-import { appEntry, type FleetNode, nodeEnv, startNodes } from "./fleet";
-import { type ManagedProcess, start, waitFor, waitForHttp } from "./processes";
-import { type RunningProxy, requireProxy, startProxy } from "./proxies";
-import { type RedisServer, startRedis } from "./redisServer";
+import { type FleetNode, TEST_NODE_ENV, fleetNodeOf } from "./fleet";
+import { waitFor } from "./processes";
+import { type RunningProxy, requireProxy, runningProxyOf } from "./proxies";
+import { type RedisServer, redisServerOf } from "./redisServer";
 
 export type Adapter = "redis" | "redis-streams";
 export type Transports = ("polling" | "websocket")[];
@@ -24,6 +24,8 @@ export const TRANSPORT_SETS: Transports[] = [["polling", "websocket"], ["websock
 
 export interface FaultFleet {
   spec: ResolvedFleetSpec;
+  /** The engine's fleet underneath. */
+  engine: LocalFleet;
   redis: RedisServer;
   nodes: FleetNode[];
   proxy: RunningProxy;
@@ -40,50 +42,41 @@ export function requireFaultBinaries(ctx: Mocha.Context): { redis: string; hapro
   return { redis: requireBinary(ctx, "redis-server"), haproxy: requireProxy(ctx, "haproxy") };
 }
 
+/**
+ * 3 nodes, redis-server and HAProxy from the local fleet engine under `restart: "never"`: a
+ * fault test kills a node and decides itself when it comes back (`restartNode`).
+ */
 export async function startFaultFleet(
   binaries: { redis: string; haproxy: string },
   adapter: Adapter,
   extraEnv: Record<string, string> = {},
 ): Promise<FaultFleet> {
   const spec = resolveFleetSpec({ image: "local", replicas: 3, adapter });
-  const redis = await startRedis(binaries.redis);
-  const nodes = await startNodes(spec, redis, extraEnv);
-  const proxy = await startProxy(binaries.haproxy, "haproxy", spec, nodes);
-  const statsSocket = proxy.prepared.statsSocket!;
+  const engine = await LocalFleet.start({
+    spec,
+    redisBinary: binaries.redis,
+    proxy: { kind: "haproxy", binary: binaries.haproxy },
+    restart: "never",
+    nodeEnv: { ...TEST_NODE_ENV, ...extraEnv },
+  });
+  const nodes = engine.nodes.map(fleetNodeOf);
+  const proxy = runningProxyOf(engine.proxy!);
   const fleet: FaultFleet = {
     spec,
-    redis,
+    engine,
+    redis: redisServerOf(engine.redis!),
     nodes,
     proxy,
-    nodeUrl: (name) => `http://127.0.0.1:${byName(nodes, name).port}`,
-    allUp: () => haproxyAllUp(statsSocket, nodes),
+    nodeUrl: (name) => engine.node(name).url,
+    allUp: () => proxy.service.allUp(),
     async restartNode(name) {
-      const node = byName(nodes, name);
-      const metricsEnv = { METRICS_PORT: String(node.metricsPort), ...extraEnv };
-      node.process = startNode(spec, redis, name, node.port, metricsEnv);
-      await waitForHttp(`${fleet.nodeUrl(name)}/readyz`, { watch: node.process });
+      const node = engine.node(name);
+      node.process.start();
+      await node.process.whenReady();
       await waitFor(`HAProxy to have ${name} UP again`, () => fleet.allUp(), { timeoutMs: 10_000 });
     },
   };
   return fleet;
-}
-
-function byName(nodes: FleetNode[], name: string): FleetNode {
-  const node = nodes.find((n) => n.name === name);
-  if (!node) throw new Error(`no node ${name}`);
-  return node;
-}
-
-/** One app node as `startNodes` starts them, on a given port. */
-function startNode(
-  spec: ResolvedFleetSpec,
-  redis: RedisServer,
-  name: string,
-  port: number,
-  extraEnv: Record<string, string>,
-): ManagedProcess {
-  const env = nodeEnv(spec, redis, name, port, extraEnv);
-  return start(name, process.execPath, [appEntry("main.js")], { env });
 }
 
 /** An `http.Agent` that records the status of every response (and websocket upgrade). */

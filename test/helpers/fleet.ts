@@ -1,49 +1,35 @@
 /**
- * A fleet of real app processes (`dist/app/src/main.js`, built by `npm run build`) on one real
- * redis-server, configured through the app environment contract exactly as the targets do.
- * Every process goes through `start()`, so `stopAll()` stops it.
+ * App nodes for end-to-end tests, started by the local fleet engine (`app/local/appNode.ts`)
+ * under `restart: "never"` (a test that kills a node decides when it comes back), each on its own
+ * port and metrics port, configured through the app environment contract exactly as the targets
+ * do. `stopAll()` stops them.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ResolvedFleetSpec } from "../../components/spec/args";
-import { renderAppEnv } from "../../components/spec/appEnv";
+import { appEntry as engineAppEntry } from "../../app/local/appEntry";
+import { type AppNodeService, appNodeService } from "../../app/local/appNode";
 import { freePort } from "./ports";
-import { type ManagedProcess, start, waitForHttp } from "./processes";
+import type { ManagedProcess } from "./processes";
 import type { RedisServer } from "./redisServer";
 
 export const REPO_ROOT = join(__dirname, "..", "..");
 
 /** A compiled entry point of the app; fails with how to build it when missing. */
 export function appEntry(file: "main.js" | "cluster.js"): string {
-  const entry = join(REPO_ROOT, "dist", "app", "src", file);
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  return entry;
+  return engineAppEntry(file);
 }
 
-/** A node's environment: the contract for `spec` on `redis`, quiet logs, then `extraEnv`. */
-export function nodeEnv(
-  spec: ResolvedFleetSpec,
-  redis: RedisServer,
-  name: string,
-  port: number,
-  extraEnv: Record<string, string> = {},
-): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    ...renderAppEnv(spec, { redisUrl: redis.url, nodeId: name }),
-    PORT: String(port),
-    LOG_LEVEL: "warn",
-    ...extraEnv,
-  };
-}
+/** Quiet logs: a test reads what it needs, and a failure prints the last lines. */
+export const TEST_NODE_ENV = { LOG_LEVEL: "warn" };
 
 export interface FleetNode {
   name: string;
   host: string;
   port: number;
-  /** Its own `METRICS_PORT` (nodes on one machine cannot share one). */
   metricsPort: number;
-  process: ManagedProcess;
+  /** The current run. */
+  readonly process: ManagedProcess;
+  service: AppNodeService;
 }
 
 /**
@@ -56,21 +42,39 @@ export async function startNodes(
   redis: RedisServer,
   extraEnv: Record<string, string> = {},
 ): Promise<FleetNode[]> {
-  const nodes: FleetNode[] = [];
+  const services: AppNodeService[] = [];
   for (let i = 1; i <= spec.replicas; i++) {
-    const name = `node-${i}`;
-    const [port, metricsPort] = [await freePort(), await freePort()];
-    const env = nodeEnv(spec, redis, name, port, {
-      METRICS_PORT: String(metricsPort),
-      ...extraEnv,
-    });
-    const proc = start(name, process.execPath, [appEntry("main.js")], { env });
-    nodes.push({ name, host: "127.0.0.1", port, metricsPort, process: proc });
+    services.push(
+      appNodeService({
+        name: `node-${i}`,
+        port: await freePort(),
+        metricsPort: await freePort(),
+        spec,
+        redisUrl: redis.url,
+        extraEnv: { ...TEST_NODE_ENV, ...extraEnv },
+        restart: "never",
+      }),
+    );
   }
-  for (const node of nodes) {
-    await waitForHttp(`http://127.0.0.1:${node.port}/readyz`, { watch: node.process });
-  }
-  return nodes;
+  for (const service of services) service.process.start();
+  for (const service of services) await service.process.whenReady();
+  return services.map(fleetNodeOf);
+}
+
+/** The test view of an engine node (also the ones a `LocalFleet` runs). */
+export function fleetNodeOf(service: AppNodeService): FleetNode {
+  return {
+    name: service.name,
+    host: service.host,
+    port: service.port,
+    metricsPort: service.metricsPort,
+    service,
+    get process() {
+      const run = service.process.run;
+      if (run === undefined) throw new Error(`${service.name} was never started`);
+      return run;
+    },
+  };
 }
 
 /**

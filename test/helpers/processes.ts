@@ -1,82 +1,37 @@
 /**
- * Real child processes for end-to-end tests: started in their own process group, their output
- * kept for diagnostics, and all of them stopped by `stopAll()` (call it in an `after` hook), also
- * when a test fails. A process that dies early fails the waits that depend on it.
+ * Real child processes for end-to-end tests, started by the local fleet engine's process runs
+ * (`app/local/processRun.ts`: own process group, output kept for diagnostics). `stopAll()` (call
+ * it in an `after` hook) stops every supervised process and every run still alive, also when a
+ * test fails. A process that dies early fails the waits that depend on it.
  */
-import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
+import type { SpawnOptions } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { type ProcessRun, liveRuns, spawnProcess } from "../../app/local/processRun";
+import { liveSupervisors } from "../../app/local/supervisor";
 
-export interface ManagedProcess {
-  name: string;
-  child: ChildProcess;
-  /** Everything it printed so far (stdout and stderr interleaved). */
-  output(): string;
-  /** Resolves with the exit code (or signal name) once it has exited. */
-  exited: Promise<number | string>;
-  /** Sends `signal` to the process (default SIGTERM) and waits for it to exit. */
-  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
-}
-
-const running = new Set<ManagedProcess>();
+/** One run of a process: `child`, `output()`, `exited`, `stop()` (the engine's `ProcessRun`). */
+export type ManagedProcess = ProcessRun;
 
 export function start(
   name: string,
   command: string,
   args: string[],
-  options: SpawnOptions = {},
+  options: Pick<SpawnOptions, "env" | "cwd" | "stdio"> = {},
 ): ManagedProcess {
-  const child = spawn(command, args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-    ...options,
-  });
-  let text = "";
-  const keep = (chunk: Buffer) => {
-    text += chunk.toString();
-    if (text.length > 200_000) text = text.slice(-100_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<number | string>((resolve) => {
-    child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
-    child.on("error", (err) => {
-      text += `\n[spawn error] ${err.message}`;
-      resolve("spawn-error");
-    });
-  });
-  const proc: ManagedProcess = {
+  return spawnProcess({
     name,
-    child,
-    output: () => text,
-    exited,
-    async stop(signal = "SIGTERM", timeoutMs = 10_000) {
-      if (child.exitCode === null && child.signalCode === null) {
-        signalGroup(child, signal);
-        // An unref'd timer, so a stopped process never keeps mocha alive.
-        const timer = sleep(timeoutMs, "timeout", { ref: false });
-        if ((await Promise.race([exited, timer])) === "timeout") signalGroup(child, "SIGKILL");
-      }
-      running.delete(proc);
-      return exited;
-    },
-  };
-  running.add(proc);
-  exited.then(() => running.delete(proc));
-  return proc;
+    command,
+    args,
+    env: options.env,
+    cwd: typeof options.cwd === "string" ? options.cwd : undefined,
+    stdio: options.stdio,
+  });
 }
 
-/** Signals the child's whole process group (it may have started children of its own). */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal); // not a group leader (spawned with detached: false)
-  }
-}
-
-/** Stops every process started through `start` that is still running. */
+/** Stops every supervised process, then every run still alive (SIGTERM, SIGKILL after 5 s). */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((p) => p.stop("SIGTERM", 5000)));
+  await Promise.all([...liveSupervisors].map((p) => p.stop("SIGTERM", 5000)));
+  await Promise.all([...liveRuns].map((p) => p.stop("SIGTERM", 5000)));
 }
 
 /**

@@ -1,0 +1,177 @@
+// The fleet dashboard: polls /api/state once a second and renders it; buttons send control
+// requests with the per-run token from the URL's fragment (never sent to the server by itself).
+/* global document, window, fetch, setInterval, URLSearchParams */
+"use strict";
+
+const token = new URLSearchParams(window.location.hash.slice(1)).get("token") ?? "";
+const COLORS = ["#2f6fde", "#d9480f", "#2b8a3e", "#9c36b5", "#e8590c", "#1098ad", "#c2255c"];
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function svg(tag, attrs) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  return node;
+}
+
+async function api(path, method = "GET") {
+  const res = await fetch(path, { method, headers: { "X-Fleet-Token": token } });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body;
+}
+
+async function control(path, what) {
+  const message = document.getElementById("message");
+  try {
+    await api(path, "POST");
+    message.textContent = `${what}: sent`;
+  } catch (err) {
+    message.textContent = `${what}: ${err.message}`;
+  }
+}
+
+function uptime(ms) {
+  if (ms <= 0) return "–";
+  const s = Math.floor(ms / 1000);
+  return s < 60
+    ? `${s} s`
+    : s < 3600
+      ? `${Math.floor(s / 60)} min ${s % 60} s`
+      : `${(s / 3600).toFixed(1)} h`;
+}
+
+function renderProcesses(sample) {
+  const body = document.querySelector("#processes tbody");
+  body.replaceChildren();
+  const nodes = new Map(sample.nodes.map((n) => [n.name, n]));
+  const backends = new Map(sample.backends.map((b) => [b.server, b]));
+  for (const p of sample.processes) {
+    const node = nodes.get(p.name);
+    const backend = backends.get(p.name);
+    const num = (value, field) => el("td", { class: "num", "data-field": field }, value);
+    const row = el(
+      "tr",
+      { "data-process": p.name, "data-kind": p.kind },
+      el("td", {}, p.name),
+      num(p.pid > 0 ? String(p.pid) : "–", "pid"),
+      el("td", { class: `state-${p.state}`, "data-field": "state" }, p.state),
+      num(String(p.restarts), "restarts"),
+      num(uptime(p.uptimeMs), "uptime"),
+      el(
+        "td",
+        { "data-field": "ready", class: node ? (node.ready ? "up" : "down") : "" },
+        node ? (node.ready ? "ready" : "not ready") : "",
+      ),
+      num(node ? String(node.clients) : "", "clients"),
+      num(node ? node.eventsInPerSecond.toFixed(1) : "", "events-in"),
+      num(node ? node.eventsOutPerSecond.toFixed(1) : "", "events-out"),
+      el(
+        "td",
+        {
+          "data-field": "backend",
+          class: backend ? (backend.status === "UP" ? "up" : "down") : "",
+        },
+        backend ? backend.status : "",
+      ),
+      num(backend ? String(backend.sessions) : "", "sessions"),
+    );
+    const actions = el("td");
+    if (p.kind === "node") {
+      for (const [action, label, cls] of [
+        ["kill", "Kill", "danger"],
+        ["drain", "Drain", ""],
+        ["remove", "Remove", ""],
+      ]) {
+        const button = el(
+          "button",
+          { "data-action": action, class: cls, title: `${action} ${p.name}` },
+          label,
+        );
+        button.addEventListener("click", () =>
+          control(`/api/nodes/${p.name}/${action}`, `${label} ${p.name}`),
+        );
+        actions.append(button, " ");
+      }
+    }
+    row.append(actions);
+    body.append(row);
+  }
+}
+
+function renderChart(id, legendId, series) {
+  const chart = document.getElementById(id);
+  const legend = document.getElementById(legendId);
+  chart.replaceChildren();
+  legend.replaceChildren();
+  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  for (let y = 0; y <= 4; y++) {
+    chart.append(
+      svg("line", { x1: 0, x2: 600, y1: 5 + y * 37.5, y2: 5 + y * 37.5, stroke: "#e3e6eb" }),
+    );
+  }
+  chart.append(svg("text", { x: 4, y: 16, "font-size": 12, fill: "#566074" }));
+  chart.lastChild.textContent = String(Math.round(max * 10) / 10);
+  series.forEach((s, i) => {
+    const color = COLORS[i % COLORS.length];
+    const points = s.values.map((v, j) => `${(j / 59) * 600},${155 - (v / max) * 150}`).join(" ");
+    chart.append(svg("polyline", { points, fill: "none", stroke: color, "stroke-width": 2 }));
+    const last = s.values.at(-1) ?? 0;
+    const entry = el("span", {}, `■ ${s.name}: ${Math.round(last * 10) / 10}`);
+    entry.style.color = color; // a CSSOM property: the CSP allows no inline style attributes
+    legend.append(entry);
+  });
+}
+
+function render(history) {
+  const sample = history.at(-1);
+  if (sample === undefined) return;
+  renderProcesses(sample);
+  const names = [...new Set(history.flatMap((h) => h.nodes.map((n) => n.name)))];
+  const pad = (values) =>
+    Array(Math.max(0, 60 - values.length))
+      .fill(0)
+      .concat(values);
+  renderChart(
+    "clients-chart",
+    "clients-legend",
+    names.map((name) => ({
+      name,
+      values: pad(history.map((h) => h.nodes.find((n) => n.name === name)?.clients ?? 0)),
+    })),
+  );
+  renderChart("messages-chart", "messages-legend", [
+    {
+      name: "sent/s",
+      values: pad(history.map((h) => h.nodes.reduce((t, n) => t + n.eventsOutPerSecond, 0))),
+    },
+    {
+      name: "received/s",
+      values: pad(history.map((h) => h.nodes.reduce((t, n) => t + n.eventsInPerSecond, 0))),
+    },
+  ]);
+  const status = document.getElementById("status");
+  status.textContent = `${sample.nodes.length} nodes, updated ${new Date(sample.at).toLocaleTimeString()}`;
+}
+
+async function refresh() {
+  try {
+    render((await api("/api/state")).history);
+  } catch (err) {
+    document.getElementById("status").textContent = `no state: ${err.message}`;
+  }
+}
+
+document
+  .getElementById("add-node")
+  .addEventListener("click", () => control("/api/nodes", "Add a node"));
+document
+  .getElementById("restart-redis")
+  .addEventListener("click", () => control("/api/redis/restart", "Restart Redis"));
+void refresh();
+setInterval(refresh, 1000);
