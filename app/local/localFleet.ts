@@ -178,20 +178,19 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
     spec.stickiness.mode === "cookie"
       ? `sticky cookie ${options.proxy === "apache" ? "(route) " : ""}`
       : "client-IP hashing";
+  // One write, so a reader that sees the URL sees every process line with it.
   console.log(
-    `socketio-fleet: ${options.nodes} nodes behind ${options.proxy} (${stickiness.trim()}), ${options.adapter} adapter`,
-  );
-  console.log(`  URL            ${url}`);
-  console.log(`  dashboard      ${dashboard.url}`);
-  printProcess(fleet.redis!.process, `${HOST}:${fleet.redis!.port}`);
-  for (const node of fleet.nodes) printProcess(node.process, `${node.url}/`);
-  printProcess(fleet.proxy!.process, `${url}  (config ${fleet.proxy!.prepared.configFile})`);
-  console.log(`  logs           ${runDir}`);
-  console.log(
-    `Restart policy: ${options.restart}${options.restart === "always" ? " (kill a node: it comes back)" : " (any exit stops everything)"}.`,
-  );
-  console.log(
-    `Open ${url} in two browser windows (one private) to land on different nodes. Ctrl-C stops everything.`,
+    [
+      `socketio-fleet: ${options.nodes} nodes behind ${options.proxy} (${stickiness.trim()}), ${options.adapter} adapter`,
+      `  URL            ${url}`,
+      `  dashboard      ${dashboard.url}`,
+      processLine(fleet.redis!.process, `${HOST}:${fleet.redis!.port}`),
+      ...fleet.nodes.map((node) => processLine(node.process, `${node.url}/`)),
+      processLine(fleet.proxy!.process, `${url}  (config ${fleet.proxy!.prepared.configFile})`),
+      `  logs           ${runDir}`,
+      `Restart policy: ${options.restart}${options.restart === "always" ? " (kill a node: it comes back)" : " (any exit stops everything)"}.`,
+      `Open ${url} in two browser windows (one private) to land on different nodes. Ctrl-C stops everything.`,
+    ].join("\n"),
   );
 }
 
@@ -220,8 +219,7 @@ async function runClusterFallback(options: Options, missing: string[]) {
   console.log(
     `  ${options.nodes} workers behind @socket.io/sticky, @socket.io/cluster-adapter (no Redis)`,
   );
-  console.log(`  URL            ${url}`);
-  printProcess(cluster.process, "");
+  console.log(`  URL            ${url}\n${processLine(cluster.process, "")}`);
   console.log(`  logs           ${runDir}`);
   console.log(
     `For the full topology (nodes + Redis + ${options.proxy}): apt-get install redis-server ${PROXY_PACKAGES[options.proxy]}`,
@@ -260,8 +258,8 @@ async function shutdown(code: number, reason: string): Promise<void> {
   process.exit(code);
 }
 
-function printProcess(supervised: SupervisedProcess, where: string): void {
-  console.log(`  ${supervised.name.padEnd(14)} pid ${supervised.run?.pid}  ${where}`.trimEnd());
+function processLine(supervised: SupervisedProcess, where: string): string {
+  return `  ${supervised.name.padEnd(14)} pid ${supervised.run?.pid}  ${where}`.trimEnd();
 }
 
 function seconds(ms: number): string {
