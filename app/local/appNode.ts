@@ -3,8 +3,8 @@
  * environment contract exactly as the targets configure theirs, on a port and a metrics port of
  * its own (several nodes share this machine; `METRICS_PORT` would otherwise collide at 9464).
  */
-import type { ResolvedFleetSpec } from "../../components/spec/args";
-import { renderAppEnv } from "../../components/spec/appEnv";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
+import { renderAppEnv } from "../../components/shared/appEnv";
 import { proxyNodeKeepAliveMs } from "../../components/proxies/common";
 import { appEntry } from "./appEntry";
 import { HOST, httpOk } from "./probes";

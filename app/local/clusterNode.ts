@@ -4,8 +4,8 @@
  * or the proxy is missing, and the benchmark's scenario D.
  */
 import { readFileSync } from "node:fs";
-import type { ResolvedFleetSpec } from "../../components/spec/args";
-import { renderAppEnv } from "../../components/spec/appEnv";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
+import { renderAppEnv } from "../../components/shared/appEnv";
 import { appEntry } from "./appEntry";
 import { HOST, httpOk } from "./probes";
 import { childPids } from "./processRun";

@@ -12,7 +12,7 @@ import { EventEmitter } from "node:events";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ResolvedFleetSpec } from "../../components/spec/args";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
 import { type AppNodeService, appNodeService } from "./appNode";
 import { HOST, freePort } from "./probes";
 import type { ProxyKind } from "./proxyProcess";

@@ -9,8 +9,8 @@
  */
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { ResolvedFleetSpec } from "../../components/spec/args";
-import { FleetSpecError, resolveFleetSpec } from "../../components/spec/resolve";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
+import { FleetSpecError, resolveFleetSpec } from "../../components/shared/resolve";
 import { BIN_PATH_ENV, findBinary, isExecutable } from "./binaries";
 import { clusterService } from "./clusterNode";
 import { type Dashboard, startDashboard } from "./dashboard/server";

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
-import type { ResolvedFleetSpec } from "../../components/spec/args";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
 // The renderers' own modules, not the index: the launcher needs no Traefik (and no `yaml`).
 import { renderApacheConfig } from "../../components/proxies/apache";
 import { renderHaproxyConfig } from "../../components/proxies/haproxy";

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ResolvedFleetSpec } from "../../components/spec/args";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
 import type { ListenAddress, ProxyNode } from "../../components/proxies/types";
 import { HOST, httpOk } from "./probes";
 import {

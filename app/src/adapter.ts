@@ -24,7 +24,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
 import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import type { ServerOptions } from "socket.io";
-import type { AppConfig } from "../../components/spec/appEnv";
+import type { AppConfig } from "../../components/shared/appEnv";
 import type { Logger } from "./logger";
 import { boundOfflineQueue } from "./offlineQueue";
 import { pingEvery } from "./redisHeartbeat";

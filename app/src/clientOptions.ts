@@ -10,8 +10,11 @@
  * it with a `<script>` tag, as it loads `/socket.io/socket.io.js`, with no CORS exchange.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AppConfig } from "../../components/spec/appEnv";
-import { clientOptionsFor, type SocketIoClientOptions } from "../../components/spec/clientOptions";
+import type { AppConfig } from "../../components/shared/appEnv";
+import {
+  clientOptionsFor,
+  type SocketIoClientOptions,
+} from "../../components/shared/clientOptions";
 
 export const CLIENT_OPTIONS_PATH = "/client-options.js";
 

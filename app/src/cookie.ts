@@ -4,7 +4,7 @@
  * `SameSite=None; Secure` (browsers accept `Secure` on http://localhost and 127.0.0.1).
  */
 import type { ServerOptions } from "socket.io";
-import type { AppConfig } from "../../components/spec/appEnv";
+import type { AppConfig } from "../../components/shared/appEnv";
 
 export function stickyCookie(
   config: Pick<AppConfig, "stickyCookieName" | "corsOrigins">,

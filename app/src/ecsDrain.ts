@@ -31,7 +31,7 @@
  * through, the node drains at SIGTERM as before, which `stopTimeout` still covers.
  */
 import { DescribeTasksCommand, ECSClient, type ECSClientConfig } from "@aws-sdk/client-ecs";
-import { ECS_STATUS_POLL_SECONDS } from "../../components/spec/defaults";
+import { ECS_STATUS_POLL_SECONDS } from "../../components/shared/defaults";
 import type { Logger } from "./logger";
 
 /** Set by ECS in every container (task metadata endpoint version 4). */

@@ -2,7 +2,7 @@
  * Reading the process environment for the entry points (`main.ts`, `cluster.ts`): the app
  * contract (`parseAppEnv`) plus their own optional keys, every problem reported at once.
  */
-import { type AppConfig, AppEnvError, parseAppEnv } from "../../components/spec/appEnv";
+import { type AppConfig, AppEnvError, parseAppEnv } from "../../components/shared/appEnv";
 import { type DrainOptions, readDrainOptions } from "./shutdown";
 
 type Env = Record<string, string | undefined>;

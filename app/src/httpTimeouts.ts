@@ -13,7 +13,7 @@
  *   exchange is ever answered 408. Node.js's default is 300 s.
  */
 import type { Server } from "node:http";
-import { type AppConfig, httpHeadersTimeoutMs } from "../../components/spec/appEnv";
+import { type AppConfig, httpHeadersTimeoutMs } from "../../components/shared/appEnv";
 
 /** Margin of `requestTimeout` over the longest poll. */
 export const REQUEST_TIMEOUT_MARGIN_MS = 10_000;

@@ -16,4 +16,4 @@ export {
   parseAppEnv,
   type AppAdapterKind,
   type AppConfig,
-} from "../../components/spec/appEnv";
+} from "../../components/shared/appEnv";

@@ -1,6 +1,6 @@
 /** Structured JSON logs (pino) on stdout, every line tagged with the node id. */
 import pino, { type Logger } from "pino";
-import type { AppConfig } from "../../components/spec/appEnv";
+import type { AppConfig } from "../../components/shared/appEnv";
 
 export type { Logger };
 

@@ -1,6 +1,6 @@
 /**
  * The app's entry point (`node dist/app/src/main.js`): reads the app environment contract
- * (`components/spec/appEnv.ts`, plus the optional `DRAIN_GRACE_MS`), serves, and drains on
+ * (`components/shared/appEnv.ts`, plus the optional `DRAIN_GRACE_MS`), serves, and drains on
  * SIGTERM/SIGINT (on ECS already when the task starts stopping, see `ecsDrain.ts`). A bad environment prints every problem and exits 1. Logs a JSON line with
  * `"msg":"listening"` once the HTTP server listens.
  */

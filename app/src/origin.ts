@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { ServerOptions } from "socket.io";
-import type { AppConfig } from "../../components/spec/appEnv";
+import type { AppConfig } from "../../components/shared/appEnv";
 
 type OriginConfig = Pick<AppConfig, "corsOrigins" | "corsCredentials">;
 

@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from "n
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Server, type ServerOptions, type Socket } from "socket.io";
-import type { AppConfig } from "../../components/spec/appEnv";
+import type { AppConfig } from "../../components/shared/appEnv";
 import { type AdapterFactory, createAdapterSetup } from "./adapter";
 import { clientOptionsHandler } from "./clientOptions";
 import { stickyCookie } from "./cookie";

@@ -10,8 +10,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Server, Socket } from "socket.io";
-import { AppEnvError } from "../../components/spec/appEnv";
-import { APP_DRAIN_SECONDS } from "../../components/spec/defaults";
+import { AppEnvError } from "../../components/shared/appEnv";
+import { APP_DRAIN_SECONDS } from "../../components/shared/defaults";
 import type { Logger } from "./logger";
 
 /** Default pause between turning not-ready and closing clients. */

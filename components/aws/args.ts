@@ -1,7 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import type * as pulumi from "@pulumi/pulumi";
-import { APP_DRAIN_SECONDS, ECS_STATUS_POLL_SECONDS, type SocketIoFleetArgs } from "../spec";
+import { APP_DRAIN_SECONDS, ECS_STATUS_POLL_SECONDS, type SocketIoFleetArgs } from "../shared";
 
 /** An existing network to run in. */
 export interface AwsNetwork {

@@ -1,5 +1,5 @@
 /** The fleet's one container definition (ECS `containerDefinitions` JSON), as a pure function. */
-import { APP_ENV, type ResolvedFleetSpec } from "../spec";
+import { APP_ENV, type ResolvedFleetSpec } from "../shared";
 
 /** The container's name in the task definition (the target group routes to it). */
 export const CONTAINER_NAME = "app";

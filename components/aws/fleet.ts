@@ -6,7 +6,7 @@ import {
   formatProblems,
   resolveFleetSpec,
   type SocketIoClientOptions,
-} from "../spec";
+} from "../shared";
 import {
   AWS_DEFAULTS,
   type AwsExternalRedisArgs,

@@ -9,8 +9,8 @@
  * "Edit attributes for your Application Load Balancer", Connection idle timeout). No Pulumi import:
  * the Kubernetes target's AWS Load Balancer Controller flavour uses it too.
  */
-import type { ResolvedFleetSpec } from "../spec/args";
-import { keepAliveAboveMs } from "../spec/keepAlive";
+import type { ResolvedFleetSpec } from "../shared/args";
+import { keepAliveAboveMs } from "../shared/keepAlive";
 
 /** How long the ALB may keep an idle target connection for reuse: its idle timeout, in seconds. */
 export function albBackendReuseSeconds(spec: Pick<ResolvedFleetSpec, "connectionTimeoutSeconds">) {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { READINESS_PATH, type ResolvedFleetSpec } from "../spec";
+import { READINESS_PATH, type ResolvedFleetSpec } from "../shared";
 import { type AwsFleetTransforms, TLS_POLICY } from "./args";
 
 export interface FleetLoadBalancer {

@@ -1,4 +1,4 @@
-import type { PlatformProfile } from "../spec";
+import type { PlatformProfile } from "../shared";
 
 /** The AWS-only arg names, accepted beside the shared ones by the shared validator. */
 export const AWS_TARGET_ARGS = [

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_DRAIN_SECONDS, renderAppEnv, type ResolvedFleetSpec } from "../spec";
+import { APP_DRAIN_SECONDS, renderAppEnv, type ResolvedFleetSpec } from "../shared";
 import {
   type AwsAutoscalingArgs,
   type AwsFleetTransforms,

@@ -2,15 +2,15 @@
  * AWS-only rules. `validateAwsFleet` merges them with the shared validator's problems, so a user
  * sees every mistake at once. Like the shared validator it never throws, whatever `args` is.
  */
-import { validateFleetSpec, type FleetSpecProblem } from "../spec";
-import { isRecord, show } from "../spec/checks";
+import { validateFleetSpec, type FleetSpecProblem } from "../shared";
+import { isRecord, show } from "../shared/checks";
 import {
   type Add,
   checkInteger,
   checkKnownKeys,
   transformMovedMessage,
   transformProblems,
-} from "../spec/ruleKit";
+} from "../shared/ruleKit";
 import { AWS_DEFAULTS, type AwsFleetTransforms } from "./args";
 import { checkNetwork } from "./validateNetwork";
 import { checkRedis } from "./validateRedis";

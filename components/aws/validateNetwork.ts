@@ -1,6 +1,6 @@
 /** The AWS fleet's `network` rules: VPC, public subnets for the ALB, private ones for tasks and Redis. */
-import { isRecord, show } from "../spec/checks";
-import { type Add, checkKnownKeys } from "../spec/ruleKit";
+import { isRecord, show } from "../shared/checks";
+import { type Add, checkKnownKeys } from "../shared/ruleKit";
 import { AWS_DEFAULTS } from "./args";
 
 const NETWORK_HINTS: Record<string, string> = {

@@ -1,5 +1,5 @@
 /** The AWS rules for `redis` (managed ElastiCache or an external URL). */
-import { isRecord, show } from "../spec/checks";
+import { isRecord, show } from "../shared/checks";
 import {
   type Add,
   checkEnum,
@@ -7,7 +7,7 @@ import {
   checkKnownKeys,
   isOutputValue,
   outputObjectMessage,
-} from "../spec/ruleKit";
+} from "../shared/ruleKit";
 
 export function checkRedis(value: unknown, add: Add) {
   if (value === undefined) return;

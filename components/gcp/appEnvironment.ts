@@ -4,7 +4,7 @@ import {
   GOOGLE_FRONT_END_KEEPALIVE_MS,
   renderAppEnv,
   type ResolvedFleetSpec,
-} from "../spec";
+} from "../shared";
 
 /**
  * The plain app environment on GCP: the user's `env` under the contract (the contract wins; the
@@ -17,7 +17,7 @@ export function gcpAppEnv(
 ): pulumi.Output<Record<string, string>> {
   return pulumi.all([pulumi.output(spec.env), pulumi.output(redisTlsCa)]).apply(([userEnv, ca]) => {
     const contract = renderAppEnv(spec, {
-      // Above the front ends' fixed 600 s backend keep-alive (components/spec/keepAlive.ts).
+      // Above the front ends' fixed 600 s backend keep-alive (components/shared/keepAlive.ts).
       httpKeepAliveTimeoutMs: GOOGLE_FRONT_END_KEEPALIVE_MS,
       redisTlsCa: ca === undefined || ca === "" ? undefined : ca,
     });

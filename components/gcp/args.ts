@@ -6,7 +6,7 @@
  */
 import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { SocketIoFleetArgs } from "../spec";
+import type { SocketIoFleetArgs } from "../shared";
 
 /** What runs the Socket.IO nodes. */
 export const GcpComputeMode = {

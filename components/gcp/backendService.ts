@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import { APP_DRAIN_SECONDS, READINESS_PATH, type ResolvedFleetSpec } from "../spec";
+import { APP_DRAIN_SECONDS, READINESS_PATH, type ResolvedFleetSpec } from "../shared";
 import type { GcpFleetTransforms } from "./args";
 import { NAMED_PORT } from "./instanceGroup";
 

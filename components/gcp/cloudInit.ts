@@ -13,7 +13,7 @@
  * `sed` and `base64` but no gcloud, so the fetch uses the REST API. Pure functions, no Pulumi.
  */
 import { stringify } from "yaml";
-import { APP_ENV } from "../spec";
+import { APP_ENV } from "../shared";
 
 /** Name of the unit and of the container. */
 export const UNIT_NAME = "socketio-fleet";

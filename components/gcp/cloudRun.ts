@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_ENV, type ResolvedFleetSpec } from "../spec";
+import { APP_ENV, type ResolvedFleetSpec } from "../shared";
 import type { GcpAutoscaling, GcpFleetTransforms, ResolvedGcpCompute } from "./args";
 
 export interface FleetCloudRun {

@@ -5,7 +5,7 @@ import {
   formatProblems,
   resolveFleetSpec,
   type SocketIoClientOptions,
-} from "../spec";
+} from "../shared";
 import {
   GCP_DEFAULTS,
   type GcpSocketIoFleetArgs,

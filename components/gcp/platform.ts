@@ -1,5 +1,5 @@
-import { isRecord } from "../spec/checks";
-import type { PlatformProfile } from "../spec";
+import { isRecord } from "../shared/checks";
+import type { PlatformProfile } from "../shared";
 import { GcpComputeMode } from "./args";
 
 /** The GCP-only arg names, accepted beside the shared ones by the shared validator. */

@@ -3,9 +3,9 @@
  * `gcpPlatform`), so a user sees every mistake at once. Like the shared validator it never
  * throws, whatever `args` is.
  */
-import { FLEET_DEFAULTS, validateFleetSpec, type FleetSpecProblem } from "../spec";
-import { isRecord, show } from "../spec/checks";
-import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../spec/ruleKit";
+import { FLEET_DEFAULTS, validateFleetSpec, type FleetSpecProblem } from "../shared";
+import { isRecord, show } from "../shared/checks";
+import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpComputeMode } from "./args";
 import { gcpPlatform, isCloudRun } from "./platform";
 import { checkCrossSiteCookie } from "./validateCookie";

@@ -8,9 +8,9 @@
  * with "Session ID unknown". The fleet therefore refuses that combination rather than warn.
  * Same-site pages (app.example.com → ws.example.com) are fine: `Lax` cookies are sent there.
  */
-import { FLEET_DEFAULTS } from "../spec";
-import { isRecord, show } from "../spec/checks";
-import type { Add } from "../spec/ruleKit";
+import { FLEET_DEFAULTS } from "../shared";
+import { isRecord, show } from "../shared/checks";
+import type { Add } from "../shared/ruleKit";
 import { isCloudRun } from "./platform";
 
 export function checkCrossSiteCookie(args: Record<string, unknown>, add: Add) {

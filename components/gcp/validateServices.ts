@@ -1,6 +1,6 @@
 /** The GCP rules for `redis` (Memorystore or an external URL) and `securityPolicy` (Cloud Armor). */
-import { isRecord, show } from "../spec/checks";
-import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../spec/ruleKit";
+import { isRecord, show } from "../shared/checks";
+import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpRedisMode, GcpSecurityPolicyMode } from "./args";
 
 export function checkRedis(value: unknown, add: Add) {

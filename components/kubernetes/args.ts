@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { SocketIoFleetArgs } from "../spec";
+import type { SocketIoFleetArgs } from "../shared";
 
 /**
  * The ingress controller (or the Gateway API) that routes traffic in; each spells affinity its

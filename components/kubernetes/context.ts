@@ -1,6 +1,6 @@
 /** The plain, fully defaulted plan every builder reads (built after validation passed). */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ResolvedFleetSpec } from "../spec";
+import type { ResolvedFleetSpec } from "../shared";
 import {
   type IngressArgs,
   type KubernetesExternalRedisArgs,

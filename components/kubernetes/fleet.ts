@@ -5,7 +5,7 @@ import {
   formatProblems,
   resolveFleetSpec,
   type SocketIoClientOptions,
-} from "../spec";
+} from "../shared";
 import type { KubernetesSocketIoFleetArgs, KubernetesSocketIoFleetOptions } from "./args";
 import { namespaceLabels } from "./common";
 import { type FleetContext, resolveContext } from "./context";

@@ -5,7 +5,7 @@
  */
 import type * as inputs from "@pulumi/kubernetes/types/input";
 import type * as k8s from "@pulumi/kubernetes";
-import { DEFAULT_METRICS_PORT } from "../spec";
+import { DEFAULT_METRICS_PORT } from "../shared";
 import { objectLabels, selectorLabels } from "./common";
 import type { FleetContext } from "./context";
 

@@ -1,4 +1,4 @@
-import type { PlatformProfile } from "../spec";
+import type { PlatformProfile } from "../shared";
 import { type IngressArgs, type IngressController, K8S_TARGET_ARGS } from "./args";
 
 const COMMON = {

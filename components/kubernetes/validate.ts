@@ -2,8 +2,8 @@
  * The Kubernetes target's own rules, merged with the shared validator's problems so the user
  * sees every problem at once. Like the shared validator, never throws whatever the args are.
  */
-import { type FleetSpecProblem, validateFleetSpec } from "../spec";
-import { isIntegerIn, isRecord, show } from "../spec/checks";
+import { type FleetSpecProblem, validateFleetSpec } from "../shared";
+import { isIntegerIn, isRecord, show } from "../shared/checks";
 import {
   type Add,
   checkEnum,
@@ -13,7 +13,7 @@ import {
   outputObjectMessage,
   transformMovedMessage,
   transformProblems,
-} from "../spec/ruleKit";
+} from "../shared/ruleKit";
 import { K8S_DEFAULTS, type KubernetesFleetTransforms } from "./args";
 import { kubernetesPlatform } from "./platform";
 import { parseQuantity } from "./quantity";

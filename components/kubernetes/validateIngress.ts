@@ -1,6 +1,6 @@
 /** The Kubernetes target's rules on `ingress` (the controller, host, TLS and Gateway fields). */
-import { isRecord, show } from "../spec/checks";
-import { type Add, checkEnum, checkKnownKeys } from "../spec/ruleKit";
+import { isRecord, show } from "../shared/checks";
+import { type Add, checkEnum, checkKnownKeys } from "../shared/ruleKit";
 import { INGRESS_CONTROLLERS } from "./args";
 
 export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

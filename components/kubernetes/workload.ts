@@ -7,7 +7,7 @@ import {
   DEFAULT_METRICS_PORT,
   READINESS_PATH,
   renderAppEnv,
-} from "../spec";
+} from "../shared";
 import { K8S_DEFAULTS } from "./args";
 import {
   containerSecurityContext,

@@ -1,4 +1,4 @@
-import type { ResolvedFleetSpec } from "../spec/args";
+import type { ResolvedFleetSpec } from "../shared/args";
 import {
   PROXY_HEALTH_PATH,
   PROXY_UPSTREAM_IDLE_SECONDS,

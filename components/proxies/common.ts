@@ -1,7 +1,7 @@
-import type { ResolvedFleetSpec } from "../spec/args";
-import { DEFAULT_PROXY_COOKIE_NAME, READINESS_PATH } from "../spec/defaults";
-import { heartbeatSeconds, servesCrossOrigin } from "../spec/derived";
-import { keepAliveAboveMs } from "../spec/keepAlive";
+import type { ResolvedFleetSpec } from "../shared/args";
+import { DEFAULT_PROXY_COOKIE_NAME, READINESS_PATH } from "../shared/defaults";
+import { heartbeatSeconds, servesCrossOrigin } from "../shared/derived";
+import { keepAliveAboveMs } from "../shared/keepAlive";
 import { type ProxyNode, ProxyConfigError, type ProxyRenderOptions } from "./types";
 
 /**

@@ -1,4 +1,4 @@
-import type { ResolvedFleetSpec } from "../spec/args";
+import type { ResolvedFleetSpec } from "../shared/args";
 import { PROXY_UPSTREAM_IDLE_SECONDS, UPSTREAM_NAME, checkAddresses, hostPort } from "./common";
 
 /** Idle keep-alive connections each worker keeps per upstream (nginx's `keepalive`). */

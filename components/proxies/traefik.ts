@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { ResolvedFleetSpec } from "../spec/args";
+import type { ResolvedFleetSpec } from "../shared/args";
 import {
   PROXY_HEALTH_PATH,
   PROXY_UPSTREAM_IDLE_SECONDS,

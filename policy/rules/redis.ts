@@ -2,7 +2,7 @@
  * Rules over Redis: TLS and auth on managed Redis, reachable only from the fleet, and its URL or
  * token never in a plain environment value (they come from the platform's secret store).
  */
-import { APP_ENV } from "../../components/spec/appEnv";
+import { APP_ENV } from "../../components/shared/appEnv";
 import { T, containersOf } from "./workloads";
 import {
   type PolicyResource,

@@ -1,9 +1,9 @@
 /**
  * Where the fleet's app environment lives on each platform, and the facts rules read from it:
- * the transports and the heartbeat (`components/spec/appEnv.ts` is the contract).
+ * the transports and the heartbeat (`components/shared/appEnv.ts` is the contract).
  */
-import { APP_ENV } from "../../components/spec/appEnv";
-import { FLEET_DEFAULTS } from "../../components/spec/defaults";
+import { APP_ENV } from "../../components/shared/appEnv";
+import { FLEET_DEFAULTS } from "../../components/shared/defaults";
 import type { PolicyResource } from "./types";
 
 export const T = {

@@ -11,8 +11,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveFleetSpec } from "../../components/spec/resolve";
-import type { AdapterKind } from "../../components/spec/args";
+import { resolveFleetSpec } from "../../components/shared/resolve";
+import type { AdapterKind } from "../../components/shared/args";
 import { clusterService, clusterWorkers } from "../../app/local/clusterNode";
 import { LocalFleet } from "../../app/local/fleet";
 import { childPids } from "../../app/local/processRun";

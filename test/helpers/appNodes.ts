@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { APP_ENV, DEFAULT_METRICS_PORT } from "../../components/spec/appEnv";
+import { APP_ENV, DEFAULT_METRICS_PORT } from "../../components/shared/appEnv";
 import { freePort } from "./ports";
 import { type ManagedProcess, start, waitFor } from "./processes";
 

@@ -8,8 +8,8 @@
 import { Agent, type ClientRequest, type IncomingMessage } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { io, type ManagerOptions, type Socket } from "socket.io-client";
-import { resolveFleetSpec } from "../../components/spec";
-import type { ResolvedFleetSpec } from "../../components/spec/args";
+import { resolveFleetSpec } from "../../components/shared";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
 import { LocalFleet } from "../../app/local/fleet";
 import { requireBinary } from "./binaries";
 import { type FleetNode, TEST_NODE_ENV, fleetNodeOf } from "./fleet";

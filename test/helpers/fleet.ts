@@ -5,7 +5,7 @@
  * do. `stopAll()` stops them.
  */
 import { join } from "node:path";
-import type { ResolvedFleetSpec } from "../../components/spec/args";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
 import { appEntry as engineAppEntry } from "../../app/local/appEntry";
 import { type AppNodeService, appNodeService } from "../../app/local/appNode";
 import { freePort } from "./ports";

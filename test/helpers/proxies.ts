@@ -8,7 +8,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ResolvedFleetSpec } from "../../components/spec/args";
+import type { ResolvedFleetSpec } from "../../components/shared/args";
 import type { ProxyNode } from "../../components/proxies";
 import {
   PROXY_BINARIES,

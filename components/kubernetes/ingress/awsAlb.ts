@@ -8,7 +8,7 @@
  * - `load-balancer-attributes`: the idle timeout = `connectionTimeoutSeconds` (1–4000 s).
  * - Health check on the readiness path; with `certificateArn`, HTTPS on 443 and HTTP redirected.
  */
-import { READINESS_PATH } from "../../spec";
+import { READINESS_PATH } from "../../shared";
 import { K8S_DEFAULTS } from "../args";
 import type { FleetContext } from "../context";
 import { TERMINATION_GRACE_SECONDS } from "../workload";

@@ -1,6 +1,6 @@
 /** What every ingress flavour returns, and the Ingress object most of them share. */
 import type * as k8s from "@pulumi/kubernetes";
-import { DEFAULT_PROXY_COOKIE_NAME, keepAliveAboveMs } from "../../spec";
+import { DEFAULT_PROXY_COOKIE_NAME, keepAliveAboveMs } from "../../shared";
 import { K8S_DEFAULTS } from "../args";
 import { objectLabels } from "../common";
 import type { FleetContext } from "../context";
@@ -28,7 +28,7 @@ export interface IngressPlan {
 /**
  * The controller's backend reuse window (how long its proxy keeps an idle connection to a pod
  * open for the next request) and the app keep-alive above it (`HTTP_KEEPALIVE_TIMEOUT_MS`), so
- * the pod never closes a connection the proxy is about to reuse (see `spec/keepAlive.ts`).
+ * the pod never closes a connection the proxy is about to reuse (see `shared/keepAlive.ts`).
  */
 export interface BackendReuse {
   windowSeconds: number;

@@ -17,7 +17,7 @@ import {
   GOOGLE_FRONT_END_KEEPALIVE_MS,
   GOOGLE_FRONT_END_REUSE_SECONDS,
   READINESS_PATH,
-} from "../../spec";
+} from "../../shared";
 import { K8S_DEFAULTS } from "../args";
 import { objectLabels } from "../common";
 import type { FleetContext } from "../context";

@@ -6,7 +6,7 @@
  * SIGTERM), keeps running drained, and exits 0 on the SIGTERM that follows.
  */
 import assert from "node:assert/strict";
-import { ECS_STATUS_POLL_SECONDS } from "../../../components/spec";
+import { ECS_STATUS_POLL_SECONDS } from "../../../components/shared";
 import { assertAppBuilt, logLines, startAppNode } from "../../helpers/appNodes";
 import {
   describeTasksCalls,

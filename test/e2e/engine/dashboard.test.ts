@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import type { Socket } from "socket.io-client";
-import { resolveFleetSpec } from "../../../components/spec";
+import { resolveFleetSpec } from "../../../components/shared";
 import { type Dashboard, startDashboard } from "../../../app/local/dashboard/server";
 import { LocalFleet } from "../../../app/local/fleet";
 import { launchChromium, requireChromium } from "../../helpers/browser";

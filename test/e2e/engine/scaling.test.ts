@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { resolveFleetSpec } from "../../../components/spec";
+import { resolveFleetSpec } from "../../../components/shared";
 import { LocalFleet } from "../../../app/local/fleet";
 import type { ProxyKind } from "../../../app/local/proxyProcess";
 import { warmUp } from "../../helpers/broadcast";

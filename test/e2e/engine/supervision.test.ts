@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { resolveFleetSpec } from "../../../components/spec";
+import { resolveFleetSpec } from "../../../components/shared";
 import { BACKOFF } from "../../../app/local/backoff";
 import { LocalFleet } from "../../../app/local/fleet";
 import type { ExitEvent } from "../../../app/local/supervisor";

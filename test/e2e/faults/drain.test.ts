@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { proxyCookieName } from "../../../components/proxies";
-import { APP_DRAIN_SECONDS } from "../../../components/spec/defaults";
+import { APP_DRAIN_SECONDS } from "../../../components/shared/defaults";
 import { terminate } from "../../helpers/fleet";
 import { stopAll, waitFor } from "../../helpers/processes";
 import {

@@ -9,8 +9,8 @@
 import { strict as assert } from "node:assert";
 import type { Server } from "node:http";
 import type { BrowserContext } from "playwright-core";
-import { clientOptionsFor, resolveFleetSpec } from "../../../components/spec";
-import type { ResolvedFleetSpec } from "../../../components/spec/args";
+import { clientOptionsFor, resolveFleetSpec } from "../../../components/shared";
+import type { ResolvedFleetSpec } from "../../../components/shared/args";
 import { requireBinary } from "../../helpers/binaries";
 import { launchChromium, requireChromium, servePublicFiles } from "../../helpers/browser";
 import {

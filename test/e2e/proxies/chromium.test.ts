@@ -8,8 +8,8 @@
 import { strict as assert } from "node:assert";
 import type { Server } from "node:http";
 import type { BrowserContext, Page } from "playwright-core";
-import { resolveFleetSpec } from "../../../components/spec";
-import type { ResolvedFleetSpec } from "../../../components/spec/args";
+import { resolveFleetSpec } from "../../../components/shared";
+import type { ResolvedFleetSpec } from "../../../components/shared/args";
 import { requireBinary } from "../../helpers/binaries";
 import { launchChromium, requireChromium, servePublicFiles } from "../../helpers/browser";
 import {

@@ -5,8 +5,8 @@
  */
 import { strict as assert } from "node:assert";
 import type { Socket } from "socket.io-client";
-import { resolveFleetSpec } from "../../../components/spec";
-import type { ResolvedFleetSpec, StickinessMode } from "../../../components/spec/args";
+import { resolveFleetSpec } from "../../../components/shared";
+import type { ResolvedFleetSpec, StickinessMode } from "../../../components/shared/args";
 import type { ProxyKind } from "../../../app/local/proxyProcess";
 import { requireBinary } from "../../helpers/binaries";
 import {

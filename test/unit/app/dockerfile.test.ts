@@ -46,7 +46,7 @@ describe("app/Dockerfile", () => {
     const copies = runtime.filter((l) => l.startsWith("COPY "));
     assert.ok(copies.includes("COPY --from=build /src/dist/app/src ./dist/app/src"));
     assert.ok(
-      copies.includes("COPY --from=build /src/dist/components/spec ./dist/components/spec"),
+      copies.includes("COPY --from=build /src/dist/components/shared ./dist/components/shared"),
     );
     assert.ok(copies.includes("COPY app/public ./app/public"));
   });
@@ -115,7 +115,7 @@ describe("app runtime imports", () => {
     };
     for (const entry of ["main.ts", "cluster.ts", "index.ts"])
       visit(join(ROOT, "app", "src", entry));
-    assert.ok([...seen].some((f) => f.endsWith(join("components", "spec", "appEnv.ts"))));
+    assert.ok([...seen].some((f) => f.endsWith(join("components", "shared", "appEnv.ts"))));
     for (const spec of external) {
       const name = spec.startsWith("@")
         ? spec.split("/").slice(0, 2).join("/")
@@ -127,8 +127,8 @@ describe("app runtime imports", () => {
       );
     }
     const outside = [...seen].filter(
-      (f) => !f.includes(join("app", "src")) && !f.includes(join("components", "spec")),
+      (f) => !f.includes(join("app", "src")) && !f.includes(join("components", "shared")),
     );
-    assert.deepEqual(outside, [], "the image copies only dist/app/src and dist/components/spec");
+    assert.deepEqual(outside, [], "the image copies only dist/app/src and dist/components/shared");
   });
 });

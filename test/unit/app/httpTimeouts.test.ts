@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { createServer } from "node:http";
 import { applyHttpTimeouts, httpTimeoutsFor } from "../../../app/src/httpTimeouts";
-import { parseAppEnv } from "../../../components/spec";
+import { parseAppEnv } from "../../../components/shared";
 
 describe("the app's HTTP timers (app/src/httpTimeouts.ts)", () => {
   it("keep-alive from HTTP_KEEPALIVE_TIMEOUT_MS, headersTimeout 1 s above, requestTimeout at least that", () => {

@@ -1,7 +1,7 @@
 /** The app's pure rules: Origin check, sticky cookie, CORS options, entry-point environment. */
 import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
-import { parseAppEnv } from "../../../components/spec/appEnv";
+import { parseAppEnv } from "../../../components/shared/appEnv";
 import { stickyCookie } from "../../../app/src/cookie";
 import { readEntryEnv } from "../../../app/src/env";
 import { corsOptions, isOriginAllowed } from "../../../app/src/origin";

@@ -1,7 +1,7 @@
 /** Week-one operations on AWS: secret rotation, the ECS drain window, the private metrics port. */
 import { strict as assert } from "node:assert";
 import { AwsSocketIoFleet } from "../../../components/aws";
-import { DEFAULT_METRICS_PORT } from "../../../components/spec";
+import { DEFAULT_METRICS_PORT } from "../../../components/shared";
 import { allRules, T, awsMocks, baseArgs, build, containers, secretVersionId } from "./fixtures";
 
 const SECRET_ARN = `arn:mock:${T.secret}:fleet-redis-url`;

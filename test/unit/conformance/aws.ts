@@ -1,6 +1,6 @@
 /** The AWS target (ALB + ECS Fargate + ElastiCache), read back from the recorded inputs. */
 import { AwsSocketIoFleet } from "../../../components/aws";
-import { APP_ENV } from "../../../components/spec";
+import { APP_ENV } from "../../../components/shared";
 import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
 import {

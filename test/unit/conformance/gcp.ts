@@ -9,7 +9,7 @@ import {
   APP_ENV,
   GOOGLE_FRONT_END_KEEPALIVE_MS,
   GOOGLE_FRONT_END_REUSE_SECONDS,
-} from "../../../components/spec";
+} from "../../../components/shared";
 import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
 import {

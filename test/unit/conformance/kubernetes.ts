@@ -7,7 +7,7 @@ import {
   KubernetesSocketIoFleet,
   type KubernetesSocketIoFleetArgs,
 } from "../../../components/kubernetes";
-import { APP_ENV, type ResolvedFleetSpec } from "../../../components/spec";
+import { APP_ENV, type ResolvedFleetSpec } from "../../../components/shared";
 import { isSecretInput, type MockRecorder, setupMocks } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
 import { CERT_ARN, K8S_OUTPUTS, PASSWORD, T } from "../kubernetes/fixtures";

@@ -12,7 +12,7 @@ import {
   resolveFleetSpec,
   type ResolvedFleetSpec,
   type StickinessMode,
-} from "../../../components/spec";
+} from "../../../components/shared";
 import { listen, nodes } from "../proxies/fixtures";
 import {
   durationSeconds,

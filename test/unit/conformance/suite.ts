@@ -31,7 +31,7 @@ import {
   type ResolvedFleetSpec,
   type SocketIoFleetArgs,
   type StickinessMode,
-} from "../../../components/spec";
+} from "../../../components/shared";
 
 /** The shared spec without `image` (each adapter supplies its own, with its target's args). */
 export type SharedSpec = Omit<SocketIoFleetArgs, "image">;

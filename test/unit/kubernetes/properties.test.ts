@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { resolveFleetSpec } from "../../../components/spec";
+import { resolveFleetSpec } from "../../../components/shared";
 import {
   kubernetesPlatform,
   type KubernetesSocketIoFleetArgs,

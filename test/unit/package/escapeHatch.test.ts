@@ -13,7 +13,7 @@ import { KubernetesSocketIoFleet } from "../../../components/kubernetes";
 import { type MockRecorder, setupMocks } from "../../helpers/mocks";
 import { awsMocks } from "../aws/fixtures";
 import { CERT_ARN, fleetArgs, K8S_OUTPUTS } from "../kubernetes/fixtures";
-import { PACKAGE_ROOT } from "../../../scripts/schema";
+import { PACKAGE_ROOT } from "../../../stacks/package/schema";
 import { INFERENCE_TIMEOUT_MS, inferredSchema, sharedProvider } from "./packageSchema";
 
 /** The README table row of `component`'s child type tokens. */

@@ -4,7 +4,7 @@
  * type), required inputs are set, plain properties get no Output, and outputs it reads exist.
  * The YAML and Python examples are converted into `Value`s by examples.test.ts.
  */
-import type { PackageSchema, PropertySpec, ResourceSpec } from "../../../scripts/schema";
+import type { PackageSchema, PropertySpec, ResourceSpec } from "../../../stacks/package/schema";
 
 export type Value =
   | { kind: "string"; value: string }

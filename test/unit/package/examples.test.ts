@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import { PACKAGE_ROOT, type PackageSchema } from "../../../scripts/schema";
+import { PACKAGE_ROOT, type PackageSchema } from "../../../stacks/package/schema";
 import { PYTHON_NAMES, SCHEMA_NAMES, SchemaChecker, type Value } from "./exampleCheck";
 import { INFERENCE_TIMEOUT_MS, inferredSchema } from "./packageSchema";
 

@@ -16,7 +16,7 @@ import {
   packageJson,
   pulumiPackageName,
   SCHEMA_PATH,
-} from "../../../scripts/schema";
+} from "../../../stacks/package/schema";
 
 const pkg = packageJson() as ReturnType<typeof packageJson> & {
   main: string;

@@ -3,7 +3,7 @@
  * the whole program (tens of seconds on a busy machine), so it runs once per mocha process.
  */
 import type { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { inferSchema, type PackageSchema, packageProvider } from "../../../scripts/schema";
+import { inferSchema, type PackageSchema, packageProvider } from "../../../stacks/package/schema";
 
 /** Generous: the analyzer builds a TypeScript program of the whole repository. */
 export const INFERENCE_TIMEOUT_MS = 240_000;

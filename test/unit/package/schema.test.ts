@@ -11,7 +11,7 @@ import {
   packageJson,
   pulumiPackageName,
   SCHEMA_PATH,
-} from "../../../scripts/schema";
+} from "../../../stacks/package/schema";
 import { allProperties, INFERENCE_TIMEOUT_MS, inferredSchema } from "./packageSchema";
 
 const PACKAGE = pulumiPackageName(packageJson().name);

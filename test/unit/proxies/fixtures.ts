@@ -1,5 +1,5 @@
-import type { SocketIoFleetArgs } from "../../../components/spec/args";
-import { resolveFleetSpec } from "../../../components/spec";
+import type { SocketIoFleetArgs } from "../../../components/shared/args";
+import { resolveFleetSpec } from "../../../components/shared";
 
 export const nodes = [1, 2, 3].map((i) => ({
   name: `node-${i}`,

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { DEFAULT_METRICS_PORT } from "../../../components/spec/appEnv";
+import { DEFAULT_METRICS_PORT } from "../../../components/shared/appEnv";
 import {
   GENERIC_PLATFORM,
   resolveFleetSpec,

@@ -9,7 +9,7 @@ import {
   resolveFleetSpec,
   validateFleetSpec,
 } from "../../../components";
-import { DEFAULT_METRICS_PORT, parseAppEnv, renderAppEnv } from "../../../components/spec/appEnv";
+import { DEFAULT_METRICS_PORT, parseAppEnv, renderAppEnv } from "../../../components/shared/appEnv";
 
 const IMAGE = "ghcr.io/acme/chat:1.0.0";
 const MESSAGE =

@@ -17,7 +17,7 @@ import {
 } from "@pulumi/pulumi/provider/experimental";
 import * as prettier from "prettier";
 
-export const PACKAGE_ROOT = join(__dirname, "..");
+export const PACKAGE_ROOT = join(__dirname, "..", "..");
 export const SCHEMA_PATH = join(PACKAGE_ROOT, "schema.json");
 /** The file Pulumi's analyzer starts from (see its comment). */
 export const ENTRY_POINT = join(PACKAGE_ROOT, "index.ts");

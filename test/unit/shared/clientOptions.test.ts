@@ -7,7 +7,7 @@ import {
   renderAppEnv,
   resolveFleetSpec,
   type SocketIoFleetArgs,
-} from "../../../components/spec";
+} from "../../../components/shared";
 
 const options = (args: Omit<SocketIoFleetArgs, "image">) =>
   clientOptionsFor(resolveFleetSpec({ image: "app:1", ...args }));
