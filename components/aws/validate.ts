@@ -3,11 +3,11 @@
  * sees every mistake at once. Like the shared validator it never throws, whatever `args` is.
  */
 import { validateFleetSpec, type FleetSpecProblem } from "../shared";
+import { checkAutoscaling } from "../shared/autoscalingRules";
 import { isRecord, show } from "../shared/checks";
 import {
   type Add,
   checkInteger,
-  checkKnownKeys,
   transformMovedMessage,
   transformProblems,
 } from "../shared/ruleKit";
@@ -32,8 +32,6 @@ export const LOG_RETENTION_DAYS = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
   3288, 3653,
 ] as const;
-
-const MAX_REPLICAS = 1000;
 
 /** Every problem with `args` for the AWS target (shared rules included), or `[]`. */
 export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
@@ -132,50 +130,6 @@ function checkFargateSize(args: Record<string, unknown>, add: Add) {
     add(
       "memoryMiB",
       `\`memoryMiB\` (${show(memory)}) is not a valid Fargate size for \`cpu\` ${show(cpu)}: use ${describeSizes(sizes)}`,
-    );
-  }
-}
-
-function checkAutoscaling(args: Record<string, unknown>, add: Add) {
-  const a = args.autoscaling;
-  if (a === undefined) return;
-  if (!isRecord(a)) {
-    add(
-      "autoscaling",
-      `\`autoscaling\` (${show(a)}) must be an object such as { minReplicas: 2, maxReplicas: 10 }`,
-    );
-    return;
-  }
-  checkKnownKeys(a, "autoscaling.", ["minReplicas", "maxReplicas", "targetCpuPercent"], add);
-  for (const key of ["minReplicas", "maxReplicas"]) {
-    if (a[key] === undefined) {
-      add(
-        `autoscaling.${key}`,
-        `\`autoscaling.${key}\` is required: give an integer from 1 to ${MAX_REPLICAS}`,
-      );
-    }
-  }
-  const min = checkInteger(a, "minReplicas", 1, MAX_REPLICAS, "autoscaling.", add);
-  const max = checkInteger(a, "maxReplicas", 1, MAX_REPLICAS, "autoscaling.", add);
-  checkInteger(a, "targetCpuPercent", 1, 100, "autoscaling.", add);
-  const replicas = typeof args.replicas === "number" ? args.replicas : 3;
-  if (min !== undefined && max !== undefined && min > max) {
-    add(
-      "autoscaling.minReplicas",
-      `\`autoscaling.minReplicas\` (${min}) is more than \`autoscaling.maxReplicas\` (${max}): swap them`,
-    );
-    return;
-  }
-  if (min !== undefined && min > replicas) {
-    add(
-      "autoscaling.minReplicas",
-      `\`autoscaling.minReplicas\` (${min}) is more than \`replicas\` (${replicas}), the initial count: set \`replicas\` to at least ${min}`,
-    );
-  }
-  if (max !== undefined && replicas > max) {
-    add(
-      "autoscaling.maxReplicas",
-      `\`autoscaling.maxReplicas\` (${max}) is less than \`replicas\` (${replicas}), the initial count: set \`replicas\` to at most ${max}`,
     );
   }
 }

@@ -4,14 +4,13 @@
  * throws, whatever `args` is.
  */
 import { FLEET_DEFAULTS, validateFleetSpec, type FleetSpecProblem } from "../shared";
+import { checkAutoscaling } from "../shared/autoscalingRules";
 import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpComputeMode } from "./args";
 import { gcpPlatform, isCloudRun } from "./platform";
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
-
-const MAX_REPLICAS = 1000;
 
 /**
  * Longest component name: child names derive from it (`${name}-nodes` is the service account id,
@@ -30,7 +29,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkOptionalString(args.project, "project", '"acme-prod"', add);
   checkNetwork(args.network, add);
   checkCompute(args, add);
-  checkAutoscaling(args, add);
+  checkGcpAutoscaling(args, add);
   checkDomains(args.domains, add);
   checkCertificates(args.sslCertificates, add);
   checkSecurityPolicy(args.securityPolicy, add);
@@ -176,52 +175,17 @@ function checkCloudRunTransports(value: unknown, add: Add) {
   );
 }
 
-function checkAutoscaling(args: Record<string, unknown>, add: Add) {
-  const a = args.autoscaling;
-  if (a === undefined) return;
-  if (!isRecord(a)) {
-    add(
-      "autoscaling",
-      `\`autoscaling\` (${show(a)}) must be an object such as { minReplicas: 2, maxReplicas: 10 }`,
-    );
-    return;
-  }
-  checkKnownKeys(a, "autoscaling.", ["minReplicas", "maxReplicas", "targetCpuPercent"], add);
-  for (const key of ["minReplicas", "maxReplicas"]) {
-    if (a[key] === undefined) {
-      add(
-        `autoscaling.${key}`,
-        `\`autoscaling.${key}\` is required: give an integer from 1 to ${MAX_REPLICAS}`,
-      );
-    }
-  }
-  const min = checkInteger(a, "minReplicas", 1, MAX_REPLICAS, "autoscaling.", add);
-  const max = checkInteger(a, "maxReplicas", 1, MAX_REPLICAS, "autoscaling.", add);
-  checkInteger(a, "targetCpuPercent", 1, 100, "autoscaling.", add);
-  if (a.targetCpuPercent !== undefined && isCloudRun(args)) {
+/** The shared autoscaling rule, plus what Cloud Run ignores. */
+function checkGcpAutoscaling(args: Record<string, unknown>, add: Add) {
+  checkAutoscaling(args, add);
+  if (
+    isRecord(args.autoscaling) &&
+    args.autoscaling.targetCpuPercent !== undefined &&
+    isCloudRun(args)
+  ) {
     add(
       "autoscaling.targetCpuPercent",
       "`autoscaling.targetCpuPercent` does not apply to Cloud Run, which scales on its own between `minReplicas` and `maxReplicas`: remove it",
-    );
-  }
-  const replicas = typeof args.replicas === "number" ? args.replicas : FLEET_DEFAULTS.replicas;
-  if (min !== undefined && max !== undefined && min > max) {
-    add(
-      "autoscaling.minReplicas",
-      `\`autoscaling.minReplicas\` (${min}) is more than \`autoscaling.maxReplicas\` (${max}): swap them`,
-    );
-    return;
-  }
-  if (min !== undefined && min > replicas) {
-    add(
-      "autoscaling.minReplicas",
-      `\`autoscaling.minReplicas\` (${min}) is more than \`replicas\` (${replicas}), the initial count: set \`replicas\` to at least ${min}`,
-    );
-  }
-  if (max !== undefined && replicas > max) {
-    add(
-      "autoscaling.maxReplicas",
-      `\`autoscaling.maxReplicas\` (${max}) is less than \`replicas\` (${replicas}), the initial count: set \`replicas\` to at most ${max}`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { isRecord, show } from "./checks";
+import { MAX_REPLICAS } from "./autoscalingRules";
 import { FLEET_DEFAULTS } from "./defaults";
 import {
   checkConnectionTimeout,
@@ -28,7 +29,6 @@ const SHARED_ARGS = [
   "adapter",
   "env",
 ];
-const MAX_REPLICAS = 1000;
 
 /**
  * Every problem with `args` for `platform`, or `[]`. Never throws, whatever `args` is: each rule
