@@ -13,12 +13,8 @@ import { clientOptionsFor, resolveFleetSpec } from "../../../components/shared";
 import type { ResolvedFleetSpec } from "../../../components/shared/args";
 import { requireBinary } from "../../helpers/binaries";
 import { launchChromium, requireChromium, servePublicFiles } from "../../helpers/browser";
-import {
-  clientPerNode,
-  closeAllClients,
-  expectExactly,
-  recordMessages,
-} from "../../helpers/clients";
+import { exchangeWithOtherNodes } from "../../helpers/demoPage";
+import { closeAllClients } from "../../helpers/clients";
 import { startNodes } from "../../helpers/fleet";
 import { type RunningProxy, requireProxy, startProxy } from "../../helpers/proxies";
 import { stopAll } from "../../helpers/processes";
@@ -84,32 +80,7 @@ describe("headless Chromium with exactly the exported clientOptions (cross-origi
       exported,
       "the options the page passed to io()",
     );
-    const node = (await page.evaluate(() => document.body.dataset.nodeId)) as string;
-
-    const clients = await clientPerNode(proxy.url, 3, () => ({ transports: ["polling"] }));
-    const others = [...clients].filter(([n]) => n !== node);
-    assert.equal(others.length, 2);
-    const inboxes = others.map(([n, socket]) => ({ node: n, inbox: recordMessages(socket) }));
-    for (const [n, socket] of others) socket.emit("message", `hello from ${n}`);
-    for (const [n] of others) {
-      await page
-        .locator("#messages li", { hasText: `[${n}] hello from ${n}` })
-        .waitFor({ timeout: 10_000 });
-    }
-    await page.evaluate(() =>
-      (
-        window as unknown as { fleetSocket: { emit(e: string, p: unknown): void } }
-      ).fleetSocket.emit("message", "hello from the browser"),
-    );
-    for (const { node: n, inbox } of inboxes) {
-      const fromPage = () =>
-        inbox.filter((m) => m.payload === "hello from the browser" && m.nodeId === node).length;
-      await expectExactly(`the page's message at ${n}`, fromPage, 1);
-    }
-
-    assert.equal(await page.locator("#transport").textContent(), "polling");
-    assert.equal(await page.locator("#status").textContent(), "connected");
-    assert.equal(await page.evaluate(() => document.body.dataset.nodeId), node);
+    await exchangeWithOtherNodes(page, proxy.url);
     // Every polling request of the session reached the node that holds it: one session id, all
     // 200 (a request landing elsewhere is a 400 "Session ID unknown"), several polls.
     const session = polls.filter((p) => p.sid !== null);

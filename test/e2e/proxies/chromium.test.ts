@@ -7,17 +7,13 @@
  */
 import { strict as assert } from "node:assert";
 import type { Server } from "node:http";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { resolveFleetSpec } from "../../../components/shared";
 import type { ResolvedFleetSpec } from "../../../components/shared/args";
 import { requireBinary } from "../../helpers/binaries";
 import { launchChromium, requireChromium, servePublicFiles } from "../../helpers/browser";
-import {
-  clientPerNode,
-  closeAllClients,
-  expectExactly,
-  recordMessages,
-} from "../../helpers/clients";
+import { exchangeWithOtherNodes } from "../../helpers/demoPage";
+import { closeAllClients } from "../../helpers/clients";
 import { startNodes } from "../../helpers/fleet";
 import { type RunningProxy, requireProxy, startProxy } from "../../helpers/proxies";
 import { stopAll, waitFor } from "../../helpers/processes";
@@ -78,41 +74,6 @@ describe("headless Chromium, page on origin A, fleet behind HAProxy on origin B"
     });
     await page.goto(`${pageOrigin}/?fleet=${encodeURIComponent(fleetUrl)}&transports=polling`);
     return { page, console, responses };
-  }
-
-  async function pageNode(page: Page): Promise<string> {
-    await page.waitForFunction(() => document.body.dataset.nodeId !== undefined, null, {
-      timeout: 15_000,
-    });
-    return page.evaluate(() => document.body.dataset.nodeId as string);
-  }
-
-  /** The page and Node clients on the other nodes see each other's messages, exactly once. */
-  async function exchangeWithOtherNodes(page: Page, fleetUrl: string) {
-    const node = await pageNode(page);
-    const clients = await clientPerNode(fleetUrl, 3, () => ({ transports: ["polling"] }));
-    const others = [...clients].filter(([n]) => n !== node);
-    assert.equal(others.length, 2);
-    const inboxes = others.map(([n, socket]) => ({ node: n, inbox: recordMessages(socket) }));
-    for (const [n, socket] of others) socket.emit("message", `hello from ${n}`);
-    for (const [n] of others) {
-      await page
-        .locator("#messages li", { hasText: `[${n}] hello from ${n}` })
-        .waitFor({ timeout: 10_000 });
-    }
-    await page.evaluate(() =>
-      (
-        window as unknown as { fleetSocket: { emit(e: string, p: unknown): void } }
-      ).fleetSocket.emit("message", "hello from the browser"),
-    );
-    for (const { node: n, inbox } of inboxes) {
-      const fromPage = () =>
-        inbox.filter((m) => m.payload === "hello from the browser" && m.nodeId === node).length;
-      await expectExactly(`the page's message at ${n}`, fromPage, 1);
-    }
-    assert.equal(await page.locator("#transport").textContent(), "polling");
-    assert.equal(await page.locator("#status").textContent(), "connected");
-    assert.equal(await pageNode(page), node, "the page stayed on its node");
   }
 
   it("same-site (localhost:A → localhost:B), fresh profile: connects and exchanges broadcasts", async () => {
