@@ -3,6 +3,7 @@
  * as real child processes (the engine's process runs, through `start`) with an environment the
  * test writes itself.
  */
+import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { APP_ENV, DEFAULT_METRICS_PORT } from "../../components/shared/appEnv";
@@ -89,4 +90,25 @@ export function logLines(proc: ManagedProcess): Record<string, unknown>[] {
         return {};
       }
     });
+}
+
+/**
+ * The node refused the Redis server's certificate: a TLS error in its log, `/readyz` 503 (it was
+ * never connected), and the Redis password nowhere in its output.
+ */
+export async function expectRedisCertificateRefused(
+  node: AppNode,
+  redisPassword: string,
+): Promise<void> {
+  const error = await waitFor(
+    "a Redis TLS error in the log",
+    () =>
+      logLines(node.process).find(
+        (l) => l.msg === "redis connection error" && /certificate/i.test(String(l.err)),
+      ),
+    { watch: node.process },
+  );
+  assert.ok(error);
+  assert.equal((await fetch(`${node.url}/readyz`)).status, 503);
+  assert.doesNotMatch(node.process.output(), new RegExp(redisPassword));
 }
