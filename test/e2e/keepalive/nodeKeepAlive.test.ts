@@ -3,7 +3,7 @@
  * (no HTTP client library, so nothing pools, retries or reconnects behind the test's back): an
  * idle keep-alive connection stays open beyond Node.js's 5 s default and the node closes it once
  * the configured `HTTP_KEEPALIVE_TIMEOUT_MS` has passed. The control runs the same exchange with
- * the old 5 s value and sees the connection closed before the second request.
+ * the old 5 s value and sees the connection closed at 5 s, before the configured value would.
  */
 import { strict as assert } from "node:assert";
 import { Socket, connect } from "node:net";
@@ -111,14 +111,17 @@ describe("the node's HTTP keep-alive on a raw socket", function () {
     );
   });
 
-  it(`control: with the old ${NODE_DEFAULT_KEEPALIVE_MS} ms the node closes the idle connection before the second request`, async () => {
+  it(`control: with the old ${NODE_DEFAULT_KEEPALIVE_MS} ms the node closes the idle connection at 5 s, before the configured ${KEEPALIVE_MS} ms would`, async () => {
     const node = await startNode("keepalive-5s", NODE_DEFAULT_KEEPALIVE_MS);
     const conn = await open(node.port);
     assert.match(await exchange(conn), /\r\nKeep-Alive: timeout=5\r\n/i);
     const idleSince = Date.now();
-    await sleep(IDLE_MS);
-    const closedAt = conn.closedAt();
-    assert.notEqual(closedAt, undefined, "still open after 6 s with a 5 s keep-alive");
-    assert.ok(closedAt! - idleSince < IDLE_MS);
+    // A bounded wait, as in the test above: on a loaded machine (CI runs this right after the
+    // 1,000-client soak) the 5 s timer can fire more than a second late, so "closed before a
+    // request at 6 s" is the race itself, not a deterministic fact. What is deterministic: the old
+    // default closes an idle connection at 5 s, never earlier, and before the 8 s keep-alive does.
+    const idleMs = (await waitForClose(conn, KEEPALIVE_MS)) - idleSince;
+    assert.ok(idleMs >= NODE_DEFAULT_KEEPALIVE_MS - 100, `closed after ${idleMs} ms, too early`);
+    assert.ok(idleMs < KEEPALIVE_MS, `closed after ${idleMs} ms, not before ${KEEPALIVE_MS} ms`);
   });
 });
