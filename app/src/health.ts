@@ -1,6 +1,8 @@
 /**
  * Health endpoints on the app's port:
- * - `GET /healthz` (liveness): 200 while the process runs.
+ * - `GET <HEALTH_CHECK_PATH>` (liveness, default `/healthz`): 200 while the process runs. The path
+ *   is the spec's `healthCheckPath`, so the ECS, GCP and Kubernetes liveness checks that use it
+ *   find it.
  * - `GET /readyz` (readiness, what every balancer and proxy probes): 200 when the node listens,
  *   is not draining, and its adapter has been connected to Redis at least once since start, so a
  *   new node takes no clients before it can deliver cross-node, and a deploy that cannot reach
@@ -11,6 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+/** The default paths; the liveness path is configurable (`AppConfig.healthCheckPath`). */
 export const HEALTH_PATHS = { live: "/healthz", ready: "/readyz", metrics: "/metrics" } as const;
 
 export interface Readiness {
@@ -27,10 +30,11 @@ export function handleHealth(
   req: IncomingMessage,
   res: ServerResponse,
   readiness: () => Readiness,
+  livePath: string = HEALTH_PATHS.live,
 ): boolean {
   const path = (req.url ?? "/").split("?")[0];
   if (req.method !== "GET" && req.method !== "HEAD") return false;
-  if (path === HEALTH_PATHS.live) {
+  if (path === livePath) {
     send(res, 200, "application/json", JSON.stringify({ status: "ok" }));
     return true;
   }

@@ -6,6 +6,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import type { Server } from "socket.io";
 import type { RedisConnection } from "./adapter";
+import { METRIC_NAMES } from "../../components/shared/metricNames";
 
 export interface FleetMetrics {
   registry: Registry;
@@ -15,15 +16,8 @@ export interface FleetMetrics {
   redisCommandsDropped: Counter;
 }
 
-/** Metric names, part of the app's contract with dashboards. */
-export const METRIC_NAMES = {
-  connectedClients: "socketio_connected_clients",
-  eventsIn: "socketio_events_received_total",
-  eventsOut: "socketio_events_sent_total",
-  adapterErrors: "socketio_adapter_errors_total",
-  redisCommandsDropped: "socketio_redis_commands_dropped_total",
-  redisConnected: "socketio_redis_connected",
-} as const;
+/** Metric names live with the contract (dashboards, alerts and autoscaling read them too). */
+export { METRIC_NAMES };
 
 export function createMetrics(nodeId: string): FleetMetrics {
   const registry = new Registry();

@@ -126,7 +126,7 @@ export function createFleetServer(
   });
   const serveClientOptions = clientOptionsHandler(config);
   const httpServer = createServer((req, res) => {
-    if (handleHealth(req, res, readiness)) return;
+    if (handleHealth(req, res, readiness, config.healthCheckPath)) return;
     if (serveClientOptions(req, res)) return;
     if (serveStatic?.(req, res)) return;
     send(res, 404, "text/plain", "Not Found");

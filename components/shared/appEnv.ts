@@ -1,117 +1,32 @@
 /**
  * The app environment contract: the only way a target tells the app how to behave. Targets
  * render it with `renderAppEnv`; the app reads it with `parseAppEnv`. Both import this module,
- * so the two sides cannot drift. No Pulumi runtime import here: the app image loads it.
+ * so the two sides cannot drift. The keys and the parsed shape are in `appEnvKeys.ts`. No Pulumi
+ * runtime import here: the app image loads it.
  */
 import { hostname } from "node:os";
-import type { AdapterKind, ResolvedFleetSpec, StickinessMode, Transport } from "./args";
+import type { ResolvedFleetSpec, RedisSubscriptionMode, StickinessMode, Transport } from "./args";
 import { FLEET_DEFAULTS } from "./defaults";
 import { isCookieToken, isIntegerIn, originProblem, show } from "./checks";
+import { checkHealthCheckPath } from "./fieldRules";
+import {
+  APP_ADAPTER_KINDS,
+  APP_ENV,
+  type AppAdapterKind,
+  type AppConfig,
+  DEFAULT_HTTP_KEEPALIVE_TIMEOUT_MS,
+  DEFAULT_METRICS_PORT,
+  DEFAULT_REDIS_MODE,
+  LOG_LEVELS,
+  MAX_HTTP_KEEPALIVE_TIMEOUT_MS,
+  REDIS_MODES,
+  REDIS_SUBSCRIPTION_MODES,
+  type RedisMode,
+} from "./appEnvKeys";
 
-/** Every key of the contract. `REDIS_URL` is a secret: targets wire it from their secret store. */
-export const APP_ENV = {
-  port: "PORT",
-  redisUrl: "REDIS_URL",
-  adapter: "SOCKETIO_ADAPTER",
-  corsOrigins: "CORS_ORIGINS",
-  corsCredentials: "CORS_CREDENTIALS",
-  transports: "SOCKETIO_TRANSPORTS",
-  pingIntervalMs: "PING_INTERVAL_MS",
-  pingTimeoutMs: "PING_TIMEOUT_MS",
-  stickyCookieName: "STICKY_COOKIE_NAME",
-  nodeId: "NODE_ID",
-  logLevel: "LOG_LEVEL",
-  metricsPort: "METRICS_PORT",
-  httpKeepAliveTimeoutMs: "HTTP_KEEPALIVE_TIMEOUT_MS",
-  redisTlsCa: "REDIS_TLS_CA",
-  stickinessMode: "STICKINESS_MODE",
-} as const;
-
-export const APP_ENV_KEYS: readonly string[] = Object.values(APP_ENV);
-
-/**
- * The keys the fleet derives from the spec, which `env` may not override. `LOG_LEVEL` is an
- * operator's knob the spec does not own, so `env: { LOG_LEVEL: "debug" }` is fine.
- */
-export const SPEC_OWNED_ENV_KEYS: readonly string[] = APP_ENV_KEYS.filter(
-  (key) => key !== APP_ENV.logLevel,
-);
-
-/**
- * `memory` is the single-process in-memory adapter: only for one node (benchmarks, demos). A
- * fleet spec cannot select it.
- */
-export type AppAdapterKind = AdapterKind | "memory";
-
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-/**
- * Port of the metrics listener (`/metrics` only), which no balancer routes. 9464 is the port
- * OpenTelemetry's Prometheus exporter uses, so scrape configs often expect it.
- */
-export const DEFAULT_METRICS_PORT = 9464;
-
-/**
- * The app's HTTP keep-alive when a target renders none. Node.js's own default is 5 s, shorter
- * than every load balancer's backend reuse window, which turns polls into intermittent 502s.
- * Targets render a value above their balancer's window (see `keepAlive` in each target); this
- * fallback is above ingress-nginx's 60 s and Traefik's 90 s for hand-run nodes.
- */
-export const DEFAULT_HTTP_KEEPALIVE_TIMEOUT_MS = 95_000;
-
-/**
- * `headersTimeout` stays this far above the keep-alive: a request arriving on a reused socket just
- * before the keep-alive expires must not hit the headers timer first (nodejs/node#27363).
- */
-export const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
-
-/**
- * Largest `HTTP_KEEPALIVE_TIMEOUT_MS` the app takes: one day, above every balancer's reuse window
- * (an ALB's idle timeout goes up to 4000 s, and its keep-alive is that plus a margin).
- */
-export const MAX_HTTP_KEEPALIVE_TIMEOUT_MS = 86_400_000;
+export * from "./appEnvKeys";
 
 const STICKINESS_MODES: readonly StickinessMode[] = ["cookie", "client-ip", "none"];
-
-/** What the app needs to run, parsed and checked from its environment. */
-export interface AppConfig {
-  port: number;
-  /** Required unless `adapter` is `memory`. `rediss://` means TLS. */
-  redisUrl?: string;
-  adapter: AppAdapterKind;
-  corsOrigins: string[];
-  corsCredentials: boolean;
-  transports: Transport[];
-  pingIntervalMs: number;
-  pingTimeoutMs: number;
-  /** Set when the load balancer uses app-cookie affinity: engine.io issues this cookie. */
-  stickyCookieName?: string;
-  nodeId: string;
-  logLevel: (typeof LOG_LEVELS)[number];
-  /** Port of the metrics-only listener; 0 lets the OS pick one. */
-  metricsPort: number;
-  /**
-   * HTTP keep-alive of the app's server (`server.keepAliveTimeout`): above the balancer's idle
-   * backend-connection reuse window, so the node never closes a connection the balancer is
-   * about to reuse. `headersTimeout` is derived from it (`httpHeadersTimeoutMs`).
-   */
-  httpKeepAliveTimeoutMs: number;
-  /**
-   * PEM certificate(s) of a private CA that signed the Redis server certificate (Memorystore).
-   * When set, `rediss://` connections verify the server against this CA only.
-   */
-  redisTlsCa?: string;
-  /**
-   * How the balancer pins sessions (`stickiness.mode` of the spec). The app needs it only to tell
-   * its own pages the client options the fleet needs (`clientOptionsFor`).
-   */
-  stickinessMode: StickinessMode;
-}
-
-/** `server.headersTimeout` for a keep-alive: strictly above it, so an idle socket times out first. */
-export function httpHeadersTimeoutMs(config: Pick<AppConfig, "httpKeepAliveTimeoutMs">): number {
-  return config.httpKeepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS;
-}
 
 export interface RenderAppEnvOptions {
   /** Only for plain local processes; cloud targets pass it as a secret of their own. */
@@ -125,12 +40,17 @@ export interface RenderAppEnvOptions {
   httpKeepAliveTimeoutMs?: number;
   /** PEM of the CA that signed the Redis server certificate (not a secret). */
   redisTlsCa?: string;
+  /** The Redis the target provisioned or was given. @default "standalone" */
+  redisMode?: RedisMode;
 }
 
 type ContractSpec = Pick<
   ResolvedFleetSpec,
   "containerPort" | "adapter" | "cors" | "transports" | "heartbeat"
-> & { stickiness: Pick<ResolvedFleetSpec["stickiness"], "mode"> };
+> &
+  Partial<Pick<ResolvedFleetSpec, "healthCheckPath" | "redisSubscriptionMode">> & {
+    stickiness: Pick<ResolvedFleetSpec["stickiness"], "mode">;
+  };
 
 /** The app environment for a resolved spec (without `REDIS_URL` unless given in `options`). */
 export function renderAppEnv(
@@ -146,7 +66,13 @@ export function renderAppEnv(
     [APP_ENV.pingIntervalMs]: String(spec.heartbeat.pingIntervalMs),
     [APP_ENV.pingTimeoutMs]: String(spec.heartbeat.pingTimeoutMs),
     [APP_ENV.stickinessMode]: spec.stickiness.mode,
+    [APP_ENV.healthCheckPath]: spec.healthCheckPath ?? FLEET_DEFAULTS.healthCheckPath,
+    [APP_ENV.redisMode]: options.redisMode ?? DEFAULT_REDIS_MODE,
   };
+  if (spec.adapter === "redis-sharded") {
+    env[APP_ENV.redisSubscriptionMode] =
+      spec.redisSubscriptionMode ?? FLEET_DEFAULTS.redisSubscriptionMode;
+  }
   if (options.stickyCookieName !== undefined) {
     env[APP_ENV.stickyCookieName] = options.stickyCookieName;
   }
@@ -189,10 +115,22 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
   const pingTimeoutMs = integer(APP_ENV.pingTimeoutMs, 20000, 1, 3_600_000);
 
   const adapter = (read(APP_ENV.adapter) ?? FLEET_DEFAULTS.adapter) as AppAdapterKind;
-  if (!["redis", "redis-streams", "memory"].includes(adapter)) {
+  if (!APP_ADAPTER_KINDS.includes(adapter)) {
     problems.push(
-      `${APP_ENV.adapter}=${show(adapter)} must be one of "redis", "redis-streams", "memory"`,
+      `${APP_ENV.adapter}=${show(adapter)} must be one of ${quoted(APP_ADAPTER_KINDS)}`,
     );
+  }
+  const subscriptionRaw = read(APP_ENV.redisSubscriptionMode);
+  const redisSubscriptionMode = (subscriptionRaw ??
+    FLEET_DEFAULTS.redisSubscriptionMode) as RedisSubscriptionMode;
+  if (!REDIS_SUBSCRIPTION_MODES.includes(redisSubscriptionMode)) {
+    problems.push(
+      `${APP_ENV.redisSubscriptionMode}=${show(redisSubscriptionMode)} must be one of ${quoted(REDIS_SUBSCRIPTION_MODES)}`,
+    );
+  }
+  const redisMode = (read(APP_ENV.redisMode) ?? DEFAULT_REDIS_MODE) as RedisMode;
+  if (!REDIS_MODES.includes(redisMode)) {
+    problems.push(`${APP_ENV.redisMode}=${show(redisMode)} must be one of ${quoted(REDIS_MODES)}`);
   }
 
   const redisUrl = read(APP_ENV.redisUrl);
@@ -269,11 +207,18 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     problems.push(`${APP_ENV.redisTlsCa} is set but ${APP_ENV.redisUrl} is not rediss:// (TLS)`);
   }
 
+  const healthCheckPath = read(APP_ENV.healthCheckPath) ?? FLEET_DEFAULTS.healthCheckPath;
+  checkHealthCheckPath(healthCheckPath, (_field, message) =>
+    problems.push(`${APP_ENV.healthCheckPath}: ${message}`),
+  );
+
   if (problems.length > 0) throw new AppEnvError(problems);
   return {
     port,
     redisUrl,
     adapter,
+    redisSubscriptionMode,
+    redisMode,
     corsOrigins,
     corsCredentials: credentialsRaw === "true",
     transports,
@@ -286,5 +231,10 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     httpKeepAliveTimeoutMs,
     redisTlsCa: redisTlsCa === undefined ? undefined : env[APP_ENV.redisTlsCa],
     stickinessMode,
+    healthCheckPath,
   };
+}
+
+function quoted(values: readonly string[]): string {
+  return values.map((v) => `"${v}"`).join(", ");
 }

@@ -43,8 +43,29 @@ export const AdapterKind = {
    * disconnect).
    */
   RedisStreams: "redis-streams",
+  /**
+   * Redis sharded pub/sub (SSUBSCRIBE/SPUBLISH, Redis/Valkey 7+): a room message reaches only the
+   * nodes that hold the room, and channels spread over the shards of a cluster. The adapter for
+   * fleets past a few nodes and for cluster-mode Redis/Valkey.
+   */
+  RedisSharded: "redis-sharded",
 } as const;
 export type AdapterKind = (typeof AdapterKind)[keyof typeof AdapterKind];
+
+/** How the `redis-sharded` adapter maps rooms to sharded channels. */
+export const RedisSubscriptionMode = {
+  /** One channel per namespace: every node receives every message of the namespace. */
+  Static: "static",
+  /**
+   * One channel per namespace plus one per public room (not the private room of each socket id):
+   * a room message reaches only the nodes that hold the room.
+   */
+  Dynamic: "dynamic",
+  /** One channel per room, private ones included: many more subscriptions. */
+  DynamicPrivate: "dynamic-private",
+} as const;
+export type RedisSubscriptionMode =
+  (typeof RedisSubscriptionMode)[keyof typeof RedisSubscriptionMode];
 
 /** Sticky sessions: how the load balancer keeps a session on one node. */
 export interface Stickiness {
@@ -125,8 +146,8 @@ export interface SocketIoFleetArgs {
    */
   connectionTimeoutSeconds?: number;
   /**
-   * Liveness path (200 while the process runs). Readiness is always `/readyz`. Default
-   * "/healthz".
+   * Liveness path (200 while the process runs); the app serves it (`HEALTH_CHECK_PATH`).
+   * Readiness is always `/readyz`. Default "/healthz".
    */
   healthCheckPath?: string;
   /**
@@ -135,6 +156,11 @@ export interface SocketIoFleetArgs {
    * disconnect).
    */
   adapter?: AdapterKind;
+  /**
+   * How the `redis-sharded` adapter subscribes (only with that adapter). Default "dynamic": a
+   * room message reaches only the nodes that hold the room, at one subscription per public room.
+   */
+  redisSubscriptionMode?: RedisSubscriptionMode;
   /**
    * Extra environment for the app. May not override the app environment contract's keys.
    * Default none.
@@ -154,5 +180,6 @@ export interface ResolvedFleetSpec {
   connectionTimeoutSeconds: number;
   healthCheckPath: string;
   adapter: AdapterKind;
+  redisSubscriptionMode: RedisSubscriptionMode;
   env: Record<string, pulumi.Input<string>>;
 }

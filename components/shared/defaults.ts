@@ -11,6 +11,7 @@ export const FLEET_DEFAULTS = {
   connectionTimeoutSeconds: 3600,
   healthCheckPath: "/healthz",
   adapter: "redis",
+  redisSubscriptionMode: "dynamic",
 } as const satisfies Omit<ResolvedFleetSpec, "image" | "env">;
 
 /** Readiness path served by the app; not configurable, so every target probes the same one. */

@@ -1,5 +1,5 @@
 import type { ResolvedFleetSpec, Transport } from "./args";
-import { DEFAULT_METRICS_PORT, SPEC_OWNED_ENV_KEYS } from "./appEnv";
+import { DEFAULT_METRICS_PORT, SPEC_OWNED_ENV_KEYS } from "./appEnvKeys";
 import { isEnvName, isRecord, show } from "./checks";
 import { READINESS_PATH, SOCKET_IO_PATH, FLEET_DEFAULTS } from "./defaults";
 import type { PlatformProfile } from "./platform";

@@ -1,4 +1,4 @@
-export { AdapterKind, StickinessMode, Transport } from "./args";
+export { AdapterKind, RedisSubscriptionMode, StickinessMode, Transport } from "./args";
 export type {
   Cors,
   CorsArgs,
@@ -29,13 +29,18 @@ export {
   DEFAULT_HTTP_KEEPALIVE_TIMEOUT_MS,
   DEFAULT_METRICS_PORT,
   httpHeadersTimeoutMs,
+  DEFAULT_REDIS_MODE,
   MAX_HTTP_KEEPALIVE_TIMEOUT_MS,
+  REDIS_MODES,
+  REDIS_SUBSCRIPTION_MODES,
   parseAppEnv,
   renderAppEnv,
   type AppAdapterKind,
   type AppConfig,
+  type RedisMode,
   type RenderAppEnvOptions,
 } from "./appEnv";
+export { CLIENT_TRANSPORTS, HANDSHAKE_FAILURE_REASONS, METRIC_NAMES } from "./metricNames";
 export { originProblem } from "./checks";
 export { clientOptionsFor, type ClientSpec, type SocketIoClientOptions } from "./clientOptions";
 export {

@@ -43,6 +43,7 @@ export function resolveFleetSpec(
     connectionTimeoutSeconds: args.connectionTimeoutSeconds ?? d.connectionTimeoutSeconds,
     healthCheckPath: args.healthCheckPath ?? d.healthCheckPath,
     adapter: args.adapter ?? d.adapter,
+    redisSubscriptionMode: args.redisSubscriptionMode ?? d.redisSubscriptionMode,
     env: { ...args.env },
   };
 }

@@ -13,6 +13,7 @@ import {
 import { GENERIC_PLATFORM, type PlatformProfile } from "./platform";
 import { type FleetSpecProblem, checkEnum, checkInteger, checkKnownKeys } from "./ruleKit";
 import { checkCors, checkStickiness } from "./sessionRules";
+import { checkRedisSubscriptionMode } from "./adapterRules";
 
 export type { FleetSpecProblem } from "./ruleKit";
 
@@ -27,6 +28,7 @@ const SHARED_ARGS = [
   "connectionTimeoutSeconds",
   "healthCheckPath",
   "adapter",
+  "redisSubscriptionMode",
   "env",
 ];
 
@@ -57,7 +59,8 @@ export function validateFleetSpec(
   const heartbeat = checkHeartbeat(args.heartbeat, add);
   checkConnectionTimeout(args.connectionTimeoutSeconds, platform, heartbeat, add);
   checkHealthCheckPath(args.healthCheckPath, add);
-  checkEnum(args.adapter, "adapter", ["redis", "redis-streams"], add);
+  checkEnum(args.adapter, "adapter", ["redis", "redis-streams", "redis-sharded"], add);
+  checkRedisSubscriptionMode(args, add);
   checkEnv(args.env, add);
   return problems;
 }

@@ -171,6 +171,8 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       { name: "PING_INTERVAL_MS", value: "25000" },
       { name: "PING_TIMEOUT_MS", value: "20000" },
       { name: "STICKINESS_MODE", value: "cookie" },
+      { name: "HEALTH_CHECK_PATH", value: "/healthz" },
+      { name: "REDIS_MODE", value: "standalone" },
       { name: "METRICS_PORT", value: "9464" },
       // ingress-nginx's upstream-keepalive-timeout (60 s) plus 5 s.
       { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "65000" },

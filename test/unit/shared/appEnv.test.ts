@@ -30,6 +30,8 @@ describe("app environment contract", () => {
       PING_INTERVAL_MS: "10000",
       PING_TIMEOUT_MS: "5000",
       STICKINESS_MODE: "cookie",
+      HEALTH_CHECK_PATH: "/healthz",
+      REDIS_MODE: "standalone",
       STICKY_COOKIE_NAME: "io_node",
       NODE_ID: "n1",
       METRICS_PORT: "9464",
@@ -39,6 +41,8 @@ describe("app environment contract", () => {
       port: 8080,
       redisUrl: REDIS,
       adapter: "redis-streams",
+      redisSubscriptionMode: "dynamic",
+      redisMode: "standalone",
       corsOrigins: ["https://a.example", "http://localhost:5173"],
       corsCredentials: true,
       transports: ["websocket", "polling"],
@@ -51,6 +55,7 @@ describe("app environment contract", () => {
       httpKeepAliveTimeoutMs: 95_000,
       redisTlsCa: undefined,
       stickinessMode: "cookie",
+      healthCheckPath: "/healthz",
     });
   });
 
@@ -112,5 +117,56 @@ describe("app environment contract", () => {
 
   it("requires REDIS_URL for the Redis adapters", () => {
     assert.throws(() => parseAppEnv({}), /REDIS_URL is required with SOCKETIO_ADAPTER=redis/);
+  });
+
+  it("renders the sharded adapter with its subscription mode, the Redis mode and the liveness path", () => {
+    const spec = resolveFleetSpec({
+      image: "app:1",
+      adapter: "redis-sharded",
+      redisSubscriptionMode: "dynamic-private",
+      healthCheckPath: "/live",
+    });
+    const env = renderAppEnv(spec, { redisMode: "cluster" });
+    assert.equal(env.SOCKETIO_ADAPTER, "redis-sharded");
+    assert.equal(env.REDIS_SUBSCRIPTION_MODE, "dynamic-private");
+    assert.equal(env.REDIS_MODE, "cluster");
+    assert.equal(env.HEALTH_CHECK_PATH, "/live");
+    const parsed = parseAppEnv({ ...env, REDIS_URL: REDIS });
+    assert.equal(parsed.adapter, "redis-sharded");
+    assert.equal(parsed.redisSubscriptionMode, "dynamic-private");
+    assert.equal(parsed.redisMode, "cluster");
+    assert.equal(parsed.healthCheckPath, "/live");
+  });
+
+  it("renders no subscription mode for the other adapters, and defaults each new key", () => {
+    const env = renderAppEnv(resolveFleetSpec({ image: "app:1", adapter: "redis" }));
+    assert.equal(env.REDIS_SUBSCRIPTION_MODE, undefined);
+    assert.equal(env.REDIS_MODE, "standalone");
+    const parsed = parseAppEnv({ REDIS_URL: REDIS });
+    assert.equal(parsed.redisSubscriptionMode, "dynamic");
+    assert.equal(parsed.redisMode, "standalone");
+    assert.equal(parsed.healthCheckPath, "/healthz");
+  });
+
+  it("refuses unknown values of the new keys and a liveness path that cannot work, all at once", () => {
+    assert.throws(
+      () =>
+        parseAppEnv({
+          REDIS_URL: REDIS,
+          SOCKETIO_ADAPTER: "redis-sharded",
+          REDIS_SUBSCRIPTION_MODE: "sometimes",
+          REDIS_MODE: "sentinel",
+          HEALTH_CHECK_PATH: "/readyz",
+        }),
+      (err: unknown) => {
+        assert.ok(err instanceof AppEnvError);
+        assert.deepEqual(err.problems, [
+          'REDIS_SUBSCRIPTION_MODE="sometimes" must be one of "static", "dynamic", "dynamic-private"',
+          'REDIS_MODE="sentinel" must be one of "standalone", "cluster"',
+          'HEALTH_CHECK_PATH: `healthCheckPath` ("/readyz") is the readiness path, which fails while a node drains; a liveness probe on it would kill draining nodes. Use "/healthz"',
+        ]);
+        return true;
+      },
+    );
   });
 });

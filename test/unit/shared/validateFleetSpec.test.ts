@@ -427,6 +427,7 @@ describe("resolveFleetSpec", () => {
       connectionTimeoutSeconds: 3600,
       healthCheckPath: "/healthz",
       adapter: "redis",
+      redisSubscriptionMode: "dynamic",
       env: {},
     });
   });
@@ -454,7 +455,7 @@ describe("resolveFleetSpec", () => {
           err.message,
           "Invalid socketio-fleet spec (2 problems):\n" +
             "  - `replicas` (-1) must be an integer from 1 to 1000\n" +
-            '  - `adapter` ("x") must be one of "redis", "redis-streams"',
+            '  - `adapter` ("x") must be one of "redis", "redis-streams", "redis-sharded"',
         );
         return true;
       },
