@@ -52,6 +52,7 @@ const stackPolicies: StackValidationPolicy[] = STACK_RULES.map((rule) => ({
       name: r.name,
       urn: r.urn,
       props: r.props,
+      dependencies: r.dependencies.map((d) => d.urn),
     }));
     for (const violation of rule.check(resources, config))
       reportViolation(violation.message, violation.urn);

@@ -5,6 +5,7 @@
 import { APP_ENV } from "../../components/shared/appEnv";
 import { T, containersOf } from "./workloads";
 import {
+  PLAN_COMPUTED,
   type PolicyResource,
   type ResourceRule,
   type StackRule,
@@ -93,14 +94,23 @@ export const redisOnlyFromFleet: StackRule = {
     "Redis admits connections only from the fleet: ElastiCache's security groups take only security-group sources, in-cluster Redis sits behind a NetworkPolicy that admits only pods it selects.",
   check(resources) {
     const violations: StackViolation[] = [];
+    const caches = resources.filter((r) => r.type === T.elasticache);
     const redisGroups = new Set(
-      resources
-        .filter((r) => r.type === T.elasticache)
-        .flatMap((r) => (r.props.securityGroupIds ?? []) as string[]),
+      caches
+        .flatMap((r) => (r.props.securityGroupIds ?? []) as string[])
+        .filter((id) => id !== PLAN_COMPUTED),
     );
-    for (const r of resources.filter(
-      (x) => x.type === T.sgIngress && redisGroups.has(x.props.securityGroupId),
-    )) {
+    // A group whose id is not known yet (a new one, in a plan) is found by the dependency edge.
+    const redisGroupUrns = new Set(
+      caches
+        .flatMap((r) => r.dependencies ?? [])
+        .filter((urn) => urn.includes(`${T.securityGroup}::`)),
+    );
+    const onRedisGroup = (x: PolicyResource) =>
+      redisGroups.has(x.props.securityGroupId) ||
+      (x.props.securityGroupId === PLAN_COMPUTED &&
+        (x.dependencies ?? []).some((urn) => redisGroupUrns.has(urn)));
+    for (const r of resources.filter((x) => x.type === T.sgIngress && onRedisGroup(x))) {
       if (r.props.referencedSecurityGroupId === undefined) {
         violations.push({
           urn: r.urn,

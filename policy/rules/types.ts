@@ -10,7 +10,15 @@ export interface PolicyResource {
   urn: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   props: Record<string, any>;
+  /** URNs this resource depends on, where known (the pack's stack rules; plans). */
+  dependencies?: string[];
 }
+
+/**
+ * How an offline plan shows a value only the cloud knows (`COMPUTED` in stacks/plan/types.ts): an
+ * unknown, equal to nothing, never an identity to match resources by.
+ */
+export const PLAN_COMPUTED = "[computed]";
 
 export interface RuleConfig {
   /** Ports the load balancers listen on, the only ones open to the internet. @default [80, 443] */

@@ -2,13 +2,15 @@
  * The Markdown summary of plan changes for a pull request: every stack's counts per resource type
  * and its warnings first, so cutting the text to a budget never hides them; then each changed
  * resource with the paths that changed. Values are clipped and escaped; secrets stay `[secret]`
- * because plans never hold anything else.
+ * because plans never hold anything else; a value only the cloud knows reads "known after apply".
  */
 import type { Change, StackDiff } from "./diff";
-import type { PlanResource, PlanValue } from "./types";
+import { COMPUTED, type PlanResource, type PlanValue } from "./types";
 
 /** Hidden marker the comment job finds its own comment by. */
 export const COMMENT_MARKER = "<!-- socketio-fleet:plan-diff -->";
+/** How a table cell shows a value only the cloud knows (`[computed]` in a plan). */
+export const KNOWN_AFTER_APPLY = "_known after apply_";
 /** Longest value shown in a table cell, in characters. */
 const MAX_VALUE_CHARS = 200;
 
@@ -26,9 +28,10 @@ export function diffMarkdown(diffs: StackDiff[], options: MarkdownOptions): stri
     `## Plan changes since \`${code(options.since)}\``,
     "",
     "> **Intent, not a cloud preview.** These are the inputs `stacks/index.ts` sends for each " +
-      "stack under Pulumi's mocks (`npm run plan`), with no credentials. The engine may still " +
-      "replace what shows as an update, it sees no drift, and provider-computed values are mock " +
-      "values. Secrets show as `[secret]`.",
+      "stack under Pulumi's mocks (`npm run plan`) with the stack's own config, with no " +
+      "credentials. The engine may still replace what shows as an update and it sees no drift. " +
+      "_known after apply_ is a value only the cloud knows (an id, ARN, generated name, address, " +
+      "digest, live lookup); inside a text it reads `[computed]`. Secrets show as `[secret]`.",
     "",
   ];
   const changed = diffs.filter((d) => d.creates.length + d.updates.length + d.deletes.length > 0);
@@ -101,6 +104,7 @@ function createdChanges(resource: PlanResource): Change[] {
 
 function cell(value: PlanValue | undefined): string {
   if (value === undefined) return "";
+  if (value === COMPUTED) return KNOWN_AFTER_APPLY;
   const text = JSON.stringify(value);
   const clipped = text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
   return `\`${code(clipped)}\``;

@@ -6,10 +6,10 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretInput } from "../../test/helpers/mocks";
-import { JSON_KEY, SECRET, UNKNOWN, type PlanValue } from "./types";
+import { COMPUTED, JSON_KEY, SECRET, type PlanValue } from "./types";
 
 /** The engine's marker for a value unknown at plan time (`@pulumi/pulumi` runtime/rpc). */
-const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN_SENTINEL: string = pulumi.runtime.unknownValue;
 
 /**
  * Inputs as a plan shows them. `secretKeys` are top-level inputs the provider marks secret
@@ -31,7 +31,8 @@ export function planInputs(
 /** One value as a plan shows it; `path` only names the place in an error. */
 export function planValue(value: unknown, path: string): PlanValue {
   if (isSecretInput(value)) return SECRET;
-  if (value === UNKNOWN_SENTINEL) return UNKNOWN;
+  // A preview deserializes the engine's unknown to `pulumi.Unknown`; the raw marker is the same.
+  if (value === UNKNOWN_SENTINEL || pulumi.isUnknown(value)) return COMPUTED;
   if (value === null || typeof value === "boolean" || typeof value === "number") return value;
   if (typeof value === "string") return expandJson(value, path);
   if (Array.isArray(value)) return value.map((v, i) => planValue(v ?? null, `${path}[${i}]`));
@@ -46,6 +47,11 @@ export function planValue(value: unknown, path: string): PlanValue {
     return Object.fromEntries(entries);
   }
   throw new Error(`plan: cannot show the value at \`${path}\` (${describe(value)}) in a plan`);
+}
+
+/** A provider reference, `<provider urn>::<id>`, with an id not known before apply as `[computed]`. */
+export function planProvider(reference: string): string {
+  return reference.split(UNKNOWN_SENTINEL).join(COMPUTED);
 }
 
 /** A string holding a JSON object or array becomes `{ "[json]": <document> }`. */

@@ -19,7 +19,7 @@ export async function renderAll(root: string): Promise<Map<string, string>> {
       rendered.set(stack, serialize(await renderStack(project, stack)));
     } catch (err) {
       const hint = /unexpected invoke/.test(String(err))
-        ? " (answer it in PLAN_CALLS, stacks/plan/mockCloud.ts)"
+        ? " (answer it in planCalls, stacks/plan/mockInvokes.ts)"
         : "";
       throw new Error(
         `plan: stack ${stack} (Pulumi.${stack}.yaml) did not render: ${String(err)}${hint}`,

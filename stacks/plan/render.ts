@@ -1,23 +1,26 @@
 /**
  * Renders one stack's plan: its real program (`main` in Pulumi.yaml, i.e. `stacks/index.ts`) with
- * its `Pulumi.<stack>.yaml` config, under the project's strict mock recorder, as `pulumi up` would
- * run it (not preview: every mock output is known, so references read as values).
+ * its `Pulumi.<stack>.yaml` config, under the project's strict mock recorder, as `pulumi preview`
+ * runs it: what the program gives is known, what only the cloud knows is `[computed]` (the fake
+ * cloud in `mockCloud.ts`, invokes answered from the stack's config in `mockInvokes.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../../test/helpers/config";
 import { type RecordedResource, setupMocks } from "../../test/helpers/mocks";
-import { PLAN_CALLS, planOutputs } from "./mockCloud";
-import { planInputs, planValue } from "./normalize";
+import { planCloud } from "./mockCloud";
+import { planCalls } from "./mockInvokes";
+import { planInputs, planProvider, planValue } from "./normalize";
 import type { Project } from "./stacks";
-import { PLAN_NOTE, SECRET, UNKNOWN, type Plan, type PlanResource, type PlanValue } from "./types";
+import { COMPUTED, PLAN_NOTE, SECRET, type Plan, type PlanResource, type PlanValue } from "./types";
 
 export async function renderStack(project: Project, stack: string): Promise<Plan> {
   const mocks = await setupMocks({
     project: project.name,
     stack,
-    preview: false,
-    calls: PLAN_CALLS,
-    otherOutputs: planOutputs,
+    preview: true,
+    // Read when the program invokes, after the stack's config is loaded below.
+    calls: planCalls((key) => pulumi.runtime.getConfig(key)),
+    cloud: planCloud,
   });
   pulumi.runtime.setAllConfig({}, []);
   loadStackConfig(stack, project.root);
@@ -58,7 +61,7 @@ export function planResource(r: RecordedResource): PlanResource {
     name: r.name,
     ...(r.parent ? { parent: r.parent } : {}),
     custom: r.custom,
-    ...(r.provider ? { provider: r.provider } : {}),
+    ...(r.provider ? { provider: planProvider(r.provider) } : {}),
     dependencies: [...new Set(r.dependencies)].sort(),
     ...(Object.keys(options).length > 0 ? { options } : {}),
     inputs: planInputs(r.rawInputs, r.options.additionalSecretOutputs),
@@ -76,7 +79,7 @@ async function stackOutputs(
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const output = pulumi.output(outputs[key]) as any;
         if (await output.isSecret) return [key, SECRET];
-        if (!(await output.isKnown)) return [key, UNKNOWN];
+        if (!(await output.isKnown)) return [key, COMPUTED];
         return [key, planValue((await output.promise()) ?? null, key)];
       }),
   );

@@ -38,11 +38,16 @@ export interface Plan {
 /** The note every plan carries, so nobody mistakes one for a cloud preview. */
 export const PLAN_NOTE =
   "Intent, not a cloud preview: the inputs this stack's program sends under Pulumi's mocks " +
-  "(npm run plan). Ids and computed outputs are mock values; secrets are [secret].";
+  "(npm run plan), with each stack's own config. Values only the cloud knows before apply (ids, " +
+  "ARNs, generated names, addresses, digests, live lookups) are [computed]; secrets are [secret].";
 
 /** What a secret (or a provider-marked secret input) is shown as. */
 export const SECRET = "[secret]";
-/** What a value unknown at plan time is shown as. */
-export const UNKNOWN = "[unknown]";
+/**
+ * What a value only the cloud knows before apply is shown as ("known after apply"). Whole values
+ * are this string; a string the program builds around one (an ARN with a computed account id)
+ * holds it in place, so its known parts stay reviewable.
+ */
+export const COMPUTED = "[computed]";
 /** The key under which a string holding a JSON document is expanded. */
 export const JSON_KEY = "[json]";

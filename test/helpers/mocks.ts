@@ -51,8 +51,15 @@ type State = Record<string, unknown>;
 export interface MockOptions {
   /** Extra output state per resource type (computed attributes such as `dnsName`). */
   outputs?: Record<string, (resource: { name: string; inputs: State }) => State>;
-  /** Output state for a type `outputs` does not list (the plan's fake cloud answers every type). */
-  otherOutputs?: (type: string, resource: { name: string; inputs: State }) => State;
+  /**
+   * The plan's fake cloud: each resource's id and whole state (inputs echoed), in preview as in
+   * an update; replaces the `<name>-id` ids and the `arn` and `outputs` answers. `rawInputs` are
+   * the inputs as sent (secrets still wrapped).
+   */
+  cloud?: (
+    type: string,
+    resource: { name: string; inputs: State; rawInputs: State },
+  ) => { id: string; state: State };
   /** Invoke results by token; any other invoke throws. */
   calls?: Record<string, (inputs: State) => State>;
   /** Run as `pulumi preview`: computed outputs and ids stay unknown. */
@@ -133,7 +140,11 @@ export async function setupMocks(options: MockOptions = {}): Promise<MockRecorde
     {
       newResource({ type, name, inputs, id }) {
         const resource = { name, inputs: unwrapSecrets(inputs) as State };
-        const extra = options.outputs?.[type]?.(resource) ?? options.otherOutputs?.(type, resource);
+        if (options.cloud) {
+          const answer = options.cloud(type, { ...resource, rawInputs: inputs });
+          return { id: id ? id : answer.id, state: answer.state };
+        }
+        const extra = options.outputs?.[type]?.(resource);
         const computed = preview ? {} : { arn: `arn:mock:${type}:${name}`, ...extra };
         return {
           // The engine sends "" for a new resource; an empty id would read as unknown.

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { diffPlans, urnOf } from "../../../stacks/plan/diff";
 import { COMMENT_MARKER, diffMarkdown } from "../../../stacks/plan/markdown";
 import { diffSince } from "../../../stacks/plan/plans";
-import type { Plan, PlanResource } from "../../../stacks/plan/types";
+import { COMPUTED, type Plan, type PlanResource } from "../../../stacks/plan/types";
 import { committedPlan, removeProject, scratchProject } from "./projects";
 
 const K8S = () => structuredClone(committedPlan("k8s-dev"));
@@ -53,15 +53,18 @@ describe("plan: the diff summary", () => {
     assert.match(text, /\| `spec.replicas` \| `3` \| `5` \|/);
   });
 
-  it("a changed field inside an ECS container definition is named by its path in the JSON", () => {
+  it("a changed field inside a JSON document (an IAM policy) is named by its path in the JSON", () => {
     const after = AWS();
-    const task = find(after, "aws:ecs/taskDefinition:TaskDefinition");
-    const defs = (task.inputs.containerDefinitions as { "[json]": { cpu?: number }[] })["[json]"];
-    defs[0].cpu = 999;
+    const policy = after.resources.find((r) => r.name === "sio-dev-task-describe");
+    assert.ok(policy);
+    const doc = (policy.inputs.policy as { "[json]": { Statement: { Effect: string }[] } })[
+      "[json]"
+    ];
+    doc.Statement[0].Effect = "Deny";
     const [update] = diffPlans("aws-dev", AWS(), after).updates;
     assert.deepEqual(
       update.changes.map((c) => c.path),
-      ["containerDefinitions.[json][0].cpu"],
+      ["policy.[json].Statement[0].Effect"],
     );
   });
 
@@ -192,6 +195,33 @@ describe("plan: the diff summary", () => {
       /_\d+ more section\(s\) not shown \(budget 5000 characters\): see the job summary/,
     );
     assert.ok(!full.includes("not shown"));
+  });
+
+  it("a computed value reads 'known after apply'; computed to computed is no change", () => {
+    const before = AWS();
+    const after = AWS();
+    const sg = find(after, "aws:ec2/securityGroup:SecurityGroup");
+    assert.equal(sg.inputs.vpcId, COMPUTED, "the committed plan marks the VPC id computed");
+    // computed → computed (another resource's id, still unknown before apply): no change.
+    sg.inputs.vpcId = COMPUTED;
+    assert.deepEqual(diffPlans("aws-dev", before, after).updates, []);
+    // A known value becoming computed, and back, are changes that name the computed side.
+    sg.inputs.vpcId = "vpc-0abc";
+    const toKnown = diffPlans("aws-dev", before, after);
+    assert.deepEqual(toKnown.updates[0].changes, [
+      { path: "vpcId", before: COMPUTED, after: "vpc-0abc" },
+    ]);
+    const text = md(after, before);
+    assert.match(text, /\| `vpcId` \| _known after apply_ \| `"vpc-0abc"` \|/);
+    assert.match(md(before, after), /\| `vpcId` \| `"vpc-0abc"` \| _known after apply_ \|/);
+    // A created resource lists its computed inputs as such; a text holding one keeps its known parts.
+    const created = diffMarkdown([diffPlans("aws-dev", undefined, AWS())], {
+      since: "v1",
+      maxChars: 1_000_000,
+    });
+    assert.match(created, /\| `vpcId` \| {2}\| _known after apply_ \|/);
+    assert.ok(!created.includes(`\`"${COMPUTED}"\``), "no whole value shows as the bare marker");
+    assert.match(created, /_known after apply_ is a value only the cloud knows/);
   });
 
   it("values are clipped and escaped for a table", () => {

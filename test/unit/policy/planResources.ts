@@ -21,5 +21,6 @@ export function policyResources(plan: Plan): PolicyResource[] {
     name: r.name,
     urn: r.urn,
     props: collapseJsonStrings(r.inputs) as PolicyResource["props"],
+    dependencies: r.dependencies,
   }));
 }
