@@ -15,7 +15,7 @@ export interface PlanResource {
   parent?: string;
   /** false for components (their children carry the real resources). */
   custom: boolean;
-  /** Explicit provider reference, `<provider urn>::<id>`; absent for default providers. */
+  /** Explicit provider reference, `<provider urn>::[computed]` (its id is known after apply); absent for default providers. */
   provider?: string;
   /** URNs this resource waits for (explicit `dependsOn` and through inputs), sorted. */
   dependencies: string[];
