@@ -31,6 +31,9 @@ export const T = {
   backendConfig: "kubernetes:cloud.google.com/v1:BackendConfig",
   frontendConfig: "kubernetes:networking.gke.io/v1beta1:FrontendConfig",
   httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  gcpBackendPolicy: "kubernetes:networking.gke.io/v1:GCPBackendPolicy",
+  healthCheckPolicy: "kubernetes:networking.gke.io/v1:HealthCheckPolicy",
+  destinationRule: "kubernetes:networking.istio.io/v1:DestinationRule",
   password: "random:index/randomPassword:RandomPassword",
   provider: "pulumi:providers:kubernetes",
 } as const;
