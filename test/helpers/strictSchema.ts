@@ -144,7 +144,7 @@ export function applyProblems(object: Record<string, unknown>, cluster: ClusterS
   if (validate(object)) return [];
   return (validate.errors ?? []).map(
     (e) =>
-      `${kind}/${name}: ${e.instancePath || "/"} ${e.message}` +
+      `${kind}/${name}: ${e.instancePath === "" ? "/" : e.instancePath} ${e.message}` +
       (e.keyword === "additionalProperties"
         ? ` (${(e.params as { additionalProperty: string }).additionalProperty})`
         : ""),

@@ -82,8 +82,9 @@ export function httpRoute(ctx: FleetContext, gateway: ResolvedGateway): CustomRe
     matches: [{ path: { type: "PathPrefix", value: "/" } }],
     backendRefs: [{ name: ctx.names.service, port: K8S_DEFAULTS.servicePort }],
   };
-  // GKE's Gateway does not support HTTPRoute request timeouts (its v1.5 conformance report);
-  // there the GCPBackendPolicy's `timeoutSec` bounds a request and a websocket.
+  // GKE's Gateway does not support HTTPRoute request timeouts (HTTPRouteRequestTimeout is under
+  // unsupportedFeatures in gateway-api conformance/reports/v1.4.0/gke-gateway); there the
+  // GCPBackendPolicy's `timeoutSec` bounds a request and a websocket.
   if (gateway.implementation !== "gke") {
     rule.timeouts = { request: gatewayDuration(ctx.spec.connectionTimeoutSeconds) };
   }

@@ -15,12 +15,20 @@ import { CERT_ARN, deploy, fleetArgs, T } from "./fixtures";
 const gateway = (
   implementation: "envoy-gateway" | "gke" | "istio" | "generic",
   over: Partial<KubernetesSocketIoFleetArgs> = {},
+  release?: "v1.7",
 ): KubernetesSocketIoFleetArgs =>
   fleetArgs({
     ingress: {
       controller: "gateway-api",
       host: "chat.example.com",
-      gateway: { name: "g", namespace: "gw", tls: true, listener: "https", implementation },
+      gateway: {
+        name: "g",
+        namespace: "gw",
+        tls: true,
+        listener: "https",
+        implementation,
+        release,
+      },
     },
     ...over,
   });
@@ -46,7 +54,7 @@ const FLAVOURS: [string, KubernetesSocketIoFleetArgs, ClusterSchemas["gatewayApi
     undefined,
   ],
   ["envoy-gateway", gateway("envoy-gateway"), "v1.6.1-experimental"],
-  ["envoy-gateway v1.7", gateway("envoy-gateway"), "v1.7.0-dev-4564255-experimental"],
+  ["envoy-gateway v1.7", gateway("envoy-gateway", {}, "v1.7"), "v1.7.0-dev-4564255-experimental"],
   ["gke Gateway", gateway("gke"), "v1.4.0-standard"],
   ["istio", gateway("istio"), "v1.4.0-standard"],
   [
@@ -59,13 +67,7 @@ const FLAVOURS: [string, KubernetesSocketIoFleetArgs, ClusterSchemas["gatewayApi
 describe("Kubernetes objects under strict server-side apply (pinned schemas)", () => {
   for (const [flavour, args, bundle] of FLAVOURS) {
     it(`${flavour}: every object applies on Kubernetes ${KUBERNETES_MINORS.join(" and ")}`, async () => {
-      const release = bundle?.startsWith("v1.7") ? "v1.7" : undefined;
-      const ingress = args.ingress;
-      const withRelease =
-        release && ingress.gateway
-          ? { ...args, ingress: { ...ingress, gateway: { ...ingress.gateway, release } } }
-          : args;
-      const { mocks } = await deploy(withRelease);
+      const { mocks } = await deploy(args);
       for (const kubernetes of KUBERNETES_MINORS) {
         assertApplies(mocks.resources, { kubernetes, gatewayApi: bundle });
       }
