@@ -1,6 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SocketIoFleetArgs } from "../shared";
+import type { KubernetesGateway } from "./gatewayArgs";
+
+export * from "./gatewayArgs";
 
 /**
  * The ingress controller (or the Gateway API) that routes traffic in; each spells affinity its
@@ -30,9 +33,8 @@ export const KubernetesIngressController = {
    */
   AwsAlb: "aws-alb",
   /**
-   * An HTTPRoute with `sessionPersistence`, an experimental field honoured by only some
-   * implementations (Envoy Gateway; NGINX Gateway Fabric with NGINX Plus) and pruned by the
-   * standard-channel CRDs.
+   * An HTTPRoute on your Gateway, with session pinning spelt the way `ingress.gateway.implementation`
+   * honours it (`sessionPersistence`, a `GCPBackendPolicy` or a `DestinationRule`).
    */
   GatewayApi: "gateway-api",
 } as const;
@@ -52,23 +54,6 @@ export interface KubernetesNamespace {
    * Standard, which every pod here satisfies). Default true.
    */
   create?: boolean;
-}
-
-/** The Gateway an HTTPRoute attaches to (`gateway-api` only). */
-export interface KubernetesGateway {
-  /**
-   * Name of the Gateway the HTTPRoute attaches to. Its listener must allow routes from our
-   * namespace.
-   */
-  name: string;
-  /** Namespace of the Gateway. */
-  namespace: string;
-  /**
-   * Whether the Gateway's listener for `ingress.host` terminates TLS. The Gateway, not the route,
-   * owns TLS, so only you can say; it picks the `url` scheme and the HTTPS-dependent checks.
-   * Default unset: unknown, so the url uses http and the TLS checks are skipped.
-   */
-  tls?: boolean;
 }
 
 /** How traffic reaches the fleet. */
@@ -271,4 +256,17 @@ export const K8S_DEFAULTS = {
   /** The port the Service exposes (the pods listen on `containerPort`). */
   servicePort: 80,
   className: { nginx: "nginx", traefik: "traefik", gke: "gce", "aws-alb": "alb" },
+  /**
+   * Gateway API CRDs: Envoy Gateway's Helm chart installs the experimental channel
+   * (`crds.gatewayAPI.channel: experimental`, gateway.envoyproxy.io "Gateway Crds Helm Chart");
+   * GKE and Istio document the standard channel. v1.6: the newest release, same
+   * `sessionPersistence` shape as v1.4 and v1.5.
+   */
+  gatewayChannel: {
+    "envoy-gateway": "experimental",
+    gke: "standard",
+    istio: "standard",
+    generic: "standard",
+  },
+  gatewayRelease: "v1.6",
 } as const;

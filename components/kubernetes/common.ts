@@ -18,6 +18,9 @@ export function objectNames(name: string) {
     backendConfig: name,
     frontendConfig: name,
     route: name,
+    backendPolicy: name,
+    healthCheckPolicy: name,
+    destinationRule: name,
   };
 }
 

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedFleetSpec } from "../shared";
 import {
+  type GatewayRefArgs,
   type IngressArgs,
   type KubernetesExternalRedisArgs,
   type KubernetesInClusterRedisArgs,
@@ -15,12 +16,24 @@ export type ResolvedRedis =
   | { mode: "in-cluster"; storageGi?: number; image: string; port: number }
   | { mode: "external"; url: pulumi.Input<string>; port: number };
 
+/** The Gateway a `gateway-api` route attaches to, with its defaults applied. */
+export interface ResolvedGateway {
+  name: string;
+  namespace: string;
+  implementation: GatewayRefArgs["implementation"];
+  listener?: string;
+  channel: NonNullable<GatewayRefArgs["channel"]>;
+  release: NonNullable<GatewayRefArgs["release"]>;
+}
+
 export interface FleetContext {
   name: string;
   /** The namespace name (an Output of the Namespace when the component creates it). */
   namespace: pulumi.Input<string>;
   spec: ResolvedFleetSpec;
   ingress: IngressArgs;
+  /** With `gateway-api`: the Gateway, defaults applied. */
+  gateway?: ResolvedGateway;
   /** Whether clients reach the fleet over HTTPS. */
   tls: boolean;
   names: ObjectNames;
@@ -57,6 +70,7 @@ export function resolveContext(
     namespace,
     spec,
     ingress,
+    gateway: ingress.gateway && resolveGateway(ingress.gateway),
     tls: frontTls(ingress),
     names: objectNames(name),
     redis: resolveRedis(args.redis),
@@ -80,6 +94,17 @@ function frontTls(ingress: IngressArgs): boolean {
     default:
       return ingress.tlsSecretName !== undefined;
   }
+}
+
+export function resolveGateway(gateway: GatewayRefArgs): ResolvedGateway {
+  return {
+    name: gateway.name,
+    namespace: gateway.namespace,
+    implementation: gateway.implementation,
+    listener: gateway.listener,
+    channel: gateway.channel ?? K8S_DEFAULTS.gatewayChannel[gateway.implementation],
+    release: gateway.release ?? K8S_DEFAULTS.gatewayRelease,
+  };
 }
 
 function resolveRedis(args: KubernetesSocketIoFleetArgs["redis"]): ResolvedRedis {

@@ -91,7 +91,7 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
     // 3. Redis (or the Secret holding the external URL).
     const redis = createRedis(ctx, this, transform.redisStatefulSet);
 
-    // 4. Controller objects (BackendConfig, FrontendConfig, HTTPRoute) before what names them.
+    // 4. Controller objects (BackendConfig, HTTPRoute, GCPBackendPolicy, …) before what names them.
     const plan = ingressPlan(ctx);
     const customResources = plan.customResources.map(
       (cr) => new k8s.apiextensions.CustomResource(cr.name, cr.args, { parent: this }),

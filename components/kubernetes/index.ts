@@ -28,6 +28,9 @@ export type {
   ResourcesArgs as KubernetesResourcesArgs,
 } from "./args";
 export {
+  KubernetesGatewayChannel,
+  KubernetesGatewayImplementation,
+  KubernetesGatewayRelease,
   KubernetesIngressController,
   KubernetesRedisMode,
   INGRESS_CONTROLLERS as KUBERNETES_INGRESS_CONTROLLERS,

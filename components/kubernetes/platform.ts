@@ -1,5 +1,6 @@
 import type { PlatformProfile } from "../shared";
 import { type IngressArgs, type IngressController, K8S_TARGET_ARGS } from "./args";
+import { gatewayPlatform } from "./gatewayPlatform";
 
 const COMMON = {
   reservedCookiePrefixes: [] as string[],
@@ -78,21 +79,7 @@ export function kubernetesPlatform(ingress: unknown): PlatformProfile {
         tlsHint: "Set `ingress.certificateArn`",
       };
     case "gateway-api":
-      return {
-        ...COMMON,
-        name: "a Gateway API HTTPRoute",
-        stickinessModes: ["cookie", "none"],
-        unsupportedStickinessReason: {
-          "client-ip":
-            "HTTPRoute `sessionPersistence` only has Cookie and Header types, no client-IP hashing. " +
-            'Use `stickiness.mode: "cookie"` or `transports: ["websocket"]`',
-        },
-        cookieNameSupported: true,
-        cookieTtlSeconds: { min: 1, max: YEAR },
-        connectionTimeoutSeconds: { min: 1, max: 86_400 },
-        tls: typeof i.gateway === "object" && i.gateway !== null ? i.gateway.tls : undefined,
-        tlsHint: "Terminate TLS on the Gateway listener and set `ingress.gateway.tls: true`",
-      };
+      return gatewayPlatform(i as Record<string, unknown>, COMMON);
     default:
       return {
         ...COMMON,

@@ -1,7 +1,12 @@
 /** The Kubernetes target's rules on `ingress` (the controller, host, TLS and Gateway fields). */
 import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkKnownKeys } from "../shared/ruleKit";
-import { INGRESS_CONTROLLERS } from "./args";
+import {
+  GATEWAY_CHANNELS,
+  GATEWAY_IMPLEMENTATIONS,
+  GATEWAY_RELEASES,
+  INGRESS_CONTROLLERS,
+} from "./args";
 
 export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -109,7 +114,12 @@ function checkGateway(gateway: unknown, controller: unknown, add: Add) {
     );
     return;
   }
-  checkKnownKeys(gateway, `${field}.`, ["name", "namespace", "tls"], add);
+  checkKnownKeys(
+    gateway,
+    `${field}.`,
+    ["name", "namespace", "tls", "implementation", "listener", "channel", "release"],
+    add,
+  );
   for (const key of ["name", "namespace"] as const) {
     const v = gateway[key];
     if (typeof v !== "string" || !DNS_SUBDOMAIN.test(v)) {
@@ -121,5 +131,34 @@ function checkGateway(gateway: unknown, controller: unknown, add: Add) {
   }
   if (gateway.tls !== undefined && typeof gateway.tls !== "boolean") {
     add(`${field}.tls`, `\`${field}.tls\` (${show(gateway.tls)}) must be true or false`);
+  }
+  checkGatewayImplementation(gateway, add);
+}
+
+/** `implementation` (required), `listener` (required with TLS), `channel` and `release`. */
+function checkGatewayImplementation(gateway: Record<string, unknown>, add: Add) {
+  const field = "ingress.gateway";
+  if (gateway.implementation === undefined) {
+    add(
+      `${field}.implementation`,
+      `\`${field}.implementation\` is required: the implementation running the Gateway decides how sessions are pinned; one of ${GATEWAY_IMPLEMENTATIONS.map((x) => `"${x}"`).join(", ")} ("generic" for any other, websocket-only)`,
+    );
+  } else {
+    checkEnum(gateway.implementation, `${field}.implementation`, GATEWAY_IMPLEMENTATIONS, add);
+  }
+  checkEnum(gateway.channel, `${field}.channel`, GATEWAY_CHANNELS, add);
+  checkEnum(gateway.release, `${field}.release`, GATEWAY_RELEASES, add);
+  const listener = gateway.listener;
+  if (listener !== undefined && (typeof listener !== "string" || !DNS_SUBDOMAIN.test(listener))) {
+    add(
+      `${field}.listener`,
+      `\`${field}.listener\` (${show(listener)}) must be a Gateway listener name such as "https": lower-case letters, digits, "-" and "."`,
+    );
+  }
+  if (gateway.tls === true && listener === undefined) {
+    add(
+      `${field}.listener`,
+      `\`${field}.listener\` is required with \`${field}.tls: true\`: name the Gateway's HTTPS listener (e.g. "https"), so the route attaches to it alone and never to a plain-HTTP listener`,
+    );
   }
 }

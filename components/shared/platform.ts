@@ -26,6 +26,13 @@ export interface PlatformProfile {
    * cross-site cookie is `SameSite=None; Secure`, which browsers only store over HTTPS).
    */
   crossOriginCookieNeedsTls?: boolean;
+  /**
+   * Set when the platform's sticky cookie is not `SameSite=None; Secure`: browsers treat a cookie
+   * without `SameSite` as `Lax` and never send it on a cross-site request, so with cookie
+   * stickiness and long-polling every origin on another site than `fleetHost` is refused.
+   * `cookie` describes the cookie for the message; `alternatives` says what to do instead.
+   */
+  laxStickyCookie?: { cookie: string; fleetHost?: string; alternatives: string };
   /** The target's own arg names, accepted beside the shared ones (others are typos). */
   targetArgs?: readonly string[];
 }

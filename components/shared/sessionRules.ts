@@ -117,6 +117,7 @@ export function checkCors(
         'long-polling fails with "Session ID unknown". Set `cors.credentials: true`',
     );
   }
+  if (stickyCookie && platform.laxStickyCookie) checkCrossSite(origins, platform, add);
   if (stickyCookie && platform.crossOriginCookieNeedsTls && platform.tls === false) {
     add(
       "cors.origins",
@@ -126,6 +127,36 @@ export function checkCors(
         ', or use `transports: ["websocket"]`',
     );
   }
+}
+
+/** Origins on another site than the fleet, where a `Lax` sticky cookie is never sent. */
+function checkCrossSite(origins: unknown[], platform: PlatformProfile, add: Add) {
+  const { cookie, fleetHost, alternatives } = platform.laxStickyCookie!;
+  origins.forEach((origin, i) => {
+    const host =
+      typeof origin === "string" && originProblem(origin) === undefined
+        ? new URL(origin).hostname
+        : undefined;
+    if (host === undefined || (fleetHost !== undefined && siteOf(host) === siteOf(fleetHost)))
+      return;
+    add(
+      `cors.origins[${i}]`,
+      `\`cors.origins[${i}]\` (${show(origin)}) is on another site than the fleet (${fleetHost ?? "unknown host"}): ` +
+        `cookie stickiness cannot work for it on ${platform.name}, whose sticky cookie is ${cookie} with no ` +
+        "`SameSite=None`, so browsers treat it as `Lax` and drop it on cross-site requests, and long-polling " +
+        `fails with "Session ID unknown". ${alternatives}`,
+    );
+  });
+}
+
+/**
+ * The registrable domain of `host`, approximated by its last two labels (an IP address is its own
+ * site). Without the Public Suffix List, hosts under a two-label suffix such as `co.uk` read as
+ * one site, so the rule may miss such a case; it never refuses a truly same-site page.
+ */
+export function siteOf(host: string): string {
+  if (/^[\d.]+$/.test(host) || host.includes(":")) return host;
+  return host.split(".").slice(-2).join(".");
 }
 
 function checkOrigin(

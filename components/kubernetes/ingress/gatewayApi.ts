@@ -1,28 +1,35 @@
 /**
- * Gateway API: an `HTTPRoute` (`gateway.networking.k8s.io/v1`) attached to your Gateway, with
- * `sessionPersistence` on its rule (type `Cookie`, `sessionName`, `absoluteTimeout` = TTL as a
- * permanent cookie) and a request timeout of `connectionTimeoutSeconds`.
+ * Gateway API: an `HTTPRoute` (`gateway.networking.k8s.io/v1`) attached to your Gateway (to one
+ * listener with `ingress.gateway.listener`, `parentRefs[].sectionName`), plus what the chosen
+ * implementation honours for session pinning (see `gatewayPinning.ts`):
+ * - envoy-gateway: `sessionPersistence` on the route rule (GEP-1619, experimental channel only);
+ * - gke: a `GCPBackendPolicy` and a `HealthCheckPolicy` on the Service (`gatewayGke.ts`);
+ * - istio: a `DestinationRule` hashing on a cookie (`gatewayIstio.ts`);
+ * - generic: the route alone, with standard-channel fields only.
  *
- * `sessionPersistence` is an **experimental** field (GEP-1619, "Extended" support): it exists only
- * in the experimental-channel CRDs (with the standard-channel CRDs the API server silently prunes
- * it and there is no stickiness), and only some implementations honour it — Envoy Gateway does,
- * NGINX Gateway Fabric does with NGINX Plus only; Contour does not (projectcontour/contour#6427),
- * and GKE's Gateway takes affinity from a `GCPBackendPolicy` instead. Check your implementation.
- * The Gateway must allow routes from the fleet's namespace (`allowedRoutes`), and it owns TLS.
+ * Only fields of the installed CRD schema may be sent: Pulumi applies with server-side apply, and
+ * an apply patch with a field the schema lacks fails (`failed to create typed patch object … field
+ * not declared in schema`, kubernetes#139253; strict apply since kubernetes PR #105916). It is not
+ * pruned. So `sessionPersistence` is only emitted on the experimental channel, and a route that
+ * needs no stickiness carries none. The Gateway must allow routes from the fleet's namespace
+ * (`allowedRoutes`), and it owns TLS.
  */
+import { GOOGLE_FRONT_END_KEEPALIVE_MS, GOOGLE_FRONT_END_REUSE_SECONDS } from "../../shared";
 import { K8S_DEFAULTS } from "../args";
 import { objectLabels } from "../common";
-import type { FleetContext } from "../context";
+import type { FleetContext, ResolvedGateway } from "../context";
 import { cookieName, type CustomResourcePlan, type IngressPlan, reuseWindow } from "./common";
+import { gcpBackendPolicy, healthCheckPolicy } from "./gatewayGke";
+import { destinationRule } from "./gatewayIstio";
 
 /**
  * The Gateway API leaves connection reuse to the implementation, so the keep-alive is sized for
- * the longest default among them: Envoy (Envoy Gateway, and the implementations built on it) keeps
- * an idle upstream connection for its HTTP protocol `idle_timeout`, "The default idle timeout if
- * not otherwise specified is 1 hour" (Envoy docs, FAQ "How do I configure timeouts?"). GKE's
- * Gateway uses Google front ends (600 s) and NGINX Gateway Fabric nginx's 60 s, both below it.
- * An implementation configured above 3600 s needs a higher keep-alive (`HTTP_KEEPALIVE_TIMEOUT_MS`
- * cannot be overridden through `env`: it is spec-owned).
+ * the longest default among them: Envoy (Envoy Gateway, Istio, and the implementations built on
+ * Envoy) keeps an idle upstream connection for its HTTP protocol `idle_timeout`, "The default idle
+ * timeout if not otherwise specified is 1 hour" (Envoy docs, FAQ "How do I configure timeouts?").
+ * NGINX Gateway Fabric uses nginx's 60 s, below it; GKE's Gateway uses Google front ends (600 s,
+ * handled apart). An implementation configured above 3600 s needs a higher keep-alive
+ * (`HTTP_KEEPALIVE_TIMEOUT_MS` cannot be overridden through `env`: it is spec-owned).
  */
 export const GATEWAY_API_UPSTREAM_IDLE_SECONDS = 3600;
 
@@ -38,22 +45,59 @@ export function gatewayDuration(seconds: number): string {
   return `${h}h` + (m > 0 ? `${m}m` : "") + (s > 0 ? `${s}s` : "");
 }
 
-export function httpRoute(ctx: FleetContext): CustomResourcePlan {
-  const gateway = ctx.ingress.gateway!;
-  const { stickiness } = ctx.spec;
+/** Whether the route carries `sessionPersistence`: Envoy Gateway, experimental CRDs, a cookie. */
+export function routeSessionPersistence(ctx: FleetContext, gateway: ResolvedGateway): boolean {
+  return (
+    gateway.implementation === "envoy-gateway" &&
+    gateway.channel === "experimental" &&
+    ctx.spec.stickiness.mode === "cookie"
+  );
+}
+
+/**
+ * `sessionPersistence` in the shape of the installed release: a permanent cookie whose Max-Age is
+ * the TTL (a Permanent lifetime requires `absoluteTimeout`, a CEL rule of the CRD).
+ * - v1.4–v1.6: `sessionName` and `cookieConfig.lifetimeType`;
+ * - v1.7 (gateway-api PRs #4873, #5046): the `cookie: { name, path, lifetimeType }` union member.
+ */
+export function sessionPersistence(ctx: FleetContext, gateway: ResolvedGateway) {
+  const absoluteTimeout = gatewayDuration(ctx.spec.stickiness.ttlSeconds);
+  if (gateway.release === "v1.7") {
+    return {
+      type: "Cookie",
+      absoluteTimeout,
+      cookie: { name: cookieName(ctx), path: "/", lifetimeType: "Permanent" },
+    };
+  }
+  return {
+    type: "Cookie",
+    sessionName: cookieName(ctx),
+    absoluteTimeout,
+    cookieConfig: { lifetimeType: "Permanent" },
+  };
+}
+
+export function httpRoute(ctx: FleetContext, gateway: ResolvedGateway): CustomResourcePlan {
   const rule: Record<string, unknown> = {
     matches: [{ path: { type: "PathPrefix", value: "/" } }],
     backendRefs: [{ name: ctx.names.service, port: K8S_DEFAULTS.servicePort }],
-    timeouts: { request: gatewayDuration(ctx.spec.connectionTimeoutSeconds) },
   };
-  if (stickiness.mode === "cookie") {
-    rule.sessionPersistence = {
-      type: "Cookie",
-      sessionName: cookieName(ctx),
-      absoluteTimeout: gatewayDuration(stickiness.ttlSeconds),
-      cookieConfig: { lifetimeType: "Permanent" },
-    };
+  // GKE's Gateway does not support HTTPRoute request timeouts (HTTPRouteRequestTimeout is under
+  // unsupportedFeatures in gateway-api conformance/reports/v1.4.0/gke-gateway); there the
+  // GCPBackendPolicy's `timeoutSec` bounds a request and a websocket.
+  if (gateway.implementation !== "gke") {
+    rule.timeouts = { request: gatewayDuration(ctx.spec.connectionTimeoutSeconds) };
   }
+  if (routeSessionPersistence(ctx, gateway)) {
+    rule.sessionPersistence = sessionPersistence(ctx, gateway);
+  }
+  const parentRef: Record<string, unknown> = {
+    group: "gateway.networking.k8s.io",
+    kind: "Gateway",
+    name: gateway.name,
+    namespace: gateway.namespace,
+  };
+  if (gateway.listener !== undefined) parentRef.sectionName = gateway.listener;
   return {
     name: `${ctx.name}-route`,
     args: {
@@ -65,14 +109,7 @@ export function httpRoute(ctx: FleetContext): CustomResourcePlan {
         labels: objectLabels(ctx.name, "server"),
       },
       spec: {
-        parentRefs: [
-          {
-            group: "gateway.networking.k8s.io",
-            kind: "Gateway",
-            name: gateway.name,
-            namespace: gateway.namespace,
-          },
-        ],
+        parentRefs: [parentRef],
         hostnames: [ctx.ingress.host!],
         rules: [rule],
       },
@@ -81,9 +118,29 @@ export function httpRoute(ctx: FleetContext): CustomResourcePlan {
 }
 
 export function gatewayApiPlan(ctx: FleetContext): IngressPlan {
+  const gateway = ctx.gateway!;
+  const customResources = [httpRoute(ctx, gateway)];
+  switch (gateway.implementation) {
+    case "gke":
+      customResources.unshift(gcpBackendPolicy(ctx), healthCheckPolicy(ctx));
+      break;
+    case "istio":
+      if (ctx.spec.stickiness.mode === "cookie") customResources.unshift(destinationRule(ctx));
+      break;
+  }
   return {
+    // GKE's Gateway creates NEGs for the Services its routes name: no annotation needed.
     serviceAnnotations: {},
-    customResources: [httpRoute(ctx)],
-    backendReuse: reuseWindow(GATEWAY_API_UPSTREAM_IDLE_SECONDS),
+    customResources,
+    backendReuse:
+      gateway.implementation === "gke"
+        ? GKE_GATEWAY_REUSE
+        : reuseWindow(GATEWAY_API_UPSTREAM_IDLE_SECONDS),
   };
 }
+
+/** GKE's Gateway is a Google Cloud Application Load Balancer: Google front ends' 600 s reuse. */
+const GKE_GATEWAY_REUSE = {
+  windowSeconds: GOOGLE_FRONT_END_REUSE_SECONDS,
+  appKeepAliveMs: GOOGLE_FRONT_END_KEEPALIVE_MS,
+};

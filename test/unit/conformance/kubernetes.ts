@@ -38,7 +38,13 @@ const TLS_INGRESS: Record<IngressController, KubernetesSocketIoFleetArgs["ingres
   "gateway-api": {
     controller: "gateway-api",
     host: HOST,
-    gateway: { name: "public", namespace: "gateway", tls: true },
+    gateway: {
+      name: "public",
+      namespace: "gateway",
+      tls: true,
+      implementation: "envoy-gateway",
+      listener: "https",
+    },
   },
 };
 

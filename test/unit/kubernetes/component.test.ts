@@ -88,7 +88,13 @@ describe("KubernetesSocketIoFleet component", () => {
         ingress: {
           controller: "gateway-api",
           host: "chat.example.com",
-          gateway: { name: "g", namespace: "gw", tls: true },
+          gateway: {
+            name: "g",
+            namespace: "gw",
+            tls: true,
+            implementation: "envoy-gateway",
+            listener: "https",
+          },
         },
       }),
     );

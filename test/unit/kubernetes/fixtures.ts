@@ -1,10 +1,5 @@
 /** Shared mocks, args and schema checks for the Kubernetes component tests. */
 import { strict as assert } from "node:assert";
-import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
-import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
-import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { Namespace, Secret, Service } from "kubernetes-models/v1";
 import {
   KUBERNETES_FLEET_TYPE,
   KubernetesSocketIoFleet,
@@ -16,6 +11,7 @@ import {
   type RecordedResource,
   setupMocks,
 } from "../../helpers/mocks";
+import { applyProblems, KUBERNETES_MINORS } from "../../helpers/strictSchema";
 
 export const T = {
   fleet: KUBERNETES_FLEET_TYPE,
@@ -31,6 +27,9 @@ export const T = {
   backendConfig: "kubernetes:cloud.google.com/v1:BackendConfig",
   frontendConfig: "kubernetes:networking.gke.io/v1beta1:FrontendConfig",
   httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+  gcpBackendPolicy: "kubernetes:networking.gke.io/v1:GCPBackendPolicy",
+  healthCheckPolicy: "kubernetes:networking.gke.io/v1:HealthCheckPolicy",
+  destinationRule: "kubernetes:networking.istio.io/v1:DestinationRule",
   password: "random:index/randomPassword:RandomPassword",
   provider: "pulumi:providers:kubernetes",
 } as const;
@@ -78,35 +77,32 @@ export function kubeObjects(mocks: MockRecorder): RecordedResource[] {
   return mocks.resources.filter((r) => r.type.startsWith("kubernetes:"));
 }
 
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  [T.namespace]: Namespace,
-  [T.service]: Service,
-  [T.secret]: Secret,
-  [T.deployment]: Deployment,
-  [T.statefulSet]: StatefulSet,
-  [T.ingress]: Ingress,
-  [T.networkPolicy]: NetworkPolicy,
-  [T.pdb]: PodDisruptionBudget,
-  [T.hpa]: HorizontalPodAutoscaler,
-};
+const BUILT_IN_TYPES: string[] = [
+  T.namespace,
+  T.service,
+  T.secret,
+  T.deployment,
+  T.statefulSet,
+  T.ingress,
+  T.networkPolicy,
+  T.pdb,
+  T.hpa,
+];
 
-/** Validates a recorded built-in object against the upstream OpenAPI schema (kubernetes-models). */
+/**
+ * Validates a recorded built-in object as a strict API server of every supported minor takes it
+ * under server-side apply (`test/helpers/strictSchema.ts`: pinned OpenAPI, unknown fields refused).
+ */
 export function validateBuiltIn(resource: RecordedResource): void {
-  const Model = MODELS[resource.type];
-  assert.ok(Model, `no kubernetes-models class for ${resource.type}`);
-  const { apiVersion, kind, ...data } = resource.inputs;
-  const model = new Model(data as never) as unknown as {
-    apiVersion: string;
-    kind: string;
-    validate(): void;
-  };
-  assert.equal(apiVersion, model.apiVersion, `${resource.name}: apiVersion`);
-  assert.equal(kind, model.kind, `${resource.name}: kind`);
-  model.validate();
+  assert.ok(isBuiltIn(resource), `not a built-in kind: ${resource.type}`);
+  for (const kubernetes of KUBERNETES_MINORS) {
+    const problems = applyProblems(resource.inputs, { kubernetes });
+    if (problems.length > 0) throw new Error(`Kubernetes ${kubernetes}: ${problems.join("; ")}`);
+  }
 }
 
 export function isBuiltIn(resource: RecordedResource): boolean {
-  return resource.type in MODELS;
+  return BUILT_IN_TYPES.includes(resource.type);
 }
 
 /** Every annotation on every recorded Kubernetes object, as `[object, key, value]`. */

@@ -1,12 +1,6 @@
 import { strict as assert } from "node:assert";
 import { allAnnotations, CERT_ARN, deploy, fleetArgs, kubeObjects, T } from "./fixtures";
-import {
-  BACKEND_CONFIG_SPEC,
-  FRONTEND_CONFIG_SPEC,
-  HTTP_ROUTE_SPEC,
-  shapeProblems,
-} from "./crdShapes";
-import { gatewayDuration } from "../../../components/kubernetes/ingress/gatewayApi";
+import { applyProblems } from "../../helpers/strictSchema";
 import type { KubernetesSocketIoFleetArgs } from "../../../components/kubernetes";
 
 const BACKEND = { service: { name: "chat", port: { number: 80 } } };
@@ -151,13 +145,13 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
           unhealthyThreshold: 2,
         },
       });
-      assert.deepEqual(shapeProblems(bc.spec, BACKEND_CONFIG_SPEC), []);
+      assert.deepEqual(applyProblems(bc, { kubernetes: "1.35" }), []);
       const fc = mocks.one(T.frontendConfig).inputs;
       assert.equal(fc.apiVersion, "networking.gke.io/v1beta1");
       assert.deepEqual(fc.spec, {
         redirectToHttps: { enabled: true, responseCodeName: "MOVED_PERMANENTLY_DEFAULT" },
       });
-      assert.deepEqual(shapeProblems(fc.spec, FRONTEND_CONFIG_SPEC), []);
+      assert.deepEqual(applyProblems(fc, { kubernetes: "1.35" }), []);
       const ingress = mocks.one(T.ingress).inputs;
       assert.deepEqual(ingress.metadata.annotations, {
         "kubernetes.io/ingress.class": "gce",
@@ -276,93 +270,6 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
     });
   });
 
-  describe("gateway-api", () => {
-    const gatewayArgs = (over: Partial<KubernetesSocketIoFleetArgs> = {}) =>
-      fleetArgs({
-        ingress: {
-          controller: "gateway-api",
-          host: "chat.example.com",
-          gateway: { name: "public", namespace: "gateway", tls: true },
-        },
-        ...over,
-      });
-
-    it("an HTTPRoute on the Gateway with cookie sessionPersistence and the request timeout; no Ingress", async () => {
-      const { mocks } = await deploy(gatewayArgs({ stickiness: { cookieName: "sio" } }));
-      assert.equal(mocks.ofType(T.ingress).length, 0);
-      const route = mocks.one(T.httpRoute).inputs;
-      assert.equal(route.apiVersion, "gateway.networking.k8s.io/v1");
-      assert.equal(route.kind, "HTTPRoute");
-      assert.equal(route.metadata.namespace, "chat");
-      assert.deepEqual(route.spec, {
-        parentRefs: [
-          {
-            group: "gateway.networking.k8s.io",
-            kind: "Gateway",
-            name: "public",
-            namespace: "gateway",
-          },
-        ],
-        hostnames: ["chat.example.com"],
-        rules: [
-          {
-            matches: [{ path: { type: "PathPrefix", value: "/" } }],
-            backendRefs: [{ name: "chat", port: 80 }],
-            timeouts: { request: "3600s" },
-            sessionPersistence: {
-              type: "Cookie",
-              sessionName: "sio",
-              absoluteTimeout: "86400s",
-              cookieConfig: { lifetimeType: "Permanent" },
-            },
-          },
-        ],
-      });
-      assert.deepEqual(shapeProblems(route.spec, HTTP_ROUTE_SPEC), []);
-    });
-
-    it("long TTLs are written in hours to fit the Duration pattern", async () => {
-      assert.equal(gatewayDuration(86400), "86400s");
-      assert.equal(gatewayDuration(99999), "99999s");
-      assert.equal(gatewayDuration(604800), "168h");
-      assert.equal(gatewayDuration(31_536_000), "8760h");
-      assert.equal(gatewayDuration(100_001), "27h46m41s");
-      const { mocks } = await deploy(gatewayArgs({ stickiness: { ttlSeconds: 604800 } }));
-      const route = mocks.one(T.httpRoute).inputs;
-      assert.equal(route.spec.rules[0].sessionPersistence.absoluteTimeout, "168h");
-      assert.deepEqual(shapeProblems(route.spec, HTTP_ROUTE_SPEC), []);
-    });
-
-    it("no sessionPersistence without stickiness", async () => {
-      const { mocks } = await deploy(
-        gatewayArgs({ transports: ["websocket"], stickiness: { mode: "none" } }),
-      );
-      assert.equal(mocks.one(T.httpRoute).inputs.spec.rules[0].sessionPersistence, undefined);
-    });
-
-    it("the shape checker catches a misspelt or mistyped field", () => {
-      assert.deepEqual(
-        shapeProblems(
-          { sessionAffinity: { affinityType: "COOKIE", affinityCookieTTLSec: 5 } },
-          BACKEND_CONFIG_SPEC,
-        ),
-        [
-          "spec.sessionAffinity.affinityCookieTTLSec: unknown field",
-          "spec.sessionAffinity.affinityType: COOKIE not in NONE|CLIENT_IP|GENERATED_COOKIE|HTTP_COOKIE|HEADER_FIELD",
-        ],
-      );
-      assert.deepEqual(
-        shapeProblems(
-          { rules: [{ sessionPersistence: { absoluteTimeout: "604800s" } }] },
-          HTTP_ROUTE_SPEC,
-        ),
-        [
-          "spec.rules[0].sessionPersistence.absoluteTimeout: 604800s does not match /^([0-9]{1,5}(h|m|s|ms)){1,4}$/",
-        ],
-      );
-    });
-  });
-
   it("no object of any flavour carries a *-snippet annotation, and every annotation value is a string", async () => {
     const variants: KubernetesSocketIoFleetArgs[] = [
       fleetArgs(),
@@ -374,7 +281,13 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
         ingress: {
           controller: "gateway-api",
           host: "chat.example.com",
-          gateway: { name: "g", namespace: "g", tls: true },
+          gateway: {
+            name: "g",
+            namespace: "g",
+            tls: true,
+            implementation: "envoy-gateway",
+            listener: "https",
+          },
         },
       }),
     ];

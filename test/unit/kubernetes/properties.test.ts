@@ -68,6 +68,7 @@ function rarely<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
 const plausibleArgs: fc.Arbitrary<KubernetesSocketIoFleetArgs> = fc
   .record({
     controller: fc.constantFrom("nginx", "traefik", "gke", "aws-alb", "gateway-api"),
+    implementation: fc.constantFrom("envoy-gateway", "gke", "istio", "generic"),
     host: fc.option(fc.constantFrom("chat.example.com", "a.b.example"), { nil: undefined }),
     tls: fc.boolean(),
     mode: fc.constantFrom("cookie", "client-ip", "none"),
@@ -108,7 +109,15 @@ const plausibleArgs: fc.Arbitrary<KubernetesSocketIoFleetArgs> = fc
         c.tls && ["nginx", "traefik", "gke"].includes(c.controller) ? "tls" : undefined,
       certificateArn: c.tls && c.controller === "aws-alb" ? CERT_ARN : undefined,
       gateway:
-        c.controller === "gateway-api" ? { name: "g", namespace: "gw", tls: c.tls } : undefined,
+        c.controller === "gateway-api"
+          ? {
+              name: "g",
+              namespace: "gw",
+              tls: c.tls,
+              implementation: c.implementation as "generic",
+              listener: c.tls ? "https" : undefined,
+            }
+          : undefined,
     },
   }));
 
@@ -145,7 +154,8 @@ describe("KubernetesSocketIoFleet validation properties (fast-check)", () => {
             ?.annotations ?? {}),
         };
         for (const value of Object.values(annotations)) assert.equal(typeof value, "string");
-        assert.ok(plan.ingress !== undefined || plan.customResources.length === 1);
+        const routes = plan.customResources.filter((cr) => cr.args.kind === "HTTPRoute");
+        assert.equal(routes.length, plan.ingress === undefined ? 1 : 0);
         const replicas = (deployment.spec as { replicas: number }).replicas;
         if (args.autoscaling) {
           assert.ok(

@@ -45,7 +45,13 @@ describe("KubernetesSocketIoFleet validation", () => {
         ingress: {
           controller: "gateway-api",
           host: "chat.example.com",
-          gateway: { name: "public", namespace: "gw", tls: true },
+          gateway: {
+            name: "public",
+            namespace: "gw",
+            tls: true,
+            implementation: "envoy-gateway",
+            listener: "https",
+          },
         },
       },
       {
@@ -255,7 +261,13 @@ describe("KubernetesSocketIoFleet validation", () => {
           ingress: {
             controller: "gateway-api",
             host: "a.example.com",
-            gateway: { name: "g", namespace: "g", tls: true },
+            gateway: {
+              name: "g",
+              namespace: "g",
+              tls: true,
+              implementation: "envoy-gateway",
+              listener: "https",
+            },
           },
           stickiness: { mode: "client-ip" },
         },

@@ -63,11 +63,11 @@ describe("the cross-language escape hatch: transforms matched by type token", fu
       { controller: "traefik", host: "chat.example.com", tlsSecretName: "t" },
       { controller: "gke", tlsSecretName: "t" },
       { controller: "aws-alb", certificateArn: CERT_ARN },
-      {
-        controller: "gateway-api",
+      ...(["envoy-gateway", "gke", "istio"] as const).map((implementation) => ({
+        controller: "gateway-api" as const,
         host: "chat.example.com",
-        gateway: { name: "g", namespace: "gw" },
-      },
+        gateway: { name: "g", namespace: "gw", implementation },
+      })),
     ] as const;
     for (const ingress of ingresses) {
       const mocks = await setupMocks({ outputs: K8S_OUTPUTS });
