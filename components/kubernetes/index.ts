@@ -28,6 +28,7 @@ export type {
   ResourcesArgs as KubernetesResourcesArgs,
 } from "./args";
 export {
+  KubernetesClientAddress,
   KubernetesIngressController,
   KubernetesRedisMode,
   INGRESS_CONTROLLERS as KUBERNETES_INGRESS_CONTROLLERS,
@@ -35,6 +36,7 @@ export {
   K8S_TARGET_ARGS as KUBERNETES_TARGET_ARGS,
 } from "./args";
 export { kubernetesPlatform } from "./platform";
+export { kubernetesFleetWarnings } from "./warnings";
 export {
   MAX_NAME_LENGTH as MAX_KUBERNETES_FLEET_NAME_LENGTH,
   validateKubernetesFleet,
