@@ -33,6 +33,7 @@ export const T = {
   httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
   password: "random:index/randomPassword:RandomPassword",
   provider: "pulumi:providers:kubernetes",
+  helmRelease: "kubernetes:helm.sh/v3:Release",
 } as const;
 
 export const PASSWORD = "Pa55wordPa55wordPa55wordPa55word";
