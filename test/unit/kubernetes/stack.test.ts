@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { KIND_TRAEFIK_CHART } from "../../../stacks/kindTraefik";
 import { program } from "../../../stacks/kubernetes";
 import { loadStackConfig } from "../../helpers/config";
 import { setupMocks } from "../../helpers/mocks";
@@ -109,6 +112,25 @@ describe("the k8s stack (Pulumi.k8s-dev.yaml) under mocks", () => {
       "on the kind context",
     );
     assert.ok(mocks.one(T.fleet).dependencies.includes(release.urn), "the fleet waits for Traefik");
+  });
+
+  it("the README walkthrough installs nothing unpinned and no longer leads with ingress-nginx", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "..", "README.md"), "utf8");
+    const start = readme.indexOf("## Deploying to Kubernetes");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    assert.ok(start >= 0 && section.length > 1000, "the section exists");
+    assert.ok(!/kubectl apply -f https?:\/\//.test(section), "no manifest applied from a URL");
+    assert.ok(!section.includes("/main/"), "nothing fetched from a branch");
+    assert.ok(
+      section.includes(`at a pinned version (${KIND_TRAEFIK_CHART.version}, Traefik v3.7.11;`),
+      "names the chart version the stack pins",
+    );
+    const intro = section.slice(0, section.indexOf("1. Create a cluster"));
+    assert.ok(intro.indexOf("Traefik v3") < intro.indexOf("ingress-nginx"), "leads with Traefik");
+    assert.ok(
+      !section.includes("minikube addons enable ingress"),
+      "minikube's addon is ingress-nginx",
+    );
   });
 
   it("without installTraefik no controller is installed (a cluster that has its own)", async () => {
