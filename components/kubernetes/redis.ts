@@ -150,6 +150,15 @@ export function redisMaxMemoryBytes(persistent: boolean): number {
 }
 
 /**
+ * Where Valkey keeps its files on a volume: not Redis's default names. A volume that served the
+ * former `redis:7.4-alpine` default holds Redis 7.4 files (RDB format 12, also as the base of its
+ * append-only file), which Valkey refuses to load ("Can't handle RDB format version 12", then it
+ * exits: valkey-io/valkey#845, netbox-community/netbox-docker#1304), so the pod would crash-loop.
+ * Under new names Valkey starts empty beside them: the adapter's data is transient anyway.
+ */
+export const VALKEY_FILES = { appendDir: "valkey-appendonly", rdb: "valkey-dump.rdb" } as const;
+
+/**
  * The config file Valkey starts with. `bind * -::*` listens on IPv4 and, where present, IPv6.
  * Without a volume nothing is persisted: an append-only file on an `emptyDir` would be lost with
  * the pod anyway, and its rewrites fork (see `REDIS_MAXMEMORY_SHARE`). `save ""` because a config
@@ -166,6 +175,9 @@ export function redisConfig(password: string, port: number, persistent: boolean)
     "maxmemory-policy noeviction",
     'save ""',
     `appendonly ${persistent ? "yes" : "no"}`,
+    ...(persistent
+      ? [`appenddirname ${VALKEY_FILES.appendDir}`, `dbfilename ${VALKEY_FILES.rdb}`]
+      : []),
     "",
   ].join("\n");
 }

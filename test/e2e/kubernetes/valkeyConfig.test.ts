@@ -7,16 +7,21 @@
  * when memory is full: writes refused with an OOM error, publishing still delivered.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Redis } from "ioredis";
+import { redisService } from "../../../app/local/redis";
 import { redisConfig } from "../../../components/kubernetes/redis";
-import { requireBinary } from "../../helpers/binaries";
-import { type RedisServer, startRedis } from "../../helpers/redisServer";
+import { findBinary, requireBinary } from "../../helpers/binaries";
+import { freePort } from "../../helpers/ports";
+import { type RedisServer, redisServerOf, startRedis } from "../../helpers/redisServer";
 
 /** The rendered lines this test is about (the engine sets port, password, bind and dir). */
 function memoryAndPersistence(persistent: boolean): string[] {
   return redisConfig("unused", 6379, persistent)
     .split("\n")
-    .filter((line) => /^(maxmemory|save|appendonly)/.test(line));
+    .filter((line) => /^(maxmemory|save|append|dbfilename)/.test(line));
 }
 
 describe("in-cluster Valkey config on a real server (memory, persistence, noeviction)", function () {
@@ -28,11 +33,13 @@ describe("in-cluster Valkey config on a real server (memory, persistence, noevic
     binary = requireBinary(this, "redis-server");
   });
 
-  async function start(persistent: boolean) {
-    const server = await startRedis(binary, {
-      extraConfig: memoryAndPersistence(persistent),
-    });
+  async function start(persistent: boolean, dir?: string) {
+    const server =
+      dir === undefined
+        ? await startRedis(binary, { extraConfig: memoryAndPersistence(persistent) })
+        : await startIn(dir, memoryAndPersistence(persistent));
     const client = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    client.on("error", () => undefined); // refused while a test restarts the server
     await client.connect();
     started.push({ server, client });
     return { server, client };
@@ -81,6 +88,20 @@ describe("in-cluster Valkey config on a real server (memory, persistence, noevic
     assert.equal(await client.xlen("socket.io"), 1);
   });
 
+  it("with a volume Redis left files on, Valkey starts empty beside them instead of refusing them", async () => {
+    // A Redis append-only file and snapshot under Redis's default names, as the former default
+    // image left them on the volume (Valkey cannot read a Redis 7.4 one: it would exit).
+    const dir = mkdtempSync(join(tmpdir(), "sio-volume-"));
+    const redis = await startIn(dir, ["appendonly yes", "save 3600 1"]);
+    const old = new Redis(redis.url);
+    await old.set("left-by-redis", "1");
+    await old.save();
+    old.disconnect();
+    await redis.stop();
+    const { client } = await start(true, dir);
+    assert.equal(await client.dbsize(), 0, "neither appendonlydir/ nor dump.rdb was read");
+  });
+
   it("noeviction: when full, XADD and SET are refused with OOM; PUBLISH still goes out", async () => {
     const { client } = await start(false);
     await client.set("sio:session:abc", "{}", "EX", 120);
@@ -92,6 +113,22 @@ describe("in-cluster Valkey config on a real server (memory, persistence, noevic
     assert.equal(await client.exists("sio:session:abc"), 1, "nothing was evicted");
   });
 });
+
+/** The engine's Redis in a given data directory (a volume that outlives the server). */
+async function startIn(dir: string, extraConfig: string[]): Promise<RedisServer> {
+  const binary = findBinary("redis-server");
+  assert.ok(binary, "redis-server");
+  const service = redisService({
+    binary,
+    dir,
+    port: await freePort(),
+    extraConfig,
+    restart: "never",
+  });
+  service.process.start();
+  await service.process.whenReady();
+  return redisServerOf(service);
+}
 
 /** Waits until the client has reconnected after a restart. */
 async function waitReady(client: Redis): Promise<void> {

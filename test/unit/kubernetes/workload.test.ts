@@ -391,6 +391,9 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       "maxmemory-policy noeviction",
       'save ""',
       "appendonly yes",
+      // Not Redis's file names: Valkey refuses a Redis 7.4 volume's files and would crash-loop.
+      "appenddirname valkey-appendonly",
+      "dbfilename valkey-dump.rdb",
       "",
     ]);
     const sts = mocks.one(T.statefulSet).inputs;
