@@ -11,12 +11,13 @@ import { objectLabels, selectorLabels } from "./common";
 import type { FleetContext } from "./context";
 
 /**
- * DNS: ports 53 and 5353 (UDP and TCP) to any destination. The resolver a pod reaches is not a pod the
- * policy could select: with NodeLocal DNSCache in its default iptables mode pods keep sending to
- * the kube-dns ClusterIP and a hostNetwork cache on the node answers, which neither a kube-dns
- * pod selector nor the cache's link-local ipBlock matches (the rollout then hangs on the Redis
- * lookup); GKE's Cloud DNS answers from the metadata server. Opening the DNS ports alone is the
- * common choice the NetworkPolicy recipes document; nothing else leaves the pod on them but DNS.
+ * DNS: ports 53 and 5353 (UDP and TCP) to any destination. The resolver a pod reaches is not a
+ * pod the policy could select: with NodeLocal DNSCache in its default iptables mode pods keep
+ * sending to the kube-dns ClusterIP and a hostNetwork cache on the node answers, which neither a
+ * kube-dns pod selector nor the cache's link-local ipBlock matches (the rollout then hangs on the
+ * Redis lookup); GKE's Cloud DNS answers from the metadata server. Opening the DNS ports alone is
+ * the common choice the NetworkPolicy recipes document; nothing else leaves the pod on them but
+ * DNS.
  */
 export const DNS_EGRESS: inputs.networking.v1.NetworkPolicyEgressRule = {
   // 5353 as well: OpenShift's DNS pods (openshift-dns/dns-default) listen on 5353 behind a

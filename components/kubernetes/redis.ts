@@ -15,6 +15,7 @@
  * certificate issuer (e.g. cert-manager) this component does not assume. External Redis can use
  * `rediss://`.
  */
+import { createHash } from "node:crypto";
 import type * as inputs from "@pulumi/kubernetes/types/input";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -159,6 +160,18 @@ export function redisMaxMemoryBytes(persistent: boolean): number {
 export const VALKEY_FILES = { appendDir: "valkey-appendonly", rdb: "valkey-dump.rdb" } as const;
 
 /**
+ * Valkey reads its config file only at start, and a changed Secret does not restart the pod: the
+ * hash of the config (without the password, which never changes and must not leak into a plain
+ * field) on the pod template does, when `maxmemory` or the persistence lines change.
+ */
+export const CONFIG_HASH_ANNOTATION = "socketio-fleet/redis-config-sha256";
+
+export function redisConfigHash(redis: InClusterRedis): string {
+  const config = redisConfig("<password>", redis.port, redis.storageGi !== undefined);
+  return createHash("sha256").update(config).digest("hex");
+}
+
+/**
  * The config file Valkey starts with. `bind * -::*` listens on IPv4 and, where present, IPv6.
  * Without a volume nothing is persisted: an append-only file on an `emptyDir` would be lost with
  * the pod anyway, and its rewrites fork (see `REDIS_MAXMEMORY_SHARE`). `save ""` because a config
@@ -229,7 +242,10 @@ export function redisStatefulSetArgs(
       replicas: 1,
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: objectLabels(ctx.name, "redis") },
+        metadata: {
+          labels: objectLabels(ctx.name, "redis"),
+          annotations: { [CONFIG_HASH_ANNOTATION]: redisConfigHash(redis) },
+        },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import { isSecretInput, setupMocks } from "../../helpers/mocks";
 import {
   CERT_ARN,
@@ -335,6 +336,13 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
     assert.equal(sts.spec.replicas, 1);
     assert.equal(sts.spec.serviceName, "chat-redis");
     assert.equal(sts.spec.volumeClaimTemplates, undefined);
+    // A config change restarts Valkey (it reads the file only at start); no password in it.
+    const hash = createHash("sha256")
+      .update(secret.stringData["redis.conf"].replace(PASSWORD, "<password>"))
+      .digest("hex");
+    assert.deepEqual(sts.spec.template.metadata.annotations, {
+      "socketio-fleet/redis-config-sha256": hash,
+    });
     const pod = sts.spec.template.spec;
     assert.equal(pod.automountServiceAccountToken, false);
     assert.deepEqual(pod.securityContext, POD_SECURITY);
@@ -397,6 +405,14 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       "",
     ]);
     const sts = mocks.one(T.statefulSet).inputs;
+    const ephemeral = await deploy();
+    assert.notEqual(
+      sts.spec.template.metadata.annotations["socketio-fleet/redis-config-sha256"],
+      ephemeral.mocks.one(T.statefulSet).inputs.spec.template.metadata.annotations[
+        "socketio-fleet/redis-config-sha256"
+      ],
+      "another config, another hash: the pod restarts with it",
+    );
     assert.deepEqual(sts.spec.volumeClaimTemplates, [
       {
         metadata: { name: "data" },
