@@ -1,14 +1,16 @@
 /**
  * The kubernetes stack program: reads `socketio-fleet:*` config, builds one
  * `KubernetesSocketIoFleet`, and exports its outputs. `Pulumi.k8s-dev.yaml` runs it on a local
- * kind cluster with ingress-nginx (see the README, "Deploying to Kubernetes").
+ * kind cluster behind Traefik v3, which it installs from the pinned Helm chart
+ * (`installTraefik`, see `kindTraefik.ts` and the README, "Deploying to Kubernetes").
  *
  * Config (namespace `socketio-fleet`): `image` (required), `ingress` (required object), `name`
  * (component name, default "socketio"), `kubeContext` (kubeconfig context; default the current
  * one), `replicas`, `containerPort`, `transports`, `stickiness`, `cors`, `heartbeat`,
  * `connectionTimeoutSeconds`, `healthCheckPath`, `adapter`, `env`, `namespace`, `redis`,
  * `redisUrl` (secret: switches to an external Redis; its port comes from `redis.port`, since a
- * secret URL cannot be read at plan time), `resources`, `autoscaling`, `monitoring`.
+ * secret URL cannot be read at plan time), `resources`, `autoscaling`, `monitoring`,
+ * `installTraefik` (default false: install Traefik for a kind cluster; the fleet waits for it).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,6 +18,7 @@ import {
   KubernetesSocketIoFleet,
   type KubernetesSocketIoFleetArgs,
 } from "../components/kubernetes";
+import { kindTraefik } from "./kindTraefik";
 
 export async function program(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config("socketio-fleet");
@@ -23,6 +26,7 @@ export async function program(): Promise<Record<string, unknown>> {
   const provider =
     kubeContext === undefined ? undefined : new k8s.Provider("k8s", { context: kubeContext });
   const redisUrl = config.getSecret("redisUrl");
+  const controller = config.getBoolean("installTraefik") ? kindTraefik(provider) : undefined;
   const args: KubernetesSocketIoFleetArgs = {
     image: config.require("image"),
     replicas: config.getNumber("replicas"),
@@ -45,9 +49,7 @@ export async function program(): Promise<Record<string, unknown>> {
   const fleet = new KubernetesSocketIoFleet(
     config.get("name") ?? "socketio",
     withoutUndefined(args),
-    {
-      provider,
-    },
+    { provider, dependsOn: controller ? [controller] : [] },
   );
   return {
     url: fleet.url,

@@ -11,8 +11,11 @@ export * from "./gatewayArgs";
  */
 export const KubernetesIngressController = {
   /**
-   * ingress-nginx annotations (cookie or client-IP; never a `*-snippet`). The project is retired
-   * (March 2026): fine locally, prefer another for new production clusters.
+   * ingress-nginx annotations (cookie or client-IP; never a `*-snippet`). **Unmaintained**: the
+   * project was retired (announced 2025-11-11, maintenance ended March 2026, repository
+   * read-only): no releases or security fixes. The component warns at every preview; migrate to
+   * `gateway-api` (ingress2gateway), `traefik` (v3 reads nginx affinity annotations), F5 NGINX
+   * Ingress Controller or the cloud's own balancer.
    */
   Nginx: "nginx",
   /**
@@ -41,9 +44,44 @@ export const KubernetesIngressController = {
 export type KubernetesIngressController =
   (typeof KubernetesIngressController)[keyof typeof KubernetesIngressController];
 
-export const INGRESS_CONTROLLERS: readonly KubernetesIngressController[] = Object.values(
-  KubernetesIngressController,
-);
+/** The controllers, maintained ones first (messages list them in this order; nginx is retired). */
+export const INGRESS_CONTROLLERS: readonly KubernetesIngressController[] = [
+  "traefik",
+  "gateway-api",
+  "gke",
+  "aws-alb",
+  "nginx",
+];
+
+/**
+ * How the client's own address reaches ingress-nginx, for `stickiness.mode: "client-ip"`. nginx
+ * hashes `$remote_addr`: behind a cloud L4 balancer with the controller Service's default
+ * `externalTrafficPolicy: Cluster`, kube-proxy SNATs to a node address, so one client's
+ * connections land on different pods. Only you know which of these your controller is set up for.
+ */
+export const KubernetesClientAddress = {
+  /**
+   * The controller's Service has `externalTrafficPolicy: Local`: kube-proxy keeps the source
+   * address (the balancer then sends only to nodes running a controller pod).
+   */
+  ExternalTrafficPolicyLocal: "external-traffic-policy-local",
+  /**
+   * The balancer sends the PROXY protocol and the controller ConfigMap has
+   * `use-proxy-protocol: "true"`: nginx's real-ip module sets `$remote_addr` from the header.
+   */
+  ProxyProtocol: "proxy-protocol",
+  /**
+   * An L7 balancer in front sets `X-Forwarded-For`, and the controller ConfigMap has
+   * `use-forwarded-headers: "true"` with `proxy-real-ip-cidr` set to the balancer's addresses
+   * (its default, 0.0.0.0/0, trusts a header any client can write).
+   */
+  ForwardedHeaders: "forwarded-headers",
+} as const;
+export type KubernetesClientAddress =
+  (typeof KubernetesClientAddress)[keyof typeof KubernetesClientAddress];
+
+export const CLIENT_ADDRESS_MODES: readonly KubernetesClientAddress[] =
+  Object.values(KubernetesClientAddress);
 
 /** The namespace the fleet lives in. */
 export interface KubernetesNamespace {
@@ -76,14 +114,20 @@ export interface KubernetesIngress {
   certificateArn?: string;
   /** The Gateway to attach to (`gateway-api` only). */
   gateway?: KubernetesGateway;
+  /**
+   * `nginx` with `stickiness.mode: "client-ip"` only, and then required: how the client's address
+   * reaches the controller, so that `$remote_addr` is the client and not a node. Default none:
+   * client-ip stickiness on nginx is refused until you say.
+   */
+  clientAddress?: KubernetesClientAddress;
 }
 
 /** Where the adapter's Redis comes from. */
 export const KubernetesRedisMode = {
   /**
-   * One Redis pod (StatefulSet) with a generated password, reachable only from the fleet's pods.
+   * One Valkey pod (StatefulSet) with a generated password, reachable only from the fleet's pods.
    * Fine for development and small fleets; it is a single point of failure, so production should
-   * use a managed or replicated Redis through "external".
+   * use a managed or replicated Redis/Valkey through "external".
    */
   InCluster: "in-cluster",
   /**
@@ -103,12 +147,17 @@ export interface KubernetesRedis {
   /** "in-cluster" (a Redis pod the fleet runs) or "external" (a Redis you run). */
   mode: KubernetesRedisMode;
   /**
-   * In-cluster only: size in GiB of a persistent volume for Redis data. Default none, an
-   * `emptyDir`: the adapter's data is transient (pub/sub, a short stream for connection state
-   * recovery), so a Redis restart loses nothing the app needs.
+   * In-cluster only: size in GiB of a persistent volume for Valkey data, which turns the
+   * append-only file on. Default none, an `emptyDir` and no persistence at all: the adapter's
+   * data is transient (pub/sub, a short stream and recovery sessions for connection state
+   * recovery), so a restart loses at most the recovery window of the clients connected then.
    */
   storageGi?: number;
-  /** In-cluster only: the Redis image. Default "redis:7.4-alpine". */
+  /**
+   * In-cluster only: the Valkey image; it must provide `valkey-server`. Default
+   * "valkey/valkey:9.1.4-alpine" (BSD-3-Clause; Redis 7.4 is source-available only, Redis 8+
+   * AGPLv3).
+   */
   image?: string;
   /** External only (required): `redis://` or `rediss://` URL with the password. A secret. */
   url?: pulumi.Input<string>;
@@ -117,6 +166,13 @@ export interface KubernetesRedis {
    * when `url` is a plain string, else 6379.
    */
   port?: number;
+  /**
+   * External only: the Redis/Valkey runs in cluster mode (`cluster-enabled yes`: ElastiCache or
+   * MemoryDB with cluster mode, Memorystore Cluster, a Valkey cluster), so the app connects with
+   * a cluster client (`REDIS_MODE=cluster`). Use `adapter: "redis-sharded"` with it. Default
+   * false (standalone).
+   */
+  cluster?: boolean;
 }
 
 /** TypeScript only: `KubernetesRedis` narrowed to an in-cluster Redis. */
@@ -124,6 +180,7 @@ export interface KubernetesInClusterRedisArgs extends KubernetesRedis {
   mode: typeof KubernetesRedisMode.InCluster;
   url?: undefined;
   port?: undefined;
+  cluster?: undefined;
 }
 
 /** TypeScript only: `KubernetesRedis` narrowed to an external Redis. */
@@ -248,7 +305,15 @@ export const K8S_DEFAULTS = {
     limits: { cpu: "1", memory: "512Mi" },
   },
   targetCpuPercent: 70,
-  redisImage: "redis:7.4-alpine",
+  /**
+   * Valkey, pinned (valkey.io/download: 9.1.4, 2026-11-18), not Redis. The former default,
+   * `redis:7.4-alpine`, is licensed RSALv2/SSPLv1 only (redis.io, "Redis adopts dual
+   * source-available licensing", 2024-03-20: from 7.4 on, no longer BSD), neither an open-source
+   * licence; Redis 8 adds AGPLv3, whose network clause reaches anyone who modifies and serves it.
+   * Valkey is the Linux Foundation's BSD-3-Clause fork of Redis 7.2.4, protocol- and
+   * config-compatible with everything the adapters use (pub/sub, sharded pub/sub, streams).
+   */
+  redisImage: "valkey/valkey:9.1.4-alpine",
   redisPort: 6379,
   /** Non-root ids above the range images use for their own users (node is 1000, redis 999). */
   runAsUser: 10001,

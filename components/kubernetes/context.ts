@@ -14,7 +14,7 @@ import { type ObjectNames, objectNames } from "./common";
 
 export type ResolvedRedis =
   | { mode: "in-cluster"; storageGi?: number; image: string; port: number }
-  | { mode: "external"; url: pulumi.Input<string>; port: number };
+  | { mode: "external"; url: pulumi.Input<string>; port: number; cluster: boolean };
 
 /** The Gateway a `gateway-api` route attaches to, with its defaults applied. */
 export interface ResolvedGateway {
@@ -111,7 +111,12 @@ function resolveRedis(args: KubernetesSocketIoFleetArgs["redis"]): ResolvedRedis
   // Validated: the fields of the other mode are absent, the required ones present.
   const redis = args as KubernetesInClusterRedisArgs | KubernetesExternalRedisArgs | undefined;
   if (redis?.mode === "external") {
-    return { mode: "external", url: redis.url, port: redis.port ?? portOf(redis.url) };
+    return {
+      mode: "external",
+      url: redis.url,
+      port: redis.port ?? portOf(redis.url),
+      cluster: redis.cluster ?? false,
+    };
   }
   return {
     mode: "in-cluster",

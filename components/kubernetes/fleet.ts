@@ -14,6 +14,7 @@ import { fleetNetworkPolicyArgs, redisNetworkPolicyArgs } from "./networkPolicy"
 import { kubernetesPlatform } from "./platform";
 import { createRedis } from "./redis";
 import { validateKubernetesFleet, validateKubernetesFleetTransform } from "./validate";
+import { kubernetesFleetWarnings } from "./warnings";
 import { deploymentArgs, hpaArgs, pdbArgs, serviceArgs } from "./workload";
 
 /** The type token, as Pulumi's component package names it for every language. */
@@ -87,6 +88,7 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
         : pulumi.output(nsName);
     const ctx = resolveContext(name, args, spec, namespace);
     const transform = transformOption ?? {};
+    for (const warning of kubernetesFleetWarnings(ctx)) void pulumi.log.warn(warning, this);
 
     // 3. Redis (or the Secret holding the external URL).
     const redis = createRedis(ctx, this, transform.redisStatefulSet);

@@ -28,6 +28,7 @@ export type {
   ResourcesArgs as KubernetesResourcesArgs,
 } from "./args";
 export {
+  KubernetesClientAddress,
   KubernetesGatewayChannel,
   KubernetesGatewayImplementation,
   KubernetesGatewayRelease,
@@ -38,6 +39,7 @@ export {
   K8S_TARGET_ARGS as KUBERNETES_TARGET_ARGS,
 } from "./args";
 export { kubernetesPlatform } from "./platform";
+export { kubernetesFleetWarnings } from "./warnings";
 export {
   MAX_NAME_LENGTH as MAX_KUBERNETES_FLEET_NAME_LENGTH,
   validateKubernetesFleet,

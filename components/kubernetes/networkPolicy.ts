@@ -1,6 +1,7 @@
 /**
  * NetworkPolicies: the fleet's pods accept traffic only on their port (and, from the namespaces
- * named in `monitoring`, on the metrics port) and reach only Redis and DNS; in-cluster Redis accepts only the fleet's pods and reaches nothing. They take effect only
+ * named in `monitoring`, on the metrics port) and reach only Redis and DNS; in-cluster Redis
+ * (Valkey) accepts only the fleet's pods and reaches nothing. They take effect only
  * where the CNI enforces NetworkPolicy (Calico, Cilium, GKE Dataplane V2, kind ≥ v0.24, …).
  */
 import type * as inputs from "@pulumi/kubernetes/types/input";
@@ -10,17 +11,22 @@ import { objectLabels, selectorLabels } from "./common";
 import type { FleetContext } from "./context";
 
 /**
- * DNS: port 53 (UDP and TCP) to any destination. The resolver a pod reaches is not a pod the
- * policy could select: with NodeLocal DNSCache in its default iptables mode pods keep sending to
- * the kube-dns ClusterIP and a hostNetwork cache on the node answers, which neither a kube-dns
- * pod selector nor the cache's link-local ipBlock matches (the rollout then hangs on the Redis
- * lookup); GKE's Cloud DNS answers from the metadata server. Opening port 53 alone is the common
- * choice the NetworkPolicy recipes document; nothing else leaves the pod on it but DNS.
+ * DNS: ports 53 and 5353 (UDP and TCP) to any destination. The resolver a pod reaches is not a
+ * pod the policy could select: with NodeLocal DNSCache in its default iptables mode pods keep
+ * sending to the kube-dns ClusterIP and a hostNetwork cache on the node answers, which neither a
+ * kube-dns pod selector nor the cache's link-local ipBlock matches (the rollout then hangs on the
+ * Redis lookup); GKE's Cloud DNS answers from the metadata server. Opening the DNS ports alone is
+ * the common choice the NetworkPolicy recipes document; nothing else leaves the pod on them but
+ * DNS.
  */
 export const DNS_EGRESS: inputs.networking.v1.NetworkPolicyEgressRule = {
+  // 5353 as well: OpenShift's DNS pods (openshift-dns/dns-default) listen on 5353 behind a
+  // Service on 53, and a NetworkPolicy sees the port after the Service translation.
   ports: [
     { protocol: "UDP", port: 53 },
     { protocol: "TCP", port: 53 },
+    { protocol: "UDP", port: 5353 },
+    { protocol: "TCP", port: 5353 },
   ],
 };
 

@@ -40,8 +40,8 @@ export function kubernetesPlatform(ingress: unknown): PlatformProfile {
         unsupportedStickinessReason: {
           "client-ip":
             "Traefik's Kubernetes Ingress annotations only offer cookie stickiness (client-IP hashing is " +
-            'not available through Service annotations). Use `stickiness.mode: "cookie"`, ' +
-            '`transports: ["websocket"]`, or `ingress.controller: "nginx"`',
+            'not available through Service annotations). Use `stickiness.mode: "cookie"` or ' +
+            '`transports: ["websocket"]`',
         },
         cookieNameSupported: true,
         cookieTtlSeconds: { min: 1, max: YEAR },

@@ -14,7 +14,7 @@ import {
   transformMovedMessage,
   transformProblems,
 } from "../shared/ruleKit";
-import { K8S_DEFAULTS, type KubernetesFleetTransforms } from "./args";
+import { CLIENT_ADDRESS_MODES, K8S_DEFAULTS, type KubernetesFleetTransforms } from "./args";
 import { kubernetesPlatform } from "./platform";
 import { parseQuantity } from "./quantity";
 import { checkIngress, DNS_LABEL } from "./validateIngress";
@@ -32,6 +32,7 @@ export function validateKubernetesFleet(name: unknown, args: unknown): FleetSpec
   checkNamespace(args.namespace, add);
   checkIngress(args.ingress, add);
   checkControllerCookieName(args.ingress, args.stickiness, add);
+  checkClientAddress(args.ingress, args.stickiness, add);
   checkRedis(args.redis, add);
   checkResources(args.resources, add);
   checkAutoscaling(args.autoscaling, args.replicas, add);
@@ -120,6 +121,43 @@ function checkControllerCookieName(ingress: unknown, stickiness: unknown, add: A
   );
 }
 
+/**
+ * `ingress.clientAddress`: required for client-IP stickiness on ingress-nginx (which hashes
+ * `$remote_addr`, a node's address unless the client's reaches the controller), refused elsewhere.
+ */
+function checkClientAddress(ingress: unknown, stickiness: unknown, add: Add) {
+  if (!isRecord(ingress)) return;
+  const field = "ingress.clientAddress";
+  const value = ingress.clientAddress;
+  const clientIp = isRecord(stickiness) && stickiness.mode === "client-ip";
+  const modes = CLIENT_ADDRESS_MODES.map((m) => `"${m}"`).join(", ");
+  if (value !== undefined && !checkEnum(value, field, CLIENT_ADDRESS_MODES, add)) return;
+  if (ingress.controller !== "nginx") {
+    if (value !== undefined) {
+      add(
+        field,
+        `\`${field}\` (${show(value)}) only applies to \`ingress.controller: "nginx"\` with \`stickiness.mode: "client-ip"\`: remove it`,
+      );
+    }
+    return;
+  }
+  if (!clientIp) {
+    if (value !== undefined) {
+      add(
+        field,
+        `\`${field}\` (${show(value)}) only applies with \`stickiness.mode: "client-ip"\` (ingress-nginx hashes the client's address only then): remove it`,
+      );
+    }
+    return;
+  }
+  if (value === undefined) {
+    add(
+      field,
+      `\`${field}\` is required with \`stickiness.mode: "client-ip"\` on ingress-nginx: it hashes \`$remote_addr\`, which behind a cloud L4 balancer with the controller Service's default \`externalTrafficPolicy: Cluster\` is a node's address, so one client's connections land on different pods. Say how the client's address reaches the controller: one of ${modes}; or use \`stickiness.mode: "cookie"\``,
+    );
+  }
+}
+
 function checkRedis(value: unknown, add: Add) {
   if (value === undefined) return;
   if (isOutputValue(value)) {
@@ -149,8 +187,11 @@ function checkRedis(value: unknown, add: Add) {
     }
     return;
   }
-  checkKnownKeys(value, "redis.", ["mode", "url", "port"], add);
+  checkKnownKeys(value, "redis.", ["mode", "url", "port", "cluster"], add);
   checkInteger(value, "port", 1, 65535, "redis.", add);
+  if (value.cluster !== undefined && typeof value.cluster !== "boolean") {
+    add("redis.cluster", `\`redis.cluster\` (${show(value.cluster)}) must be true or false`);
+  }
   const url = value.url;
   if (url === undefined || url === null || url === "") {
     add(

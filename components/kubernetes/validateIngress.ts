@@ -15,11 +15,12 @@ export function checkIngress(value: unknown, add: Add) {
   if (!isRecord(value)) {
     add(
       "ingress",
-      `\`ingress\` (${show(value)}) is required: an object such as { controller: "nginx", host: "chat.example.com" }`,
+      `\`ingress\` (${show(value)}) is required: an object such as { controller: "traefik", host: "chat.example.com" }`,
     );
     return;
   }
   const known = ["controller", "host", "className", "tlsSecretName", "certificateArn", "gateway"];
+  known.push("clientAddress"); // nginx client-ip only: checked in validate.ts
   checkKnownKeys(value, "ingress.", known, add);
   const c = value.controller;
   if (c === undefined) {

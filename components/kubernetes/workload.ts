@@ -121,6 +121,8 @@ export function appEnv(ctx: FleetContext, options: WorkloadOptions = {}): inputs
   const contract = renderAppEnv(ctx.spec, {
     stickyCookieName: options.appCookieName,
     httpKeepAliveTimeoutMs: options.httpKeepAliveTimeoutMs,
+    // The in-cluster Valkey is one standalone pod; an external one is what the user says.
+    redisMode: ctx.redis.mode === "external" && ctx.redis.cluster ? "cluster" : "standalone",
   });
   return [
     ...Object.entries(contract).map(([name, value]) => ({ name, value })),
@@ -133,7 +135,17 @@ export function appEnv(ctx: FleetContext, options: WorkloadOptions = {}): inputs
   ];
 }
 
-/** Spread across nodes and zones, preferring but never blocking scheduling. */
+/**
+ * Spread across nodes and zones, preferring but never blocking scheduling.
+ *
+ * `matchLabelKeys: ["pod-template-hash"]` counts only the pods of the same ReplicaSet (the
+ * Deployment controller labels each revision's pods with its hash). Without it a rolling update
+ * spreads the new pods against the old ones still running, and once those are gone the new
+ * revision can sit skewed on a few nodes (KEP-3243, "Respect PodTopologySpread after rolling
+ * upgrades"). Alpha in Kubernetes 1.25, beta and on by default since 1.27, GA in 1.35 (its
+ * kep.yaml); the pods already need 1.30+ for the preStop `sleep`. An API server with the
+ * `MatchLabelKeysInPodTopologySpread` gate off drops the field and spreads as before.
+ */
 export function spread(
   selector: Record<string, string>,
 ): inputs.core.v1.TopologySpreadConstraint[] {
@@ -142,6 +154,7 @@ export function spread(
     topologyKey,
     whenUnsatisfiable: "ScheduleAnyway",
     labelSelector: { matchLabels: selector },
+    matchLabelKeys: ["pod-template-hash"],
   }));
 }
 

@@ -7,13 +7,15 @@
  * - `session-cookie-change-on-failure: "true"`: when the pinned pod is gone the cookie is
  *   re-pinned instead of failing every request.
  * - With TLS the cookie is `Secure; SameSite=None`, so credentialed cross-origin pages send it.
- * - `client-ip`: consistent hashing of `$remote_addr` (`upstream-hash-by`).
+ * - `client-ip`: consistent hashing of `$remote_addr` (`upstream-hash-by`), only once the user
+ *   has said how the client's address reaches the controller (`ingress.clientAddress`).
  *
- * Note: the kubernetes/ingress-nginx project was retired in March 2026 (SIG Network announcement,
- * November 2025): no releases or security fixes since. Fine for a local cluster; for new
- * production clusters prefer `gateway-api`, `traefik` or the cloud's own load balancer.
+ * **Unmaintained.** The kubernetes/ingress-nginx project was retired: announced 2025-11-11
+ * (SIG Network), maintenance ended March 2026 (last releases v1.15.1 / v1.14.5 / v1.13.9,
+ * 2026-03-19), repository read-only; InGate, its intended successor, was archived on 2026-06-30.
+ * The component warns at every preview (`INGRESS_NGINX_RETIRED_WARNING`).
  */
-import { K8S_DEFAULTS } from "../args";
+import { K8S_DEFAULTS, type KubernetesClientAddress } from "../args";
 import type { FleetContext } from "../context";
 import { cookieName, type IngressPlan, ingressArgs, reuseWindow } from "./common";
 
@@ -27,6 +29,33 @@ import { cookieName, type IngressPlan, ingressArgs, reuseWindow } from "./common
 export const INGRESS_NGINX_UPSTREAM_KEEPALIVE_SECONDS = 60;
 
 const P = "nginx.ingress.kubernetes.io/";
+
+/** Logged on the component (`pulumi.log.warn`) at every preview and update with `nginx`. */
+export const INGRESS_NGINX_RETIRED_WARNING =
+  '`ingress.controller: "nginx"`: ingress-nginx is unmaintained since March 2026 (retirement ' +
+  "announced 2025-11-11; no releases or security fixes, repository read-only; its successor " +
+  'InGate is archived too). Migrate to the Gateway API (`ingress.controller: "gateway-api"`; ' +
+  'ingress2gateway converts existing Ingresses), Traefik v3 (`"traefik"`; its NGINX provider ' +
+  "also accepts the nginx affinity annotations), the F5 NGINX Ingress Controller, or the " +
+  'cloud\'s own balancer (`"gke"`, `"aws-alb"`).';
+
+/**
+ * What the controller must be set up for, per `ingress.clientAddress`, so that `$remote_addr` is
+ * the client. The component owns only the Ingress; these are the controller's Service and
+ * ConfigMap. With `use-forwarded-headers` or `use-proxy-protocol` ingress-nginx turns nginx's
+ * real-ip module on (`real_ip_header` = the PROXY header or `forwarded-for-header`,
+ * `real_ip_recursive on`, `set_real_ip_from` = `proxy-real-ip-cidr`; rootfs/etc/nginx/template/
+ * nginx.tmpl), which rewrites `$remote_addr` before the balancer hashes it. Hashing
+ * `$http_x_forwarded_for` instead would hash the whole header, which the client can prepend to.
+ */
+export const CLIENT_ADDRESS_REQUIREMENTS: Record<KubernetesClientAddress, string> = {
+  "external-traffic-policy-local":
+    "the controller's Service has `externalTrafficPolicy: Local`, so kube-proxy keeps the source address",
+  "proxy-protocol":
+    'the balancer sends the PROXY protocol (e.g. `service.beta.kubernetes.io/aws-load-balancer-proxy-protocol: "*"` on the controller\'s Service) and the controller ConfigMap sets `use-proxy-protocol: "true"`',
+  "forwarded-headers":
+    "the controller ConfigMap sets `use-forwarded-headers: \"true\"` and `proxy-real-ip-cidr` to your balancer's addresses (the default 0.0.0.0/0 trusts any client's X-Forwarded-For)",
+};
 
 export function nginxAnnotations(ctx: FleetContext): Record<string, string> {
   const timeout = String(ctx.spec.connectionTimeoutSeconds);
@@ -48,6 +77,7 @@ export function nginxAnnotations(ctx: FleetContext): Record<string, string> {
       annotations[`${P}session-cookie-samesite`] = "None";
     }
   } else if (mode === "client-ip") {
+    // The client's address in every `clientAddress` mode (see CLIENT_ADDRESS_REQUIREMENTS).
     annotations[`${P}upstream-hash-by`] = "$remote_addr";
   }
   return annotations;

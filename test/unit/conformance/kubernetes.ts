@@ -279,7 +279,7 @@ export function kubernetesTarget(
         const fleet = new KubernetesSocketIoFleet("chat", {
           image: "ghcr.io/acme/chat:1.2.3",
           ...spec,
-          ingress: TLS_INGRESS[controller],
+          ingress: withClientAddress(TLS_INGRESS[controller], spec),
           redis:
             redisMode === "in-cluster"
               ? { mode: "in-cluster" }
@@ -313,4 +313,17 @@ export function kubernetesTarget(
       }),
     },
   };
+}
+
+/**
+ * ingress-nginx takes client-IP stickiness only once told how the client's address reaches it
+ * (`ingress.clientAddress`, refused with any other mode).
+ */
+function withClientAddress(
+  ingress: KubernetesSocketIoFleetArgs["ingress"],
+  spec: Partial<KubernetesSocketIoFleetArgs>,
+): KubernetesSocketIoFleetArgs["ingress"] {
+  return ingress.controller === "nginx" && spec.stickiness?.mode === "client-ip"
+    ? { ...ingress, clientAddress: "external-traffic-policy-local" }
+    : ingress;
 }

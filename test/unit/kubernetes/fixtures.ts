@@ -32,6 +32,7 @@ export const T = {
   destinationRule: "kubernetes:networking.istio.io/v1:DestinationRule",
   password: "random:index/randomPassword:RandomPassword",
   provider: "pulumi:providers:kubernetes",
+  helmRelease: "kubernetes:helm.sh/v3:Release",
 } as const;
 
 export const PASSWORD = "Pa55wordPa55wordPa55wordPa55word";

@@ -55,13 +55,24 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
       assert.deepEqual(ingress.spec.rules, [{ http: { paths: ROOT_PATH } }]);
     });
 
-    it("client-ip hashes $remote_addr and sets no cookie", async () => {
-      const { mocks } = await deploy(fleetArgs({ stickiness: { mode: "client-ip" } }));
-      assert.deepEqual(mocks.one(T.ingress).inputs.metadata.annotations, {
-        "nginx.ingress.kubernetes.io/upstream-hash-by": "$remote_addr",
-        "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600",
-        "nginx.ingress.kubernetes.io/proxy-send-timeout": "3600",
-      });
+    it("client-ip hashes $remote_addr (the client's, in every clientAddress mode) and sets no cookie", async () => {
+      for (const clientAddress of [
+        "external-traffic-policy-local",
+        "proxy-protocol",
+        "forwarded-headers",
+      ] as const) {
+        const { mocks } = await deploy(
+          fleetArgs({
+            ingress: { ...fleetArgs().ingress, clientAddress },
+            stickiness: { mode: "client-ip" },
+          }),
+        );
+        assert.deepEqual(mocks.one(T.ingress).inputs.metadata.annotations, {
+          "nginx.ingress.kubernetes.io/upstream-hash-by": "$remote_addr",
+          "nginx.ingress.kubernetes.io/proxy-read-timeout": "3600",
+          "nginx.ingress.kubernetes.io/proxy-send-timeout": "3600",
+        });
+      }
     });
 
     it("websocket-only with no stickiness: timeouts only", async () => {
@@ -273,7 +284,10 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
   it("no object of any flavour carries a *-snippet annotation, and every annotation value is a string", async () => {
     const variants: KubernetesSocketIoFleetArgs[] = [
       fleetArgs(),
-      fleetArgs({ stickiness: { mode: "client-ip" } }),
+      fleetArgs({
+        ingress: { ...fleetArgs().ingress, clientAddress: "proxy-protocol" },
+        stickiness: { mode: "client-ip" },
+      }),
       fleetArgs({ ingress: { controller: "traefik", tlsSecretName: "t" } }),
       fleetArgs({ ingress: { controller: "gke", tlsSecretName: "t" } }),
       fleetArgs({ ingress: { controller: "aws-alb", certificateArn: CERT_ARN } }),

@@ -105,17 +105,18 @@ describe("KubernetesSocketIoFleet validation", () => {
         { ingress: undefined },
         "ingress",
         /`ingress` \(undefined\) is required/,
-        /controller: "nginx"/,
+        // The example leads with a maintained controller, not the retired ingress-nginx.
+        /an object such as \{ controller: "traefik", host: "chat.example.com" \}$/,
       );
       expectProblem(
         { ingress: {} },
         "ingress.controller",
-        /is required: one of "nginx", "traefik", "gke", "aws-alb", "gateway-api"/,
+        /is required: one of "traefik", "gateway-api", "gke", "aws-alb", "nginx"$/,
       );
       expectProblem(
         { ingress: { controller: "haproxy" } },
         "ingress.controller",
-        /`ingress.controller` \("haproxy"\) must be one of "nginx", "traefik", "gke", "aws-alb", "gateway-api"/,
+        /`ingress.controller` \("haproxy"\) must be one of "traefik", "gateway-api", "gke", "aws-alb", "nginx"$/,
       );
       expectProblem(
         { ingress: nginx({ hots: "x" }) },
@@ -246,7 +247,7 @@ describe("KubernetesSocketIoFleet validation", () => {
         },
         "stickiness.mode",
         /not available on Traefik \(Kubernetes Ingress\): Traefik's Kubernetes Ingress annotations only offer cookie stickiness/,
-        /`ingress.controller: "nginx"`/,
+        /Use `stickiness.mode: "cookie"` or `transports: \["websocket"\]`$/,
       );
       expectProblem(
         {
@@ -386,7 +387,7 @@ describe("KubernetesSocketIoFleet validation", () => {
       expectProblem(
         { redis: { mode: "in-cluster", image: "" } },
         "redis.image",
-        /must be an image reference such as "redis:7.4-alpine"/,
+        /must be an image reference such as "valkey\/valkey:9.1.4-alpine"$/,
       );
       expectProblem(
         { redis: { mode: "in-cluster", url: "redis://x" } },
@@ -421,6 +422,26 @@ describe("KubernetesSocketIoFleet validation", () => {
         { redis: { mode: "external", url: "redis://r", storageGi: 1 } },
         "redis.storageGi",
         /is not a known field/,
+      );
+    });
+
+    it("cluster: a boolean, external only (the in-cluster Valkey is one standalone pod)", () => {
+      assert.deepEqual(
+        problems({
+          redis: { mode: "external", url: "rediss://:pw@r:6379", cluster: true },
+          adapter: "redis-sharded",
+        }),
+        [],
+      );
+      expectProblem(
+        { redis: { mode: "external", url: "rediss://:pw@r:6379", cluster: "yes" } },
+        "redis.cluster",
+        /^`redis.cluster` \("yes"\) must be true or false$/,
+      );
+      expectProblem(
+        { redis: { mode: "in-cluster", cluster: true } },
+        "redis.cluster",
+        /^`redis.cluster` is not a known field; known fields: mode, storageGi, image$/,
       );
     });
   });

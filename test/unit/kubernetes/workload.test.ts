@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import { isSecretInput, setupMocks } from "../../helpers/mocks";
 import {
   CERT_ARN,
@@ -39,12 +40,15 @@ const CONTAINER_SECURITY = {
   capabilities: { drop: ["ALL"] },
   seccompProfile: { type: "RuntimeDefault" },
 };
-// Port 53 to any destination: NodeLocal DNSCache (iptables mode) answers for the kube-dns
-// ClusterIP from the node's host network, which no pod selector or link-local ipBlock matches.
+// Ports 53 and 5353 to any destination: NodeLocal DNSCache (iptables mode) answers for the
+// kube-dns ClusterIP from the node's host network, which no pod selector or link-local ipBlock
+// matches; OpenShift's DNS pods listen on 5353.
 const DNS_EGRESS = {
   ports: [
     { protocol: "UDP", port: 53 },
     { protocol: "TCP", port: 53 },
+    { protocol: "UDP", port: 5353 },
+    { protocol: "TCP", port: 5353 },
   ],
 };
 
@@ -104,18 +108,22 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
     assert.deepEqual(pod.securityContext, POD_SECURITY);
     // 10 s preStop (counted in the grace period) + 25 s drain + 5 s margin.
     assert.equal(pod.terminationGracePeriodSeconds, 10 + 25 + 5);
+    // Spread is counted per ReplicaSet (pod-template-hash), so a rolling update spreads the new
+    // revision on its own instead of against the old pods it is about to replace.
     assert.deepEqual(pod.topologySpreadConstraints, [
       {
         maxSkew: 1,
         topologyKey: "kubernetes.io/hostname",
         whenUnsatisfiable: "ScheduleAnyway",
         labelSelector: { matchLabels: SERVER },
+        matchLabelKeys: ["pod-template-hash"],
       },
       {
         maxSkew: 1,
         topologyKey: "topology.kubernetes.io/zone",
         whenUnsatisfiable: "ScheduleAnyway",
         labelSelector: { matchLabels: SERVER },
+        matchLabelKeys: ["pod-template-hash"],
       },
     ]);
     assert.deepEqual(pod.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }]);
@@ -180,6 +188,20 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: "chat-redis", key: "url" } } },
       { name: "FEATURE", value: "on" },
     ]);
+  });
+
+  it("REDIS_MODE: standalone for in-cluster Valkey and by default for external; cluster when redis.cluster", async () => {
+    const redisMode = async (redis: KubernetesSocketIoFleetArgs["redis"]) => {
+      const { mocks } = await deploy(fleetArgs({ redis, adapter: "redis-sharded" }));
+      const env: { name: string; value?: string }[] = mocks.one(T.deployment).inputs.spec.template
+        .spec.containers[0].env;
+      return env.filter((e) => e.name === "REDIS_MODE").map((e) => e.value);
+    };
+    const url = "rediss://:pw@clustercfg.chat.example.com:6379";
+    assert.deepEqual(await redisMode(undefined), ["standalone"]);
+    assert.deepEqual(await redisMode({ mode: "external", url }), ["standalone"]);
+    assert.deepEqual(await redisMode({ mode: "external", url, cluster: false }), ["standalone"]);
+    assert.deepEqual(await redisMode({ mode: "external", url, cluster: true }), ["cluster"]);
   });
 
   it("the Redis URL is never a plain value: not in any pod env, only in the Secret, marked secret", async () => {
@@ -288,25 +310,50 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
     });
   });
 
-  it("in-cluster Redis: hardened StatefulSet reading its password from a Secret-mounted config file", async () => {
+  it("in-cluster Valkey: hardened StatefulSet reading its password from a Secret-mounted config file", async () => {
     const { mocks } = await deploy();
     const pw = mocks.one(T.password).inputs;
     assert.deepEqual(pw, { length: 32, special: false });
     const secret = mocks.one(T.secret).inputs;
+    // On an emptyDir: nothing persisted (no AOF, no RDB snapshots), so Valkey never forks;
+    // maxmemory = 75 % of the 256Mi limit (192 MiB); full means refused writes, never eviction.
     assert.equal(
       secret.stringData["redis.conf"],
-      `port 6379\nbind * -::*\nprotected-mode yes\nrequirepass ${PASSWORD}\ndir /data\nappendonly yes\n`,
+      [
+        "port 6379",
+        "bind * -::*",
+        "protected-mode yes",
+        `requirepass ${PASSWORD}`,
+        "dir /data",
+        `maxmemory ${192 * 1024 * 1024}`,
+        "maxmemory-policy noeviction",
+        'save ""',
+        "appendonly no",
+        "",
+      ].join("\n"),
     );
     const sts = mocks.one(T.statefulSet).inputs;
     assert.equal(sts.spec.replicas, 1);
     assert.equal(sts.spec.serviceName, "chat-redis");
     assert.equal(sts.spec.volumeClaimTemplates, undefined);
+    // A config change restarts Valkey (it reads the file only at start); no password in it.
+    const hash = createHash("sha256")
+      .update(secret.stringData["redis.conf"].replace(PASSWORD, "<password>"))
+      .digest("hex");
+    assert.deepEqual(sts.spec.template.metadata.annotations, {
+      "socketio-fleet/redis-config-sha256": hash,
+    });
     const pod = sts.spec.template.spec;
     assert.equal(pod.automountServiceAccountToken, false);
     assert.deepEqual(pod.securityContext, POD_SECURITY);
     const c = pod.containers[0];
-    assert.equal(c.image, "redis:7.4-alpine");
-    assert.deepEqual(c.command, ["redis-server", "/etc/redis/redis.conf"]);
+    // Valkey (BSD-3-Clause), pinned: not redis:7.4 (RSALv2/SSPLv1).
+    assert.equal(c.image, "valkey/valkey:9.1.4-alpine");
+    assert.deepEqual(c.command, ["valkey-server", "/etc/redis/redis.conf"]);
+    assert.deepEqual(c.resources, {
+      requests: { cpu: "100m", memory: "256Mi" },
+      limits: { cpu: "500m", memory: "256Mi" },
+    });
     assert.equal(c.args, undefined);
     assert.equal(c.env, undefined, "no password in the environment");
     assert.deepEqual(c.securityContext, CONTAINER_SECURITY);
@@ -339,11 +386,33 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
     );
   });
 
-  it("storageGi gives Redis a persistent volume instead of the emptyDir", async () => {
+  it("storageGi gives Valkey a persistent volume, the append-only file, and room for its rewrite fork", async () => {
     const { mocks } = await deploy(
-      fleetArgs({ redis: { mode: "in-cluster", storageGi: 5, image: "redis:7.4.1" } }),
+      fleetArgs({
+        redis: { mode: "in-cluster", storageGi: 5, image: "valkey/valkey:8.1.11-alpine" },
+      }),
     );
+    const conf: string = mocks.one(T.secret).inputs.stringData["redis.conf"];
+    // The AOF rewrite forks: copy-on-write can double the footprint, so 50 % of 256Mi.
+    assert.deepEqual(conf.split("\n").slice(5), [
+      `maxmemory ${128 * 1024 * 1024}`,
+      "maxmemory-policy noeviction",
+      'save ""',
+      "appendonly yes",
+      // Not Redis's file names: Valkey refuses a Redis 7.4 volume's files and would crash-loop.
+      "appenddirname valkey-appendonly",
+      "dbfilename valkey-dump.rdb",
+      "",
+    ]);
     const sts = mocks.one(T.statefulSet).inputs;
+    const ephemeral = await deploy();
+    assert.notEqual(
+      sts.spec.template.metadata.annotations["socketio-fleet/redis-config-sha256"],
+      ephemeral.mocks.one(T.statefulSet).inputs.spec.template.metadata.annotations[
+        "socketio-fleet/redis-config-sha256"
+      ],
+      "another config, another hash: the pod restarts with it",
+    );
     assert.deepEqual(sts.spec.volumeClaimTemplates, [
       {
         metadata: { name: "data" },
@@ -354,7 +423,7 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       sts.spec.template.spec.volumes.map((v: { name: string }) => v.name),
       ["config"],
     );
-    assert.equal(sts.spec.template.spec.containers[0].image, "redis:7.4.1");
+    assert.equal(sts.spec.template.spec.containers[0].image, "valkey/valkey:8.1.11-alpine");
   });
 
   it("the namespace is created for the restricted Pod Security Standard, or used as given", async () => {
