@@ -36,7 +36,19 @@ const gateway = (
 /** Every ingress flavour and the options that change which objects exist, with its CRD bundle. */
 const FLAVOURS: [string, KubernetesSocketIoFleetArgs, ClusterSchemas["gatewayApi"]][] = [
   ["nginx, cookie, TLS", fleetArgs(), undefined],
-  ["nginx, client-ip", fleetArgs({ stickiness: { mode: "client-ip" } }), undefined],
+  [
+    "nginx, client-ip",
+    fleetArgs({
+      stickiness: { mode: "client-ip" },
+      ingress: {
+        controller: "nginx",
+        host: "chat.example.com",
+        tlsSecretName: "chat-tls",
+        clientAddress: "external-traffic-policy-local",
+      },
+    }),
+    undefined,
+  ],
   [
     "traefik",
     fleetArgs({ ingress: { controller: "traefik", host: "chat.example.com", tlsSecretName: "t" } }),

@@ -56,7 +56,7 @@ describe("KubernetesSocketIoFleet preview warnings (pulumi.log.warn on the compo
       {
         controller: "gateway-api",
         host: "chat.example.com",
-        gateway: { name: "g", namespace: "g" },
+        gateway: { name: "g", namespace: "g", implementation: "envoy-gateway" },
       },
     ] as const) {
       const { logged } = await warningsOf(fleetArgs({ ingress, cors: undefined }));
