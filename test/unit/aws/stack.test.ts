@@ -42,7 +42,20 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
     assert.equal(await unwrap(outputs.image as pulumi.Output<string>), IMAGE_URI);
 
     assert.equal(mocks.one(T.fleet).name, "sio-dev");
-    assert.deepEqual(mocks.one(T.repo).inputs, { forceDelete: true });
+    // Rollbacks: every build pushes the same tag, so awsx's default rule (one untagged image)
+    // would delete the digest revision N-2 pins; the repository keeps the last 20 images instead.
+    assert.deepEqual(mocks.one(T.repo).inputs, {
+      forceDelete: true,
+      lifecyclePolicy: {
+        rules: [
+          {
+            description: "keep the last 20 images (tagged or not) for rollbacks",
+            tagStatus: "any",
+            maximumNumberOfImages: 20,
+          },
+        ],
+      },
+    });
     assert.deepEqual(mocks.one(T.image).inputs, {
       repositoryUrl: REPO_URL,
       context: ".",
