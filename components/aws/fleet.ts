@@ -194,6 +194,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         targetGroupArn: lb.targetGroup.arn,
         redisSecretArn: redis.secret.arn,
         redisSecretVersionId: redis.secretVersion.versionId,
+        redisTlsCa: redisArgs.mode === "external" ? redisArgs.tlsCa : undefined,
         autoscaling: args.autoscaling,
         dependsOn: [
           lb.httpListener,

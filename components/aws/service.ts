@@ -41,6 +41,8 @@ export interface ServiceOptions {
   redisSecretArn: pulumi.Input<string>;
   /** The secret version holding the current URL; its id pins what the tasks read. */
   redisSecretVersionId: pulumi.Input<string>;
+  /** PEM of an external Redis's private CA (`REDIS_TLS_CA`), when it has one. */
+  redisTlsCa?: pulumi.Input<string>;
   autoscaling?: AwsAutoscalingArgs;
   /** What must exist before tasks start: listeners, the secret's value. */
   dependsOn: pulumi.Resource[];
@@ -85,11 +87,13 @@ export function createService(
   );
 
   // STICKY_COOKIE_NAME only for `app_cookie` stickiness (cookie mode with a name).
-  const env = renderAppEnv(o.spec, {
-    stickyCookieName:
-      o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
-    httpKeepAliveTimeoutMs: albKeepAliveMs(o.spec),
-  });
+  const env = (redisTlsCa: string | undefined) =>
+    renderAppEnv(o.spec, {
+      stickyCookieName:
+        o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
+      httpKeepAliveTimeoutMs: albKeepAliveMs(o.spec),
+      redisTlsCa,
+    });
   const containerDefinitions = pulumi
     .all([
       o.spec.image,
@@ -98,13 +102,14 @@ export function createService(
       o.redisSecretVersionId,
       logGroup.name,
       region,
+      o.redisTlsCa,
     ])
-    .apply(([image, userEnv, secretArn, versionId, logGroupName, r]) =>
+    .apply(([image, userEnv, secretArn, versionId, logGroupName, r, redisTlsCa]) =>
       JSON.stringify([
         containerDefinition({
           spec: o.spec,
           image,
-          environment: { ...userEnv, ...env },
+          environment: { ...userEnv, ...env(redisTlsCa) },
           redisUrlFrom: secretVersionRef(secretArn, versionId),
           logGroupName,
           region: r,
