@@ -80,6 +80,8 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
       cookieDuration: 86400,
     });
     assert.equal(mocks.one(T.lb).inputs.idleTimeout, 3600);
+    // The example drains fully: 3 s status poll + 25 s drain + 5 s (30 s cut websockets).
+    assert.equal(mocks.one(T.tg).inputs.deregistrationDelay, 33);
     const rg = mocks.one(T.replicationGroup).inputs;
     assert.deepEqual(
       [rg.engine, rg.nodeType, rg.numCacheClusters],
