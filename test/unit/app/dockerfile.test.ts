@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { dockerHealthCheckArgv } from "../../helpers/dockerfile";
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, "..", "..", "..");
@@ -66,25 +67,27 @@ describe("app/Dockerfile", () => {
     assert.ok(runtime.includes("EXPOSE 3000"));
   });
 
-  it("has a HEALTHCHECK on /healthz whose node one-liner really probes", async () => {
-    const check = runtime.find((l) => l.startsWith("HEALTHCHECK "));
-    assert.ok(check);
-    const argv = JSON.parse(check.slice(check.indexOf("CMD ") + 4)) as string[];
+  it("has a HEALTHCHECK on HEALTH_CHECK_PATH (default /healthz) whose node one-liner really probes", async () => {
+    const argv = dockerHealthCheckArgv();
     assert.equal(argv[0], "node");
     assert.equal(argv[1], "-e");
-    assert.match(argv[2], /\/healthz/);
     const server = createServer((req, res) =>
-      res.writeHead(req.url === "/healthz" ? 200 : 500).end(),
+      res.writeHead(req.url === "/healthz" || req.url === "/live" ? 200 : 500).end(),
     );
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = String((server.address() as AddressInfo).port);
-    const probe = () =>
-      execFileAsync(process.execPath, argv.slice(1), { env: { PORT: port }, timeout: 5000 }).then(
+    const probe = (env: Record<string, string> = {}) =>
+      execFileAsync(process.execPath, argv.slice(1), {
+        env: { PORT: port, ...env },
+        timeout: 5000,
+      }).then(
         () => 0,
         (err: { code?: number }) => err.code ?? -1,
       );
     try {
-      assert.equal(await probe(), 0);
+      assert.equal(await probe(), 0, "unset: /healthz");
+      assert.equal(await probe({ HEALTH_CHECK_PATH: "/live" }), 0);
+      assert.equal(await probe({ HEALTH_CHECK_PATH: "/elsewhere" }), 1, "the path is read");
     } finally {
       await new Promise((r) => server.close(r));
     }
