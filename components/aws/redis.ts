@@ -131,6 +131,11 @@ function createManagedRedis(
     atRestEncryptionEnabled: true,
     authToken: token,
     autoMinorVersionUpgrade: true,
+    // Without it ElastiCache defers a node type or engine version change to the next maintenance
+    // window (ModifyReplicationGroup `ApplyImmediately` defaults to false), so `pulumi up`
+    // reports success while nothing changed. Node type changes are online scaling (the group
+    // keeps serving); what ElastiCache must replace, the provider replaces anyway.
+    applyImmediately: true,
   };
   o.transform.replicationGroup?.(args);
   const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, args, {

@@ -128,6 +128,13 @@ export function createService(
     executionRoleArn: roles.executionRole.arn,
     taskRoleArn: roles.taskRole.arn,
     containerDefinitions,
+    // Every change registers a new revision (the provider replaces the resource), and deleting
+    // the old one deregisters it: INACTIVE, and "you can't update an existing service to
+    // reference an INACTIVE task definition" (ECS DeregisterTaskDefinition API reference), so a
+    // rollback to the previous revision (update-service, a later circuit-breaker rollback) would
+    // be refused. Kept ACTIVE, it stays a rollback target; its image (the repository keeps 20)
+    // and its Redis URL version (retained, see `SECRET_VERSION_RETAINED`) stay readable too.
+    skipDestroy: true,
   };
   o.transform.taskDefinition?.(taskArgs);
   const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, taskArgs, { parent });

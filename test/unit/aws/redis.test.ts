@@ -37,6 +37,8 @@ describe("AwsSocketIoFleet: Redis", () => {
       atRestEncryptionEnabled: true,
       authToken: AUTH_TOKEN,
       autoMinorVersionUpgrade: true,
+      // A node type change applies on `pulumi up`, not at the next maintenance window.
+      applyImmediately: true,
     });
     assert.ok(isSecretInput(rg.rawInputs.authToken), "authToken must be sent as a secret");
     assert.deepEqual(mocks.one(T.subnetGroup).inputs, {
