@@ -65,13 +65,53 @@ export function externalRedis(
   return { ...configured, mode: "external", url } as AwsExternalRedisArgs;
 }
 
+/** How many images (tagged or not) the repository keeps: the rollback window, in builds. */
+export const KEPT_IMAGES = 20;
+
+/**
+ * The image repository's lifecycle policy: keep the last `KEPT_IMAGES` images, tagged or not.
+ *
+ * awsx's default (no `rules`) is one rule, "remove untagged images" with
+ * `maximumNumberOfImages: 1` (pulumi/pulumi-awsx awsx/ecr/repository.ts, `buildLifecyclePolicy`).
+ * `awsx.ecr.Image` tags every build of this stack with the same tag (a hash of the context path,
+ * Dockerfile path, build args and stack name: `createUniqueImageName` in awsx/ecr/image.ts), so
+ * each push untags the previous image, and with the default only one untagged image survives:
+ * the task definition of revision N−2 pins a digest that no longer exists, and rolling back to
+ * it (`pulumi up` of an older commit, or ECS's circuit breaker after two quick deploys) fails
+ * with `CannotPullContainerError`. Counting every image keeps the last `KEPT_IMAGES` builds
+ * pullable by digest.
+ *
+ * Tags stay MUTABLE (the ECR default): since awsx pushes the same tag every build, an IMMUTABLE
+ * repository would refuse the second push (ImageTagAlreadyExistsException). Tasks never pull by
+ * tag anyway: `imageUri` is `REPOSITORY@sha256:DIGEST`.
+ *
+ * The rule goes through awsx's own `rules` (awsx updates its LifecyclePolicy child in place)
+ * rather than `skip: true` plus a policy of our own: ECR holds one lifecycle policy per
+ * repository, and deleting awsx's child after ours is created would delete ours.
+ * awsx renders it as the ECR policy
+ * `{"rules":[{"rulePriority":1,"description":…,"selection":{"tagStatus":"any",
+ * "countType":"imageCountMoreThan","countNumber":20},"action":{"type":"expire"}}]}`.
+ */
+export const IMAGE_LIFECYCLE_POLICY = {
+  rules: [
+    {
+      description: `keep the last ${KEPT_IMAGES} images (tagged or not) for rollbacks`,
+      tagStatus: "any",
+      maximumNumberOfImages: KEPT_IMAGES,
+    },
+  ],
+} satisfies awsx.types.input.ecr.LifecyclePolicyArgs;
+
 /**
  * Builds `app/Dockerfile` (context: the repository root) for linux/amd64, Fargate's default
  * platform, and pushes it to a new ECR repository. Needs Docker where `pulumi up` runs.
  */
 function buildAppImage(name: string): pulumi.Output<string> {
   // forceDelete: `pulumi destroy` removes the repository with its images (a dev stack's).
-  const repository = new awsx.ecr.Repository(`${name}-repo`, { forceDelete: true });
+  const repository = new awsx.ecr.Repository(`${name}-repo`, {
+    forceDelete: true,
+    lifecyclePolicy: IMAGE_LIFECYCLE_POLICY,
+  });
   const image = new awsx.ecr.Image(`${name}-image`, {
     repositoryUrl: repository.url,
     context: APP_BUILD.context,

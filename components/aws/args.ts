@@ -40,8 +40,8 @@ export type AwsRedisEngine = (typeof AwsRedisEngine)[keyof typeof AwsRedisEngine
 
 /**
  * The adapter's Redis. `mode` decides which other fields apply: `nodeType`, `replicas` and
- * `engine` only with "managed"; `url`, `port` and `cidrIpv4` only with "external" (`url` and
- * `cidrIpv4` are then required). Fields of the other mode are refused.
+ * `engine` only with "managed"; `url`, `port`, `cidrIpv4` and `tlsCa` only with "external" (`url`
+ * and `cidrIpv4` are then required). Fields of the other mode are refused.
  */
 export interface AwsRedis {
   /** "managed" (ElastiCache, created by the fleet) or "external" (a Redis you run). */
@@ -75,6 +75,13 @@ export interface AwsRedis {
    * HTTPS egress, so a Redis on the internet has to be opted into explicitly ("0.0.0.0/0").
    */
   cidrIpv4?: string;
+  /**
+   * External only: PEM text of the CA that signed the Redis server's certificate, when it is a
+   * private CA (self-managed Redis, a corporate PKI). The app then trusts that CA only
+   * (`REDIS_TLS_CA`); it needs a `rediss://` URL. Not a secret. Default: none, Node's public CA
+   * store (enough for ElastiCache and most hosted Redis).
+   */
+  tlsCa?: pulumi.Input<string>;
 }
 
 /** TypeScript only: `AwsRedis` narrowed to a managed Redis (what the validator lets through). */
@@ -83,6 +90,7 @@ export interface AwsManagedRedisArgs extends AwsRedis {
   url?: undefined;
   port?: undefined;
   cidrIpv4?: undefined;
+  tlsCa?: undefined;
 }
 
 /** TypeScript only: `AwsRedis` narrowed to an external Redis (what the validator lets through). */

@@ -2,13 +2,16 @@ import type * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  APP_DRAIN_SECONDS,
   clientOptionsFor,
+  ECS_STATUS_POLL_SECONDS,
   formatProblems,
   resolveFleetSpec,
   type SocketIoClientOptions,
 } from "../shared";
 import {
   AWS_DEFAULTS,
+  DEREGISTRATION_DELAY_SECONDS,
   type AwsExternalRedisArgs,
   type AwsManagedRedisArgs,
   type AwsSocketIoFleetArgs,
@@ -36,6 +39,22 @@ export const CERTIFICATE_WITHOUT_DOMAIN_WARNING =
   "`certificateArn` is set without `domainName`: `url` becomes https://<the ALB's DNS name>, " +
   "which no ACM certificate covers, so browsers reject it; set `domainName` to the name the " +
   "certificate is for and point a DNS record (alias) at `loadBalancerDnsName`";
+
+/**
+ * A deregistration delay below `DEREGISTRATION_DELAY_SECONDS` (3 s status poll + 25 s drain +
+ * 5 s). A warning, not an error: it is a legitimate trade (faster rollouts and scale-in, e.g.
+ * for short sessions), but the ALB then closes the websockets still open on a stopping task all
+ * at once when the delay ends, and their clients reconnect together.
+ */
+export function deregistrationDelayWarning(seconds: number): string {
+  return (
+    `\`deregistrationDelaySeconds\` (${seconds}) is below the ${DEREGISTRATION_DELAY_SECONDS} s ` +
+    `a stopping task needs to move its clients off (${ECS_STATUS_POLL_SECONDS} s ECS status poll + ` +
+    `${APP_DRAIN_SECONDS} s drain + 5 s margin): when it ends, the ALB closes the websockets still ` +
+    "open on the task at once and their clients all reconnect together; set it to " +
+    `${DEREGISTRATION_DELAY_SECONDS} or more (the default) unless faster rollouts are worth that`
+  );
+}
 
 /**
  * A Socket.IO fleet on AWS: an internet-facing ALB with sticky sessions and an idle timeout above
@@ -123,6 +142,9 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         deletionProtection: args.deletionProtection,
       }),
     };
+    if (a.deregistrationDelaySeconds < DEREGISTRATION_DELAY_SECONDS) {
+      pulumi.log.warn(deregistrationDelayWarning(a.deregistrationDelaySeconds), this);
+    }
     if (args.certificateArn !== undefined && args.domainName === undefined) {
       pulumi.log.warn(CERTIFICATE_WITHOUT_DOMAIN_WARNING, this);
     }
@@ -194,6 +216,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         targetGroupArn: lb.targetGroup.arn,
         redisSecretArn: redis.secret.arn,
         redisSecretVersionId: redis.secretVersion.versionId,
+        redisTlsCa: redisArgs.mode === "external" ? redisArgs.tlsCa : undefined,
         autoscaling: args.autoscaling,
         dependsOn: [
           lb.httpListener,

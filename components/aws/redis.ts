@@ -18,6 +18,26 @@ export const AUTH_TOKEN_SPECIALS = "-";
 /** Within ElastiCache's 16–128. */
 export const AUTH_TOKEN_LENGTH = 64;
 
+/**
+ * A replaced Redis URL version stays in Secrets Manager (`retainOnDelete`): the tasks of the
+ * previous task definition revision pin its version id (`secretVersionRef`), and they still
+ * start during the rollout (an old task replaced after a health-check failure or an AZ outage)
+ * and after it (ECS's circuit breaker rolls back to that revision; a rollout the breaker stopped
+ * fails `pulumi up`, and the next `up` would delete the old version while those tasks run).
+ *
+ * A new `secretString` replaces the SecretVersion (ForceNew in
+ * hashicorp/terraform-provider-aws internal/service/secretsmanager/secret_version.go):
+ * PutSecretValue moves AWSCURRENT to the new version and AWSPREVIOUS to the old one. Deleting the
+ * old resource calls UpdateSecretVersionStage to remove every label its state lists but
+ * AWSCURRENT (`resourceSecretVersionDelete`); after a refresh that is AWSPREVIOUS, and a version
+ * with no label is "deprecated and can be deleted by Secrets Manager" (UpdateSecretVersionStage
+ * API reference), which removes such versions once a secret has more than 100 and they are older
+ * than 24 h (PutSecretValue API reference). Retained, the old version keeps AWSPREVIOUS until the
+ * next rotation, and stays readable by id after that until Secrets Manager prunes it; `pulumi
+ * destroy` still removes every version with the secret.
+ */
+export const SECRET_VERSION_RETAINED = true;
+
 export interface FleetRedis {
   /** `host:port` of the primary (not a secret). */
   endpoint: pulumi.Output<string>;
@@ -53,7 +73,7 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
   const secretVersion = new aws.secretsmanager.SecretVersion(
     `${name}-redis-url`,
     { secretId: secret.id, secretString: url },
-    { parent },
+    { parent, retainOnDelete: SECRET_VERSION_RETAINED },
   );
   return { endpoint, url, secret, secretVersion, ...managed?.resources };
 }
@@ -111,6 +131,11 @@ function createManagedRedis(
     atRestEncryptionEnabled: true,
     authToken: token,
     autoMinorVersionUpgrade: true,
+    // Without it ElastiCache defers a node type or engine version change to the next maintenance
+    // window (ModifyReplicationGroup `ApplyImmediately` defaults to false), so `pulumi up`
+    // reports success while nothing changed. Node type changes are online scaling (the group
+    // keeps serving); what ElastiCache must replace, the provider replaces anyway.
+    applyImmediately: true,
   };
   o.transform.replicationGroup?.(args);
   const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, args, {

@@ -41,6 +41,8 @@ export interface ServiceOptions {
   redisSecretArn: pulumi.Input<string>;
   /** The secret version holding the current URL; its id pins what the tasks read. */
   redisSecretVersionId: pulumi.Input<string>;
+  /** PEM of an external Redis's private CA (`REDIS_TLS_CA`), when it has one. */
+  redisTlsCa?: pulumi.Input<string>;
   autoscaling?: AwsAutoscalingArgs;
   /** What must exist before tasks start: listeners, the secret's value. */
   dependsOn: pulumi.Resource[];
@@ -85,11 +87,13 @@ export function createService(
   );
 
   // STICKY_COOKIE_NAME only for `app_cookie` stickiness (cookie mode with a name).
-  const env = renderAppEnv(o.spec, {
-    stickyCookieName:
-      o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
-    httpKeepAliveTimeoutMs: albKeepAliveMs(o.spec),
-  });
+  const env = (redisTlsCa: string | undefined) =>
+    renderAppEnv(o.spec, {
+      stickyCookieName:
+        o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
+      httpKeepAliveTimeoutMs: albKeepAliveMs(o.spec),
+      redisTlsCa,
+    });
   const containerDefinitions = pulumi
     .all([
       o.spec.image,
@@ -98,13 +102,14 @@ export function createService(
       o.redisSecretVersionId,
       logGroup.name,
       region,
+      o.redisTlsCa,
     ])
-    .apply(([image, userEnv, secretArn, versionId, logGroupName, r]) =>
+    .apply(([image, userEnv, secretArn, versionId, logGroupName, r, redisTlsCa]) =>
       JSON.stringify([
         containerDefinition({
           spec: o.spec,
           image,
-          environment: { ...userEnv, ...env },
+          environment: { ...userEnv, ...env(redisTlsCa) },
           redisUrlFrom: secretVersionRef(secretArn, versionId),
           logGroupName,
           region: r,
@@ -123,6 +128,13 @@ export function createService(
     executionRoleArn: roles.executionRole.arn,
     taskRoleArn: roles.taskRole.arn,
     containerDefinitions,
+    // Every change registers a new revision (the provider replaces the resource), and deleting
+    // the old one deregisters it: INACTIVE, and "you can't update an existing service to
+    // reference an INACTIVE task definition" (ECS DeregisterTaskDefinition API reference), so a
+    // rollback to the previous revision (update-service, a later circuit-breaker rollback) would
+    // be refused. Kept ACTIVE, it stays a rollback target; its image (the repository keeps 20)
+    // and its Redis URL version (retained, see `SECRET_VERSION_RETAINED`) stay readable too.
+    skipDestroy: true,
   };
   o.transform.taskDefinition?.(taskArgs);
   const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, taskArgs, { parent });

@@ -1,4 +1,5 @@
 /** The AWS rules for `redis` (managed ElastiCache or an external URL). */
+import { X509Certificate } from "node:crypto";
 import { isRecord, show } from "../shared/checks";
 import {
   type Add,
@@ -25,7 +26,14 @@ export function checkRedis(value: unknown, add: Add) {
   }
   if (!checkEnum(value.mode, "redis.mode", ["managed", "external"], add)) return;
   if (value.mode === "managed") {
-    checkKnownKeys(value, "redis.", ["mode", "nodeType", "replicas", "engine"], add);
+    if (value.tlsCa !== undefined) {
+      add(
+        "redis.tlsCa",
+        '`redis.tlsCa` applies only to `redis.mode: "external"`: ElastiCache\'s certificates chain to a public CA the app already trusts; remove it',
+      );
+    }
+    // `tlsCa` is reported above, not as an unknown field.
+    checkKnownKeys(value, "redis.", ["mode", "nodeType", "replicas", "engine", "tlsCa"], add);
     const nodeType = value.nodeType;
     if (
       nodeType !== undefined &&
@@ -48,7 +56,7 @@ export function checkRedis(value: unknown, add: Add) {
     checkEnum(value.engine, "redis.engine", ["redis", "valkey"], add);
     return;
   }
-  checkKnownKeys(value, "redis.", ["mode", "url", "port", "cidrIpv4"], add);
+  checkKnownKeys(value, "redis.", ["mode", "url", "port", "cidrIpv4", "tlsCa"], add);
   const url = value.url;
   if (url === undefined || url === null) {
     add("redis.url", '`redis.url` is required with `redis.mode: "external"`: give a rediss:// URL');
@@ -63,6 +71,7 @@ export function checkRedis(value: unknown, add: Add) {
     );
   }
   checkInteger(value, "port", 1, 65535, "redis.", add);
+  checkTlsCa(value.tlsCa, url, add);
   const cidr = value.cidrIpv4;
   if (cidr === undefined || cidr === null) {
     add(
@@ -75,6 +84,46 @@ export function checkRedis(value: unknown, add: Add) {
       "redis.cidrIpv4",
       `\`redis.cidrIpv4\` (${show(cidr)}) must be an IPv4 CIDR such as "10.0.0.0/16"`,
     );
+  }
+}
+
+/**
+ * `redis.tlsCa`: one or more PEM certificates Node can parse (`X509Certificate`, the parser
+ * `tls.connect({ ca })` uses), and only beside a `rediss://` URL (plain `redis://` has no TLS to
+ * verify; the app refuses that pair at start as well, which covers a URL given as an Output).
+ */
+function checkTlsCa(ca: unknown, url: unknown, add: Add) {
+  if (ca === undefined || isOutputValue(ca)) return;
+  if (typeof ca !== "string") {
+    add("redis.tlsCa", `\`redis.tlsCa\` (${show(ca)}) must be PEM certificate text`);
+    return;
+  }
+  const blocks = ca.match(PEM_CERTIFICATE) ?? [];
+  const unparsed = blocks.findIndex((block) => !isCertificate(block));
+  if (blocks.length === 0 || unparsed >= 0) {
+    add(
+      "redis.tlsCa",
+      blocks.length === 0
+        ? "`redis.tlsCa` must be PEM certificate text (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----), e.g. the contents of the Redis CA's ca.crt"
+        : `\`redis.tlsCa\`: certificate ${unparsed + 1} of ${blocks.length} is not a valid X.509 certificate; paste the CA's PEM file unchanged`,
+    );
+  }
+  if (typeof url === "string" && url.startsWith("redis://")) {
+    add(
+      "redis.tlsCa",
+      "`redis.tlsCa` is set but `redis.url` (value not shown) is redis://, which has no TLS: use rediss:// or remove `redis.tlsCa`",
+    );
+  }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
   }
 }
 

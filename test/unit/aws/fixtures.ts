@@ -40,6 +40,20 @@ export const AUTH_TOKEN = "Tok3n-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU
 export const REDIS_HOST = "master.fleet-redis.abc123.use1.cache.amazonaws.com";
 export const ALB_DNS = "fleet-alb-123.us-east-1.elb.amazonaws.com";
 export const ACCOUNT = "123456789012";
+/** A real (test-only) CA certificate: what an external Redis with a private CA gives `redis.tlsCa`. */
+export const REDIS_CA_PEM = [
+  "-----BEGIN CERTIFICATE-----",
+  "MIIBpTCCAUugAwIBAgIUMHda3rpH1araGypP+hMX/oPMXEAwCgYIKoZIzj0EAwIw",
+  "JzElMCMGA1UEAwwcc29ja2V0aW8tZmxlZXQgdGVzdCBSZWRpcyBDQTAgFw0yNjEy",
+  "MDIwMDQ1NTJaGA8yMTI2MTEwODAwNDU1MlowJzElMCMGA1UEAwwcc29ja2V0aW8t",
+  "ZmxlZXQgdGVzdCBSZWRpcyBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABPiq",
+  "MY3iJmTI+oxBb2VSZrYt/tz4KkBaa8kz3ZbFezMX+PFwYqv3Axqbg11XkdVr1WHk",
+  "kUh8CW1jcYCECOw5bN+jUzBRMB0GA1UdDgQWBBTThtOLDLMlUxMwbKRwgJhSmdL9",
+  "RjAfBgNVHSMEGDAWgBTThtOLDLMlUxMwbKRwgJhSmdL9RjAPBgNVHRMBAf8EBTAD",
+  "AQH/MAoGCCqGSM49BAMCA0gAMEUCIFkxydtlSe7jUghA9gCZAJiJbWCrSa4sdBW+",
+  "I5v1g0BSAiEAq8OMaj3nYZ7NpDZocyz55XLwr/MTefAhdanHQD7Tu0w=",
+  "-----END CERTIFICATE-----",
+].join("\n");
 
 /** Invokes the component makes; anything else throws. */
 export const AWS_CALLS: NonNullable<MockOptions["calls"]> = {

@@ -144,6 +144,28 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
     ]);
   });
 
+  it("warns with the numbers when the deregistration delay is shorter than the drain; none at 33 s", async () => {
+    const delay = async (deregistrationDelaySeconds?: number) => {
+      const mocks = await awsMocks();
+      const { warnings } = await withWarnings(() =>
+        build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs({ deregistrationDelaySeconds }))),
+      );
+      return { warnings, delay: mocks.one(T.tg).inputs.deregistrationDelay };
+    };
+    assert.deepEqual(await delay(30), {
+      delay: 30,
+      warnings: [
+        "`deregistrationDelaySeconds` (30) is below the 33 s a stopping task needs to move its " +
+          "clients off (3 s ECS status poll + 25 s drain + 5 s margin): when it ends, the ALB " +
+          "closes the websockets still open on the task at once and their clients all reconnect " +
+          "together; set it to 33 or more (the default) unless faster rollouts are worth that",
+      ],
+    });
+    assert.deepEqual(await delay(33), { delay: 33, warnings: [] });
+    assert.deepEqual(await delay(), { delay: 33, warnings: [] });
+    assert.deepEqual(await delay(120), { delay: 120, warnings: [] });
+  });
+
   it("uses domainName in the url when given, without a warning", async () => {
     const mocks = await awsMocks();
     const { warnings, result: fleet } = await withWarnings(() =>

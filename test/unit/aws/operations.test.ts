@@ -57,6 +57,30 @@ describe("AwsSocketIoFleet: secret rotation, drain window, metrics port", () => 
     );
   });
 
+  it("a rotated URL leaves the old version readable: old tasks restarting mid-rollout (or after a rollback) still read their pinned version", async () => {
+    const before = await withExternalRedis("rediss://:old-token@redis.internal:6379");
+    const after = await withExternalRedis("rediss://:new-token@redis.internal:6379");
+    for (const m of [before, after]) {
+      // One version resource, always the same name: a new URL replaces it (secretString is
+      // ForceNew), and the replaced version must not be deleted, which would strip its
+      // AWSPREVIOUS label and leave it to Secrets Manager's pruning.
+      assert.deepEqual(
+        m.ofType(T.secretVersion).map((v) => v.name),
+        ["fleet-redis-url"],
+      );
+      assert.equal(m.one(T.secretVersion).options.retainOnDelete, true);
+      assert.equal(m.one(T.secretVersion).options.deleteBeforeReplace, undefined);
+    }
+    // The old revision pins the old version id; with the version retained, that reference
+    // still resolves while the new revision rolls out.
+    const [oldRef, newRef] = [before, after].map((m) => containers(m)[0].secrets[0].valueFrom);
+    assert.equal(
+      oldRef,
+      `${SECRET_ARN}:::${secretVersionId("rediss://:old-token@redis.internal:6379")}`,
+    );
+    assert.notEqual(oldRef, newRef);
+  });
+
   it("the same URL keeps the same reference (no redeploy without a change)", async () => {
     const [a, b] = [
       await withExternalRedis("rediss://:same@redis.internal:6379"),

