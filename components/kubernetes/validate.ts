@@ -4,6 +4,7 @@
  */
 import { type FleetSpecProblem, validateFleetSpec } from "../shared";
 import { isIntegerIn, isRecord, show } from "../shared/checks";
+import { clusterModeAdapterProblem } from "../shared/adapterRules";
 import {
   type Add,
   checkEnum,
@@ -34,6 +35,7 @@ export function validateKubernetesFleet(name: unknown, args: unknown): FleetSpec
   checkControllerCookieName(args.ingress, args.stickiness, add);
   checkClientAddress(args.ingress, args.stickiness, add);
   checkRedis(args.redis, add);
+  checkClusterAdapter(args, add);
   checkResources(args.resources, add);
   checkAutoscaling(args.autoscaling, args.replicas, add);
   checkMonitoring(args.monitoring, add);
@@ -154,6 +156,20 @@ function checkClientAddress(ingress: unknown, stickiness: unknown, add: Add) {
     add(
       field,
       `\`${field}\` is required with \`stickiness.mode: "client-ip"\` on ingress-nginx: it hashes \`$remote_addr\`, which behind a cloud L4 balancer with the controller Service's default \`externalTrafficPolicy: Cluster\` is a node's address, so one client's connections land on different pods. Say how the client's address reaches the controller: one of ${modes}; or use \`stickiness.mode: "cookie"\``,
+    );
+  }
+}
+
+/** A cluster-mode Redis carries only the sharded adapter (the app refuses the others at start). */
+function checkClusterAdapter(args: Record<string, unknown>, add: Add) {
+  if (!isRecord(args.redis) || args.redis.mode !== "external" || args.redis.cluster !== true)
+    return;
+  const adapter = typeof args.adapter === "string" ? args.adapter : "redis";
+  const problem = clusterModeAdapterProblem(adapter);
+  if (problem !== undefined) {
+    add(
+      "adapter",
+      `\`adapter\` ("${adapter}") cannot run with \`redis.cluster: true\`: ${problem}`,
     );
   }
 }

@@ -18,16 +18,5 @@ export function kubernetesFleetWarnings(ctx: FleetContext): string[] {
       );
     }
   }
-  if (ctx.redis.mode === "external" && ctx.redis.cluster) {
-    if (ctx.spec.adapter === "redis") {
-      warnings.push(
-        '`redis.cluster: true` with `adapter: "redis"`: on a cluster a classic PUBLISH is forwarded to every shard over the cluster bus, so adding shards adds no capacity. Use `adapter: "redis-sharded"` (SPUBLISH: each channel lives on one shard).',
-      );
-    } else if (ctx.spec.adapter === "redis-streams") {
-      warnings.push(
-        '`redis.cluster: true` with `adapter: "redis-streams"`: the adapter\'s stream is one key, so one shard carries every broadcast. Use `adapter: "redis-sharded"` to spread the load (it has no connection state recovery).',
-      );
-    }
-  }
   return warnings;
 }

@@ -9,6 +9,7 @@ import type { ResolvedFleetSpec, RedisSubscriptionMode, StickinessMode, Transpor
 import { FLEET_DEFAULTS } from "./defaults";
 import { isCookieToken, isIntegerIn, originProblem, show } from "./checks";
 import { checkHealthCheckPath } from "./fieldRules";
+import { clusterModeAdapterProblem } from "./adapterRules";
 import {
   APP_ADAPTER_KINDS,
   APP_ENV,
@@ -256,16 +257,8 @@ function clusterModeProblems(
   if (redisMode !== "cluster") return [];
   const problems: string[] = [];
   const setting = `${APP_ENV.redisMode}=cluster with ${APP_ENV.adapter}=${adapter}`;
-  if (adapter === "redis") {
-    problems.push(
-      `${setting}: the classic adapter's PUBLISH is forwarded to every shard over the cluster bus (no scaling) and ElastiCache Serverless rejects its PSUBSCRIBE (socket.io-redis-adapter#553); use ${APP_ENV.adapter}=redis-sharded`,
-    );
-  }
-  if (adapter === "redis-streams") {
-    problems.push(
-      `${setting}: recovery sessions are written in one multi-key pipeline, which a cluster refuses across slots, and replayed from a single stream; use ${APP_ENV.adapter}=redis-sharded (no connection state recovery) or ${APP_ENV.redisMode}=standalone`,
-    );
-  }
+  const problem = clusterModeAdapterProblem(adapter);
+  if (problem !== undefined) problems.push(`${setting}: ${problem}`);
   const database = redisUrl?.match(/^rediss?:\/\/[^/]*\/(\d+)/)?.[1];
   if (database !== undefined && Number(database) !== 0) {
     problems.push(

@@ -51,7 +51,7 @@ describe("app env: redis-sharded and REDIS_MODE", () => {
     assert.deepEqual(
       problemsOf({ SOCKETIO_ADAPTER: "redis", REDIS_URL: url, REDIS_MODE: "cluster" }),
       [
-        "REDIS_MODE=cluster with SOCKETIO_ADAPTER=redis: the classic adapter's PUBLISH is forwarded to every shard over the cluster bus (no scaling) and ElastiCache Serverless rejects its PSUBSCRIBE (socket.io-redis-adapter#553); use SOCKETIO_ADAPTER=redis-sharded",
+        "REDIS_MODE=cluster with SOCKETIO_ADAPTER=redis: the classic adapter's PUBLISH is forwarded to every shard over the cluster bus (adding shards adds no capacity) and ElastiCache Serverless rejects its PSUBSCRIBE (socket.io-redis-adapter#553); use the redis-sharded adapter",
       ],
     );
   });
@@ -60,7 +60,7 @@ describe("app env: redis-sharded and REDIS_MODE", () => {
     assert.deepEqual(
       problemsOf({ SOCKETIO_ADAPTER: "redis-streams", REDIS_URL: url, REDIS_MODE: "cluster" }),
       [
-        "REDIS_MODE=cluster with SOCKETIO_ADAPTER=redis-streams: recovery sessions are written in one multi-key pipeline, which a cluster refuses across slots, and replayed from a single stream; use SOCKETIO_ADAPTER=redis-sharded (no connection state recovery) or REDIS_MODE=standalone",
+        "REDIS_MODE=cluster with SOCKETIO_ADAPTER=redis-streams: its recovery sessions are written in one multi-key pipeline, which a cluster refuses across slots, and replayed from a single stream; use the redis-sharded adapter (no connection state recovery) or a standalone Redis",
       ],
     );
   });

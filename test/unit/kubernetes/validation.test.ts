@@ -444,6 +444,23 @@ describe("KubernetesSocketIoFleet validation", () => {
         /^`redis.cluster` is not a known field; known fields: mode, storageGi, image$/,
       );
     });
+
+    it("cluster: only the sharded adapter, refused at preview as the app refuses it at start", () => {
+      const redis = { mode: "external", url: "rediss://:pw@r:6379", cluster: true } as const;
+      assert.deepEqual(problems({ redis }), [
+        {
+          field: "adapter",
+          message:
+            '`adapter` ("redis") cannot run with `redis.cluster: true`: the classic adapter\'s PUBLISH is forwarded to every shard over the cluster bus (adding shards adds no capacity) and ElastiCache Serverless rejects its PSUBSCRIBE (socket.io-redis-adapter#553); use the redis-sharded adapter',
+        },
+      ]);
+      expectProblem(
+        { redis, adapter: "redis-streams" },
+        "adapter",
+        /^`adapter` \("redis-streams"\) cannot run with `redis.cluster: true`: its recovery sessions are written in one multi-key pipeline/,
+      );
+      assert.deepEqual(problems({ redis: { ...redis, cluster: false } }), []);
+    });
   });
 
   describe("resources", () => {

@@ -30,7 +30,6 @@ async function warningsOf(args: KubernetesSocketIoFleetArgs) {
 }
 
 const TRAEFIK = { controller: "traefik", host: "chat.example.com", tlsSecretName: "t" } as const;
-const CLUSTER_URL = "rediss://:pw@clustercfg.chat.example.com:6379";
 
 describe("KubernetesSocketIoFleet preview warnings (pulumi.log.warn on the component)", () => {
   it("nginx: unmaintained since March 2026, with every migration path", async () => {
@@ -88,33 +87,5 @@ describe("KubernetesSocketIoFleet preview warnings (pulumi.log.warn on the compo
         ],
       );
     }
-  });
-
-  it("an external cluster: the classic and streams adapters are warned towards redis-sharded", async () => {
-    const redis = { mode: "external", url: CLUSTER_URL, cluster: true } as const;
-    const classic = await warningsOf(fleetArgs({ ingress: TRAEFIK, redis }));
-    assert.deepEqual(
-      classic.logged.map((l) => l.message),
-      [
-        '`redis.cluster: true` with `adapter: "redis"`: on a cluster a classic PUBLISH is forwarded to every shard over the cluster bus, so adding shards adds no capacity. Use `adapter: "redis-sharded"` (SPUBLISH: each channel lives on one shard).',
-      ],
-    );
-    const streams = await warningsOf(
-      fleetArgs({ ingress: TRAEFIK, redis, adapter: "redis-streams" }),
-    );
-    assert.deepEqual(
-      streams.logged.map((l) => l.message),
-      [
-        '`redis.cluster: true` with `adapter: "redis-streams"`: the adapter\'s stream is one key, so one shard carries every broadcast. Use `adapter: "redis-sharded"` to spread the load (it has no connection state recovery).',
-      ],
-    );
-    const sharded = await warningsOf(
-      fleetArgs({ ingress: TRAEFIK, redis, adapter: "redis-sharded" }),
-    );
-    assert.deepEqual(sharded.logged, []);
-    const standalone = await warningsOf(
-      fleetArgs({ ingress: TRAEFIK, redis: { mode: "external", url: CLUSTER_URL } }),
-    );
-    assert.deepEqual(standalone.logged, [], "no cluster, no warning");
   });
 });
