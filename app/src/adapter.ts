@@ -5,6 +5,11 @@
  *   connection of its own (a subscribed connection cannot publish).
  * - `redis-streams`: `@socket.io/redis-streams-adapter`, which also makes connection state
  *   recovery possible (enabled here, 2 minutes), since the stream keeps what a client missed.
+ * - `redis-sharded`: `@socket.io/redis-adapter`'s sharded adapter (SPUBLISH/SSUBSCRIBE, Redis ≥ 7)
+ *   with `REDIS_SUBSCRIPTION_MODE`, and a smaller broadcast envelope (`shardedAdapter.ts`); on a
+ *   standalone Redis or, with `REDIS_MODE=cluster`, over two ioredis `Cluster`s (publisher,
+ *   subscriber; `redisCluster.ts`), whose every node connection and sharded subscriber gets the
+ *   liveness rules below. The publisher queues nothing while Redis is down, as for `redis`.
  * - `memory`: Socket.IO's in-process adapter, for a single node.
  *
  * Connections start in the background: the HTTP server listens (and is not ready until every
@@ -20,14 +25,16 @@
  * `rediss://` URLs use TLS (ioredis sets `tls: true` for them); `REDIS_TLS_CA` replaces the
  * trust store for them (`redisOptions.ts`).
  */
-import { Redis, type RedisOptions } from "ioredis";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
 import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import type { ServerOptions } from "socket.io";
 import type { AppConfig } from "../../components/shared/appEnv";
 import type { Logger } from "./logger";
-import { boundOfflineQueue } from "./offlineQueue";
-import { pingEvery } from "./redisHeartbeat";
+import { boundClusterQueues, boundOfflineQueue } from "./offlineQueue";
+import { clusterConnections, clusterReady, createCluster } from "./redisCluster";
+import { pingAllEvery, pingEvery } from "./redisHeartbeat";
+import { createCompactShardedAdapter } from "./shardedAdapter";
 import {
   DUPLICATE_OPTIONS,
   PUBLISHER_OPTIONS,
@@ -48,7 +55,10 @@ export type RedisRole = "publisher" | "subscriber" | "stream-reader";
 
 export interface RedisConnection {
   role: RedisRole;
-  client: Redis;
+  /** A `Cluster` with `REDIS_MODE=cluster`: it stands for all its node connections. */
+  client: Redis | Cluster;
+  /** True while the connection (for a `Cluster`: every connection it uses) is ready. */
+  ready(): boolean;
 }
 
 export interface AdapterSetup {
@@ -57,7 +67,7 @@ export interface AdapterSetup {
   /** Server options the adapter needs (connection state recovery for streams). */
   serverOptions: Partial<ServerOptions>;
   /** Every Redis connection the adapter uses, including ones it duplicates itself. */
-  connections: Redis[];
+  connections: (Redis | Cluster)[];
   /** The same connections with their roles. */
   roles: RedisConnection[];
   /** The connection the adapter publishes (and, for streams, stores sessions) with. */
@@ -91,21 +101,27 @@ export const STREAM_MAX_LEN = 10_000;
 export const STREAMS_OFFLINE_QUEUE_MAX = STREAM_MAX_LEN;
 
 export function createAdapterSetup(
-  config: Pick<AppConfig, "adapter" | "redisUrl" | "redisTlsCa">,
+  config: Pick<AppConfig, "adapter" | "redisUrl" | "redisTlsCa"> &
+    Partial<Pick<AppConfig, "redisMode" | "redisSubscriptionMode">>,
   logger: Logger,
   onError: (err: Error) => void,
   /** Called for each command refused while Redis is unreachable (see `boundOfflineQueue`). */
   onDropped: () => void = () => undefined,
 ): AdapterSetup {
   const roles: RedisConnection[] = [];
-  const everReady = new Set<Redis>();
+  const everReady = new Set<Redis | Cluster>();
   const stopPings: (() => void)[] = [];
   let connectedOnce = false;
   let closing = false;
   /** Roles of the connections duplicated from the publisher, in the order they are made. */
   const duplicateRoles: RedisRole[] = [];
-  const track = (client: Redis, role: RedisRole): Redis => {
-    roles.push({ role, client });
+  const track = <C extends Redis | Cluster>(client: C, role: RedisRole): C => {
+    const cluster = client instanceof Redis ? undefined : (client as Cluster);
+    roles.push({
+      role,
+      client,
+      ready: cluster ? () => clusterReady(cluster) : () => client.status === "ready",
+    });
     client.on("error", (err: Error) => {
       onError(err);
       logger.warn({ err: err.message, role }, "redis connection error");
@@ -125,7 +141,16 @@ export function createAdapterSetup(
       onError(new Error("connection lost"));
       logger.warn({ role }, "redis connection lost");
     });
-    stopPings.push(pingEvery(client, REDIS_PING_INTERVAL_MS));
+    if (cluster) {
+      // A node or sharded subscriber that fails: the cluster refreshes its slots and replaces it.
+      cluster.on("node error", (err: Error, node: string) => {
+        onError(err);
+        logger.warn({ err: err.message, role, node }, "redis cluster node error");
+      });
+      stopPings.push(pingAllEvery(() => clusterConnections(cluster), REDIS_PING_INTERVAL_MS));
+    } else {
+      stopPings.push(pingEvery(client as Redis, REDIS_PING_INTERVAL_MS));
+    }
     return client;
   };
   const setup: AdapterSetup = {
@@ -134,7 +159,7 @@ export function createAdapterSetup(
       return roles.map((c) => c.client);
     },
     roles,
-    isReady: () => roles.every((c) => c.client.status === "ready"),
+    isReady: () => roles.every((c) => c.ready()),
     connectedOnce: () => {
       if (!connectedOnce) connectedOnce = roles.every((c) => everReady.has(c.client));
       return connectedOnce;
@@ -148,6 +173,26 @@ export function createAdapterSetup(
   if (config.adapter === "memory") return setup;
   if (config.redisUrl === undefined) {
     throw new Error(`REDIS_URL is required with SOCKETIO_ADAPTER=${config.adapter}`);
+  }
+
+  if (config.adapter === "redis-sharded" && config.redisMode === "cluster") {
+    // Two clusters rather than `duplicate()`, which would share one `redisOptions` object.
+    const publisher = track(
+      createCluster(config.redisUrl, config.redisTlsCa, PUBLISHER_OPTIONS),
+      "publisher",
+    );
+    const subscriber = track(createCluster(config.redisUrl, config.redisTlsCa), "subscriber");
+    boundClusterQueues(publisher, 0, onDropped);
+    setup.adapter = createCompactShardedAdapter(publisher, subscriber, {
+      subscriptionMode: config.redisSubscriptionMode,
+    });
+    return setup;
+  }
+  if (config.redisMode === "cluster") {
+    // parseAppEnv refuses this (appEnv.ts); a caller passing its own config gets the same answer.
+    throw new Error(
+      `REDIS_MODE=cluster needs SOCKETIO_ADAPTER=redis-sharded (got ${config.adapter})`,
+    );
   }
 
   const options = redisOptions(config.redisTlsCa);
@@ -166,6 +211,13 @@ export function createAdapterSetup(
     const subscriber = client.duplicate();
     boundOfflineQueue(client, 0, onDropped); // after duplicate(): the subscriber is not bounded
     setup.adapter = createRedisAdapter(client, subscriber);
+  } else if (config.adapter === "redis-sharded") {
+    duplicateRoles.push("subscriber");
+    const subscriber = client.duplicate();
+    boundOfflineQueue(client, 0, onDropped); // as for `redis`: pub/sub has no replay
+    setup.adapter = createCompactShardedAdapter(client, subscriber, {
+      subscriptionMode: config.redisSubscriptionMode,
+    });
   } else {
     // `createAdapter` duplicates the reader first, then the subscriber (adapter.js 0.3.1:
     // `createReadOnlyClients`, then `duplicateClient` for `subClientPromise`).
@@ -189,7 +241,7 @@ export function createAdapterSetup(
  * after `timeoutMs`. A connection that is not up is just disconnected: its reconnection timer
  * stops, and there is no socket whose end to wait for.
  */
-async function quit(client: Redis, timeoutMs: number): Promise<void> {
+async function quit(client: Redis | Cluster, timeoutMs: number): Promise<void> {
   if (client.status !== "ready") {
     client.disconnect();
     return;

@@ -52,7 +52,8 @@ export function createMetrics(nodeId: string): FleetMetrics {
 
 /**
  * `socketio_redis_connected{role}`: 1 while every adapter connection of that role is ready, else
- * 0 (read at scrape time). Readiness does not follow Redis once the node has been connected:
+ * 0 (read at scrape time); with `REDIS_MODE=cluster`, every node connection and sharded
+ * subscriber of the role's `Cluster` (`clusterReady`). Readiness does not follow Redis once the node has been connected:
  * this gauge and the logs do.
  */
 export function instrumentRedis(metrics: FleetMetrics, connections: RedisConnection[]): void {
@@ -63,8 +64,8 @@ export function instrumentRedis(metrics: FleetMetrics, connections: RedisConnect
     registers: [metrics.registry],
     collect() {
       const byRole = new Map<string, boolean>();
-      for (const { role, client } of connections) {
-        byRole.set(role, (byRole.get(role) ?? true) && client.status === "ready");
+      for (const { role, ready } of connections) {
+        byRole.set(role, (byRole.get(role) ?? true) && ready());
       }
       for (const [role, connected] of byRole) this.set({ role }, connected ? 1 : 0);
     },

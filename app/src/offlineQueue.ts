@@ -33,7 +33,7 @@
  * 150-byte chat message (measured by `test/unit/app/offlineQueue.test.ts`): the 10,000 that
  * `redis-streams` queues are about 25 MB, however long the outage lasts.
  */
-import { Command, type Redis } from "ioredis";
+import { type Cluster, Command, type Redis } from "ioredis";
 
 /** Commands awaiting their reply on a ready connection, at most (as many as the stream keeps). */
 export const REDIS_IN_FLIGHT_MAX = 10_000;
@@ -102,4 +102,44 @@ export function boundOfflineQueue(
     }
     return send(command, stream);
   };
+}
+
+interface ClusterInternals {
+  status: string;
+  offlineQueue: { length: number };
+  sendCommand(command: QueuedCommand, stream?: unknown, node?: unknown): unknown;
+}
+
+/**
+ * `boundOfflineQueue` for an ioredis `Cluster`: the cluster's own offline queue (commands issued
+ * while it is not ready: connecting, or reconnecting after losing every node) is capped at `max`,
+ * and each node connection it opens is bounded like a standalone one (its offline queue, which
+ * only fills while that connection completes its first connect, at `maxInFlight`; its commands
+ * awaiting a reply at `maxInFlight`). The cluster's own `CLUSTER` commands (ready check, slots)
+ * and pipelines pass.
+ */
+export function boundClusterQueues(
+  cluster: Cluster,
+  max: number,
+  onDrop: () => void,
+  maxInFlight = REDIS_IN_FLIGHT_MAX,
+): void {
+  const internals = cluster as unknown as ClusterInternals;
+  const send = internals.sendCommand.bind(cluster);
+  internals.sendCommand = (command: QueuedCommand, stream?: unknown, node?: unknown) => {
+    command.promise.catch(() => undefined);
+    if (
+      stream === undefined &&
+      command.name !== "cluster" &&
+      internals.status !== "ready" &&
+      internals.status !== "end" &&
+      internals.offlineQueue.length >= max
+    ) {
+      command.reject(new OfflineQueueFullError(max));
+      onDrop();
+      return command.promise;
+    }
+    return send(command, stream, node);
+  };
+  cluster.on("+node", (redis: Redis) => boundOfflineQueue(redis, maxInFlight, onDrop, maxInFlight));
 }

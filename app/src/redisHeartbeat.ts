@@ -22,3 +22,24 @@ export function pingEvery(client: Redis, intervalMs: number): () => void {
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * The same for a changing set of connections (an ioredis `Cluster`'s node connections and
+ * sharded subscribers, which come and go with the topology): every `intervalMs`, a PING on each
+ * connection `connections()` returns that is ready and has none outstanding.
+ */
+export function pingAllEvery(connections: () => Redis[], intervalMs: number): () => void {
+  const outstanding = new WeakSet<Redis>();
+  const timer = setInterval(() => {
+    for (const client of connections()) {
+      if (outstanding.has(client) || client.status !== "ready") continue;
+      outstanding.add(client);
+      client
+        .ping()
+        .catch(() => undefined) // the cluster's own error/close handlers report it
+        .finally(() => outstanding.delete(client));
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

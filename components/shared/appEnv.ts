@@ -142,6 +142,8 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     problems.push(`${APP_ENV.redisUrl} must start with redis:// or rediss:// (value not shown)`);
   }
 
+  problems.push(...clusterModeProblems(redisMode, adapter, redisUrl));
+
   const corsOrigins = (read(APP_ENV.corsOrigins) ?? "")
     .split(",")
     .map((o) => o.trim())
@@ -233,6 +235,44 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     stickinessMode,
     healthCheckPath,
   };
+}
+
+/**
+ * What `REDIS_MODE=cluster` cannot run, with the reason and the fix:
+ * - `redis` (the classic adapter): its PUBLISH reaches every shard over the cluster bus, so each
+ *   shard carries the whole fleet's traffic and adding shards adds nothing; and ElastiCache
+ *   Serverless (cluster mode only) rejects its PSUBSCRIBE (socket.io-redis-adapter#553), so
+ *   remote broadcasts would silently stop. Refused rather than allowed with a warning.
+ * - `redis-streams`: the app's zero-loss recovery writes every session key of a namespace in one
+ *   pipeline (`recoverySessions.ts`), which a cluster refuses when the keys sit in several slots,
+ *   and replays from the single `socket.io` stream (`recoveryReplay.ts`, one hot shard).
+ * - a database number in `REDIS_URL`: a cluster has only database 0 (`SELECT` is refused).
+ */
+function clusterModeProblems(
+  redisMode: RedisMode,
+  adapter: AppAdapterKind,
+  redisUrl: string | undefined,
+): string[] {
+  if (redisMode !== "cluster") return [];
+  const problems: string[] = [];
+  const setting = `${APP_ENV.redisMode}=cluster with ${APP_ENV.adapter}=${adapter}`;
+  if (adapter === "redis") {
+    problems.push(
+      `${setting}: the classic adapter's PUBLISH is forwarded to every shard over the cluster bus (no scaling) and ElastiCache Serverless rejects its PSUBSCRIBE (socket.io-redis-adapter#553); use ${APP_ENV.adapter}=redis-sharded`,
+    );
+  }
+  if (adapter === "redis-streams") {
+    problems.push(
+      `${setting}: recovery sessions are written in one multi-key pipeline, which a cluster refuses across slots, and replayed from a single stream; use ${APP_ENV.adapter}=redis-sharded (no connection state recovery) or ${APP_ENV.redisMode}=standalone`,
+    );
+  }
+  const database = redisUrl?.match(/^rediss?:\/\/[^/]*\/(\d+)/)?.[1];
+  if (database !== undefined && Number(database) !== 0) {
+    problems.push(
+      `${APP_ENV.redisUrl} selects database ${database}, but ${APP_ENV.redisMode}=cluster has only database 0: remove the /${database}`,
+    );
+  }
+  return problems;
 }
 
 function quoted(values: readonly string[]): string {
