@@ -92,7 +92,10 @@ export interface RoomPayload {
   seq: number;
 }
 
-/** One websocket client per room on each node, every one joined to its room. */
+/**
+ * One websocket client per room on each node, every one joined to its room, once a message to
+ * each room reaches all its members.
+ */
 export async function roomClients(fleet: LocalFleet, rooms: string[]): Promise<RoomClient[]> {
   const clients: RoomClient[] = [];
   for (const room of rooms) {
@@ -113,6 +116,8 @@ export async function roomClients(fleet: LocalFleet, rooms: string[]): Promise<R
       clients.push(client);
     }
   }
+  // A room's SSUBSCRIBE starts asynchronously after the join: count from a live fleet on.
+  await resumeAfter(clients, rooms, "warm-up", 10_000);
   return clients;
 }
 
