@@ -128,6 +128,7 @@ export async function scaleBench(argv: string[]): Promise<void> {
     code: codeInfo(REPO_ROOT),
     parameters: { sizes, repeats, ...params },
     table,
+    model: modelFromTable(table, params.roomSize, DEFAULT_LOAD),
     runs: rows.flatMap((row) => row.runs),
   };
   const dir = join(REPO_ROOT, "bench", "results");
@@ -135,6 +136,11 @@ export async function scaleBench(argv: string[]): Promise<void> {
   const file = join(dir, `${startedAt.slice(0, 10)}-scale${quick ? "-quick" : ""}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
   console.log(`\n${markdownTable(table)}\n\nload average before ${loadBefore}, after ${loadAfter}`);
+  console.log(`model (${JSON.stringify(report.model.load)}):`);
+  console.table(report.model.rows);
+  console.log(
+    `crossover (sharded cheaper from N nodes): ${JSON.stringify(report.model.crossover)}`,
+  );
   console.log(`written: ${file}`);
 }
 
