@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { codeInfo, machineInfo } from "../report";
 import { round } from "../stats";
+import { DEFAULT_LOAD, modelFromTable } from "./model";
 import {
   type ScaleConfig,
   type ScaleFigures,
