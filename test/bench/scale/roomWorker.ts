@@ -17,7 +17,13 @@ export type ScaleParentMessage =
   | { type: "connect"; clients: Placement[]; timeoutMs: number }
   | { type: "receipts"; timeoutMs: number }
   /** `sends[i]` = [local client, seq, at ms after the start]. */
-  | { type: "run"; phase: number; messages: number; sends: [number, number, number][] }
+  | {
+      type: "run";
+      phase: number;
+      messages: number;
+      rooms: number;
+      sends: [number, number, number][];
+    }
   | { type: "result" };
 
 export interface ScaleResult {
@@ -28,6 +34,10 @@ export interface ScaleResult {
   stray: number;
   /** Per client: how many of its room's messages it got (unique). */
   perClient: number[];
+  /** Clients that disconnected since they connected (none should). */
+  disconnects: number;
+  /** The first missed deliveries, as `room@node-url#seq`. */
+  missed: string[];
   lastArrivalAt: number | null;
 }
 
@@ -48,6 +58,9 @@ interface Client {
 }
 
 const clients: Client[] = [];
+let disconnects = 0;
+/** Rooms of the run (message seq goes to room seq % rooms, see `scaleRun.ts`). */
+let roomCount = 1;
 const phase = { id: -1, stray: 0, lastArrivalAt: null as number | null };
 
 const reply = (m: ScaleWorkerMessage): void => void process.send?.(m);
@@ -63,7 +76,10 @@ async function handle(m: ScaleParentMessage): Promise<void> {
   if (m.type === "connect") return reply(await connectAll(m.clients, m.timeoutMs));
   if (m.type === "receipts")
     return reply({ type: "receipts", byNode: await receipts(m.timeoutMs) });
-  if (m.type === "run") return reply(await run(m.phase, m.messages, m.sends));
+  if (m.type === "run") {
+    roomCount = m.rooms;
+    return reply(await run(m.phase, m.messages, m.sends));
+  }
   return reply(result());
 }
 
@@ -85,6 +101,7 @@ async function connectAll(placements: Placement[], timeoutMs: number) {
         };
         clients.push(client);
         socket.on(ROOM_EVENTS.message, (msg: RoomMessage) => receive(client, msg));
+        socket.on("disconnect", () => void disconnects++);
         try {
           await socket.timeout(timeoutMs).emitWithAck(ROOM_EVENTS.join, room);
         } catch (err) {
@@ -153,6 +170,18 @@ async function run(id: number, messages: number, sends: [number, number, number]
   return { type: "sent" as const, lateMs: Math.round(lateMs) };
 }
 
+/** Sequence numbers of each client's room (seq % rooms) that it never received. */
+function missedDeliveries(limit: number): string[] {
+  const out: string[] = [];
+  for (const c of clients) {
+    const room = Number(c.room.slice("room-".length));
+    for (let s = 0; s < c.seen.length && out.length < limit; s++) {
+      if (s % roomCount === room && c.seen[s] !== 1) out.push(`${c.room}@${c.url}#${s}`);
+    }
+  }
+  return out;
+}
+
 function result(): ScaleResult {
   return {
     type: "result",
@@ -160,6 +189,8 @@ function result(): ScaleResult {
     duplicates: clients.reduce((n, c) => n + c.duplicates, 0),
     stray: phase.stray,
     perClient: clients.map((c) => c.unique),
+    disconnects,
+    missed: missedDeliveries(10),
     lastArrivalAt: phase.lastArrivalAt,
   };
 }

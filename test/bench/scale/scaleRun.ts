@@ -48,6 +48,12 @@ export interface ScaleFigures {
   duplicates: number;
   stray: number;
   durationMs: number;
+  /** Client disconnects during the run (each may lose deliveries). */
+  disconnects: number;
+  /** With losses: the nodes' warnings (Redis connection lost, …), for the reader. */
+  nodeWarnings?: string[];
+  /** The first missed deliveries (`room@node-url#seq`). */
+  missed: string[];
   /** Worst lateness of a planned send (a generator that falls behind lowers the rate). */
   senderLateMs: number;
   redisEgressBytes: number;
@@ -158,7 +164,12 @@ async function measureRun(
   const receiptsBefore = await receipts(workers);
   const sent = await Promise.all(
     workers.map((w, i) =>
-      ask(w, { type: "run", phase, messages: p.messages, sends: sends[i] }, "sent", 300_000),
+      ask(
+        w,
+        { type: "run", phase, messages: p.messages, rooms: p.rooms, sends: sends[i] },
+        "sent",
+        300_000,
+      ),
     ),
   );
   const expected = (p.messages * p.roomSize * (clients - connectFailed)) / clients;
@@ -168,7 +179,19 @@ async function measureRun(
   const durationMs = after.at - before.at;
   const scale = durationMs / idleMs;
   const received = results.reduce((n, r) => n + r.unique, 0);
+  const nodeWarnings =
+    received < expected
+      ? fleet.nodes.flatMap((n) =>
+          (n.process.run?.output() ?? "")
+            .split("\n")
+            .filter((l) => l.includes('"level":40') || l.includes('"level":50'))
+            .map((l) => `${n.name}: ${l.slice(0, 300)}`),
+        )
+      : undefined;
   return {
+    disconnects: results.reduce((n, r) => n + r.disconnects, 0),
+    nodeWarnings,
+    missed: results.flatMap((r) => r.missed).slice(0, 10),
     config,
     clients,
     connectFailed,
