@@ -6,7 +6,7 @@
  * median of the repeats: Redis egress and CPU per delivery, node CPU per delivery, pub/sub
  * receipts per room message, and every delivery counted (lost, duplicated). Not a test: nothing
  * is asserted; the targets are compared in BENCHMARKS.md. Writes
- * `bench/results/<date>-scale[-quick].json`.
+ * `bench/results/<date>-scale.json` (`-quick`, or `-custom` with other flags).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -134,7 +134,9 @@ export async function scaleBench(argv: string[]): Promise<void> {
   };
   const dir = join(REPO_ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${startedAt.slice(0, 10)}-scale${quick ? "-quick" : ""}.json`);
+  // Only the default run writes <date>-scale.json (the one BENCHMARKS.md quotes).
+  const custom = argv.some((a) => !["--scale", "--quick"].includes(a)) ? "-custom" : "";
+  const file = join(dir, `${startedAt.slice(0, 10)}-scale${quick ? "-quick" : custom}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
   console.log(`\n${markdownTable(table)}\n\nload average before ${loadBefore}, after ${loadAfter}`);
   console.log(`model (${JSON.stringify(report.model.load)}):`);
