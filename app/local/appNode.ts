@@ -4,6 +4,7 @@
  * its own (several nodes share this machine; `METRICS_PORT` would otherwise collide at 9464).
  */
 import type { ResolvedFleetSpec } from "../../components/shared/args";
+import type { RedisMode } from "../../components/shared/appEnvKeys";
 import { renderAppEnv } from "../../components/shared/appEnv";
 import { proxyNodeKeepAliveMs } from "../../components/proxies/common";
 import { appEntry } from "./appEntry";
@@ -17,6 +18,10 @@ export interface AppNodeOptions {
   spec: ResolvedFleetSpec;
   /** Without it the node runs the in-memory adapter (no Redis). */
   redisUrl?: string;
+  /** `cluster`: `redisUrl` is a seed node of a Redis Cluster (`REDIS_MODE`). @default standalone */
+  redisMode?: RedisMode;
+  /** The entry point to run (compiled JS). @default the app's `main.js` */
+  entry?: string;
   /** Added last (LOG_LEVEL, DRAIN_GRACE_MS, a test's bad value). */
   extraEnv?: Record<string, string>;
   restart: RestartPolicy;
@@ -34,7 +39,7 @@ export interface AppNodeService {
 
 export function appNodeService(options: AppNodeOptions): AppNodeService {
   const env = nodeEnvironment(options);
-  const entry = appEntry("main.js");
+  const entry = options.entry ?? appEntry("main.js");
   const url = `http://${HOST}:${options.port}`;
   const process = new SupervisedProcess({
     name: options.name,
@@ -60,11 +65,15 @@ export function appNodeService(options: AppNodeOptions): AppNodeService {
 
 /** The node's environment: this process's, the contract for the spec, then `extraEnv`. */
 export function nodeEnvironment(
-  options: Pick<AppNodeOptions, "name" | "port" | "metricsPort" | "spec" | "redisUrl" | "extraEnv">,
+  options: Pick<
+    AppNodeOptions,
+    "name" | "port" | "metricsPort" | "spec" | "redisUrl" | "redisMode" | "extraEnv"
+  >,
 ): NodeJS.ProcessEnv {
   const contract = renderAppEnv(options.spec, {
     redisUrl: options.redisUrl,
     nodeId: options.name,
+    redisMode: options.redisMode,
     metricsPort: options.metricsPort,
     // Above the reuse window of the proxy the engine renders in front of the nodes.
     httpKeepAliveTimeoutMs: proxyNodeKeepAliveMs(options.spec),

@@ -13,11 +13,13 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResolvedFleetSpec } from "../../components/shared/args";
+import type { RedisMode } from "../../components/shared/appEnvKeys";
 import { type AppNodeService, appNodeService } from "./appNode";
 import { HOST, freePort } from "./probes";
 import type { ProxyKind } from "./proxyProcess";
 import { type ProxyService, proxyService } from "./proxyService";
 import { type RedisService, redisService } from "./redis";
+import { CLUSTER_NODES, type RedisClusterService, redisClusterService } from "./redisCluster";
 import {
   type ExitEvent,
   type ProcessSnapshot,
@@ -31,6 +33,18 @@ export interface LocalFleetOptions {
   /** redis-server binary; without it the nodes run the in-memory adapter. */
   redisBinary?: string;
   redisTls?: boolean;
+  /**
+   * `standalone` (one redis-server) or `cluster`: a Redis Cluster of 3 masters + 3 replicas
+   * (`redisCluster.ts`, needs `redisCli`); the nodes get `REDIS_MODE=cluster` and a seed URL.
+   * @default "standalone"
+   */
+  redisMode?: RedisMode;
+  /** redis-cli binary (forms and reshards the cluster); required with `redisMode: "cluster"`. */
+  redisCli?: string;
+  /** `cluster-node-timeout` of the cluster. @default 2000 */
+  clusterNodeTimeoutMs?: number;
+  /** The node's entry point (compiled JS). @default the app's `dist/app/src/main.js` */
+  nodeEntry?: string;
   /** Without it no proxy runs (clients use the nodes' own URLs). */
   proxy?: { kind: ProxyKind; binary: string; port?: number; balance?: "roundrobin" | "leastconn" };
   restart: RestartPolicy;
@@ -63,6 +77,8 @@ const NODE_DRAIN_GRACE_MS = 30_000;
 export class LocalFleet extends EventEmitter<FleetEvents> {
   readonly runDir: string;
   redis?: RedisService;
+  /** With `redisMode: "cluster"`: the six cluster nodes (`redis-1`…`redis-6`). */
+  redisCluster?: RedisClusterService;
   readonly nodes: AppNodeService[] = [];
   proxy?: ProxyService;
   private nextIndex = 1;
@@ -91,6 +107,7 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
   processes(): SupervisedProcess[] {
     return [
       ...(this.redis ? [this.redis.process] : []),
+      ...(this.redisCluster?.nodes.map((n) => n.process) ?? []),
       ...this.nodes.map((n) => n.process),
       ...(this.proxy ? [this.proxy.process] : []),
     ];
@@ -158,9 +175,19 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
 
   /** A planned restart of redis-server on its port (the nodes reconnect). */
   async restartRedis(): Promise<void> {
+    if (this.redisCluster !== undefined) {
+      throw new Error("this fleet runs a Redis Cluster: kill one of its nodes (redis-1…6) instead");
+    }
     if (this.redis === undefined) throw new Error("this fleet runs without Redis");
     await this.redis.process.restartNow();
     await this.redis.process.whenReady(this.readyTimeoutMs);
+  }
+
+  /** Sends `signal` to one Redis Cluster node (`redis-1`…`redis-6`), still supervised. */
+  signalRedisNode(name: string, signal: NodeJS.Signals): void {
+    const node = this.redisCluster?.nodes.find((n) => n.name === name);
+    if (node === undefined) throw new Error(`no Redis Cluster node ${name}`);
+    node.process.kill(signal);
   }
 
   snapshot(): ProcessSnapshot[] {
@@ -173,6 +200,9 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
     if (this.proxy) await this.proxy.process.stop("SIGTERM", graceMs);
     await Promise.all(this.nodes.map((n) => n.process.stop("SIGTERM", graceMs)));
     if (this.redis) await this.redis.process.stop("SIGTERM", graceMs);
+    await Promise.all(
+      (this.redisCluster?.nodes ?? []).map((n) => n.process.stop("SIGTERM", graceMs)),
+    );
   }
 
   private serially<T>(step: () => Promise<T>): Promise<T> {
@@ -187,7 +217,9 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
 
   private async startAll(): Promise<void> {
     const { options } = this;
-    if (options.redisBinary !== undefined) {
+    if (options.redisBinary !== undefined && options.redisMode === "cluster") {
+      await this.startCluster(options.redisBinary);
+    } else if (options.redisBinary !== undefined) {
       const dir = join(this.runDir, "redis");
       mkdirSync(dir, { recursive: true });
       this.redis = redisService({
@@ -229,6 +261,34 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
     }
   }
 
+  /** Starts the six cluster nodes, forms the cluster, waits until it is healthy. */
+  private async startCluster(binary: string): Promise<void> {
+    const { options } = this;
+    if (options.redisCli === undefined) throw new Error("redisMode cluster needs redisCli");
+    if (options.redisTls === true) throw new Error("redisMode cluster runs without TLS here");
+    const ports: number[] = [];
+    while (ports.length < 2 * CLUSTER_NODES) {
+      const port = await freePort();
+      if (!ports.includes(port)) ports.push(port);
+    }
+    this.redisCluster = redisClusterService({
+      binary,
+      cli: options.redisCli,
+      dir: join(this.runDir, "redis-cluster"),
+      ports: ports.slice(0, CLUSTER_NODES),
+      busPorts: ports.slice(CLUSTER_NODES),
+      nodeTimeoutMs: options.clusterNodeTimeoutMs,
+      restart: options.restart,
+      logFile: (name) => this.logFile(name),
+    });
+    for (const node of this.redisCluster.nodes) {
+      this.watch(node.process);
+      node.process.start();
+    }
+    for (const node of this.redisCluster.nodes) await node.process.whenReady(this.readyTimeoutMs);
+    await this.redisCluster.create(this.readyTimeoutMs);
+  }
+
   private async createNode(extraEnv: Record<string, string>): Promise<AppNodeService> {
     const name = `node-${this.nextIndex++}`;
     const node = appNodeService({
@@ -236,7 +296,9 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
       port: await freePort(),
       metricsPort: await freePort(),
       spec: this.options.spec,
-      redisUrl: this.redis?.url,
+      redisUrl: this.redis?.url ?? this.redisCluster?.url,
+      redisMode: this.redisCluster === undefined ? undefined : "cluster",
+      entry: this.options.nodeEntry,
       extraEnv: { ...this.options.nodeEnv, ...extraEnv },
       restart: this.options.restart,
       logFile: this.logFile(name),

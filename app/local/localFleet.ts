@@ -18,6 +18,7 @@ import { LocalFleet } from "./fleet";
 import { HOST, freePort } from "./probes";
 import { PROXY_BINARIES, PROXY_PACKAGES, type ProxyKind } from "./proxyProcess";
 import { liveRuns, stopGroups } from "./processRun";
+import { REDIS_MODES, type RedisMode } from "../../components/shared/appEnvKeys";
 import { RESTART_POLICIES, type RestartPolicy, type SupervisedProcess } from "./supervisor";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,9 @@ const USAGE = `Usage: npm start -- [options]
   --nodes N              app nodes (default 3; add and remove more on the dashboard)
   --port P               port of the proxy on 127.0.0.1 (default 8080)
   --proxy KIND           haproxy (cookie, default) | nginx (client IP) | apache (cookie)
-  --adapter KIND         redis (default) | redis-streams
+  --adapter KIND         redis (default) | redis-streams | redis-sharded
+  --redis MODE           standalone (default: one redis-server) | cluster (3 masters +
+                         3 replicas, REDIS_MODE=cluster; needs --adapter redis-sharded)
   --origin URL           a page origin allowed to connect with credentials (repeatable)
   --restart POLICY       always (default: restart what exits, with backoff) | never (stop all)
   --dashboard-port P     port of the dashboard on 127.0.0.1 (default: a free one)
@@ -42,7 +45,8 @@ interface Options {
   nodes: number;
   port: number;
   proxy: ProxyKind;
-  adapter: "redis" | "redis-streams";
+  adapter: "redis" | "redis-streams" | "redis-sharded";
+  redisMode: RedisMode;
   origins: string[];
   restart: RestartPolicy;
   dashboardPort: number;
@@ -87,6 +91,7 @@ function readOptions(): Options {
       port: { type: "string", default: "8080" },
       proxy: { type: "string", default: "haproxy" },
       adapter: { type: "string", default: "redis" },
+      redis: { type: "string", default: "standalone" },
       origin: { type: "string", multiple: true, default: [] },
       restart: { type: "string", default: "always" },
       "dashboard-port": { type: "string", default: "0" },
@@ -117,8 +122,17 @@ function readOptions(): Options {
   if (!["haproxy", "nginx", "apache"].includes(values.proxy)) {
     problems.push(`--proxy ${values.proxy}: must be haproxy, nginx or apache`);
   }
-  if (!["redis", "redis-streams"].includes(values.adapter)) {
-    problems.push(`--adapter ${values.adapter}: must be redis or redis-streams`);
+  if (!["redis", "redis-streams", "redis-sharded"].includes(values.adapter)) {
+    problems.push(`--adapter ${values.adapter}: must be redis, redis-streams or redis-sharded`);
+  }
+  if (!(REDIS_MODES as readonly string[]).includes(values.redis)) {
+    problems.push(`--redis ${values.redis}: must be standalone or cluster`);
+  } else if (values.redis === "cluster" && values.adapter !== "redis-sharded") {
+    // Sharded pub/sub is what a cluster is for: classic PUBLISH reaches every shard over the
+    // cluster bus, and the streams adapter keeps one stream on one shard.
+    problems.push(
+      `--redis cluster with --adapter ${values.adapter}: use --adapter redis-sharded (SSUBSCRIBE/SPUBLISH, spread over the shards)`,
+    );
   }
   if (!(RESTART_POLICIES as readonly string[]).includes(values.restart)) {
     problems.push(`--restart ${values.restart}: must be always or never`);
@@ -135,6 +149,7 @@ function readOptions(): Options {
     port,
     proxy: values.proxy as ProxyKind,
     adapter: values.adapter as Options["adapter"],
+    redisMode: values.redis as RedisMode,
     origins: values.origin,
     restart: values.restart as RestartPolicy,
     dashboardPort,
@@ -145,9 +160,15 @@ function readOptions(): Options {
 
 async function runFleet(options: Options, redisBinary: string, proxyBinary: string) {
   const spec = resolveSpec(options);
+  const redisCli = options.redisMode === "cluster" ? findBinary("redis-cli") : undefined;
+  if (options.redisMode === "cluster" && redisCli === undefined) {
+    throw new Error("--redis cluster needs redis-cli (apt-get install redis-tools)");
+  }
   const fleet = await LocalFleet.start({
     spec,
     redisBinary,
+    redisMode: options.redisMode,
+    redisCli,
     proxy: { kind: options.proxy, binary: proxyBinary, port: options.port },
     restart: options.restart,
     runDir,
@@ -181,10 +202,11 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
   // One write, so a reader that sees the URL sees every process line with it.
   console.log(
     [
-      `socketio-fleet: ${options.nodes} nodes behind ${options.proxy} (${stickiness.trim()}), ${options.adapter} adapter`,
+      `socketio-fleet: ${options.nodes} nodes behind ${options.proxy} (${stickiness.trim()}), ${options.adapter} adapter${options.redisMode === "cluster" ? ", Redis Cluster (3 masters + 3 replicas)" : ""}`,
       `  URL            ${url}`,
       `  dashboard      ${dashboard.url}`,
-      processLine(fleet.redis!.process, `${HOST}:${fleet.redis!.port}`),
+      ...(fleet.redis ? [processLine(fleet.redis.process, `${HOST}:${fleet.redis.port}`)] : []),
+      ...(fleet.redisCluster?.nodes.map((n) => processLine(n.process, `${HOST}:${n.port}`)) ?? []),
       ...fleet.nodes.map((node) => processLine(node.process, `${node.url}/`)),
       processLine(fleet.proxy!.process, `${url}  (config ${fleet.proxy!.prepared.configFile})`),
       `  logs           ${runDir}`,

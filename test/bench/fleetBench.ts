@@ -4,7 +4,8 @@
  * mode; all behind HAProxy) it starts everything from nothing, measures connect time, paced
  * broadcast latency (same-node and cross-node), burst deliveries per second, lost messages and
  * memory per connection, and stops everything; then it measures recovery after a SIGKILL (B, and
- * A as the baseline). Prints tables and writes `bench/results/<date>.json`. Every wait is
+ * A as the baseline). Prints tables and writes `bench/results/<date>.json`. With `--scale`: the
+ * scaling benchmark of room broadcasts per adapter and fleet size instead (`scale/scaleBench.ts`). Every wait is
  * bounded; every process it starts is stopped, also on failure and Ctrl-C.
  */
 import { join } from "node:path";
@@ -26,10 +27,17 @@ import {
 import { SCENARIOS, type RunningScenario, startScenario } from "./scenarios";
 import { type BenchOptions, readOptions } from "./options";
 import { stopAll } from "../helpers/processes";
+import { scaleBench, stopScaleWorkers } from "./scale/scaleBench";
 
 const REPO_ROOT = join(__dirname, "..", "..", "..");
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--scale")) {
+    installCleanup();
+    await scaleBench(process.argv.slice(2));
+    await stopAll();
+    process.exit(0);
+  }
   const options = readOptions(process.argv.slice(2));
   installCleanup();
   const startedAt = new Date().toISOString();
@@ -139,6 +147,7 @@ function installCleanup(): void {
     cleaning = true;
     log(why);
     killWorkers();
+    stopScaleWorkers();
     void stopAll().finally(() => process.exit(code));
   };
   process.on("SIGINT", () => bail(130, "interrupted: stopping every process"));

@@ -18,6 +18,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --recovery-clients L  clients of the SIGKILL recovery runs (A and B each), 0 to skip
                         (default 300,1500; --quick: 30)
   --quick               a small smoke run (about a minute)
+  --scale               the scaling benchmark instead (room broadcasts per adapter and fleet
+                        size; \`npm run bench -- --scale --help\`)
 
 Writes bench/results/<date>.json; with --quick <date>-quick.json, with other flags <date>-custom.json.
   -h, --help`;

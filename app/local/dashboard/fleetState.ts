@@ -2,11 +2,13 @@
  * What the dashboard shows, sampled once a second: every process (pid, state, restarts, uptime),
  * each node's readiness and metrics (connected clients, events in/out per second, read from its
  * `METRICS_PORT`, or from its main port while the app still serves `/metrics` there), and the
- * proxy's view of its backends (HAProxy's stats socket). The last minute is kept for the charts.
+ * proxy's view of its backends (HAProxy's stats socket), and with a Redis Cluster each Redis
+ * node's role and slots. The last minute is kept for the charts.
  */
 import { METRIC_NAMES } from "../../src/metrics";
 import type { LocalFleet } from "../fleet";
 import { haproxyServers } from "../proxyProcess";
+import type { ClusterNodeInfo } from "../redisCluster";
 import type { ProcessSnapshot } from "../supervisor";
 
 export interface NodeSample {
@@ -29,6 +31,11 @@ export interface FleetSample {
   nodes: NodeSample[];
   /** HAProxy only; empty for nginx and Apache, which have no stats socket. */
   backends: BackendSample[];
+  /**
+   * With a Redis Cluster: each node's role and slot ranges, as a live node's `CLUSTER NODES`
+   * shows them; empty otherwise (or while no node answers).
+   */
+  redis: ClusterNodeInfo[];
 }
 
 /** One sample a second, a minute of them for the charts. */
@@ -72,7 +79,8 @@ export class FleetState {
             status,
             sessions,
           }));
-    return { at: Date.now(), processes: this.fleet.snapshot(), nodes, backends };
+    const redis = (await this.fleet.redisCluster?.topology().catch(() => [])) ?? [];
+    return { at: Date.now(), processes: this.fleet.snapshot(), nodes, backends, redis };
   }
 
   private async sampleNode(node: LocalFleet["nodes"][number]): Promise<NodeSample> {

@@ -1,7 +1,7 @@
 /**
  * The fleet dashboard: an HTTP server on loopback serving a plain HTML+JS page (`page/`), the
- * fleet's state as JSON, and control actions (kill or drain a node, restart Redis, add or remove
- * a node).
+ * fleet's state as JSON, and control actions (kill or drain a node, restart Redis or kill a Redis
+ * Cluster node, add or remove a node).
  *
  * Any web page the user opens can send requests to 127.0.0.1, so nothing here trusts the network:
  * - every `/api/` request needs the per-run token (printed in the terminal, in the URL's
@@ -116,6 +116,13 @@ function control(fleet: LocalFleet, path: string): { accepted: string } | undefi
     if (action === "drain") fleet.signalNode(name, "SIGTERM");
     if (action === "remove") background(fleet.removeNode(name));
     return { accepted: `${action} ${name}` };
+  }
+  const redisKill = /^\/api\/redis\/(redis-\d+)\/kill$/.exec(path);
+  if (redisKill !== null) {
+    const name = redisKill[1];
+    if (!fleet.redisCluster?.nodes.some((n) => n.name === name)) return undefined;
+    fleet.signalRedisNode(name, "SIGKILL");
+    return { accepted: `kill ${name}` };
   }
   if (path === "/api/nodes") {
     background(fleet.addNode());

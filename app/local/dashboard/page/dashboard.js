@@ -51,9 +51,11 @@ function renderProcesses(sample) {
   body.replaceChildren();
   const nodes = new Map(sample.nodes.map((n) => [n.name, n]));
   const backends = new Map(sample.backends.map((b) => [b.server, b]));
+  const shards = new Map((sample.redis ?? []).map((r) => [r.name, r]));
   for (const p of sample.processes) {
     const node = nodes.get(p.name);
     const backend = backends.get(p.name);
+    const shard = shards.get(p.name);
     const num = (value, field) => el("td", { class: "num", "data-field": field }, value);
     const row = el(
       "tr",
@@ -80,8 +82,20 @@ function renderProcesses(sample) {
         backend ? backend.status : "",
       ),
       num(backend ? String(backend.sessions) : "", "sessions"),
+      el("td", { "data-field": "redis-role" }, shard ? shardText(shard) : ""),
     );
     const actions = el("td");
+    if (shard !== undefined) {
+      const button = el(
+        "button",
+        { "data-action": "kill", class: "danger", title: `kill ${p.name}` },
+        "Kill",
+      );
+      button.addEventListener("click", () =>
+        control(`/api/redis/${p.name}/kill`, `Kill ${p.name}`),
+      );
+      actions.append(button);
+    }
     if (p.kind === "node") {
       for (const [action, label, cls] of [
         ["kill", "Kill", "danger"],
@@ -102,6 +116,15 @@ function renderProcesses(sample) {
     row.append(actions);
     body.append(row);
   }
+}
+
+/** "master 0-5460" or "replica of redis-1", plus failure flags. */
+function shardText(shard) {
+  const role =
+    shard.role === "master"
+      ? `master ${shard.slots.length > 0 ? shard.slots.join(",") : "(no slots)"}`
+      : `replica of ${shard.replicaOf ?? "?"}`;
+  return shard.flags.length > 0 ? `${role} [${shard.flags.join(",")}]` : role;
 }
 
 function renderChart(id, legendId, series) {
