@@ -4,7 +4,8 @@
  *   (dynamic) the nodes that hold the room, N·(1 − (1 − 1/N)^k) for k members on random nodes;
  * - bytes per receipt: Redis egress per room message ÷ receipts (measured at the largest N);
  * - CPU per room message = fixed + per-receipt × receipts, fitted (least squares over N) for the
- *   nodes and for Redis on the `redis` rows; a sharded receipt costs that per byte (see `fit`).
+ *   nodes and for Redis on the `redis` rows; a sharded receipt's cost is what remains at the
+ *   largest fleet (see `fit`).
  * Projected to fleets of `nodes` at `connections` in rooms of k with `rate` room messages per
  * second: what Redis carries in all and per primary for 1, 3 and 10 primaries (sharded channels
  * spread evenly over shards; classic PUBLISH reaches every shard over the cluster bus, so more
@@ -65,9 +66,8 @@ function bytesPerReceipt(rows: MeasuredRow[], roomSize: number): number {
 
 /**
  * The costs, fitted on the `redis` rows, whose receipts per message span 2–8 (the sharded rows
- * span 1.9–3.3, too narrow on a loaded machine to separate fixed and per-receipt costs). A
- * sharded receipt is assumed to cost what a classic one costs per byte, scaled by its measured
- * size; the fixed part (publish, deliveries) is taken as the same.
+ * span 1.9–3.3, too narrow on a loaded machine to separate fixed and per-receipt costs). The
+ * fixed part (the sender's event, the publish, the deliveries) is taken as the same for both.
  */
 export function fit(classic: MeasuredRow[], sharded: MeasuredRow[], roomSize: number) {
   const rows = complete(classic);
@@ -88,12 +88,17 @@ export function fit(classic: MeasuredRow[], sharded: MeasuredRow[], roomSize: nu
     redisFixedMs: redis.fixed,
     redisPerReceiptMs: redis.slope,
   };
-  const size = bytesPerReceipt(sharded, roomSize) / classicFit.bytesPerReceipt;
+  // Sharded: the same fixed part; its per-receipt cost measured where receipts weigh most
+  // (the largest fleet): (cost per message − fixed) ÷ receipts per message.
+  const top = complete(sharded).reduce((a, b) => (b.nodes > a.nodes ? b : a));
+  const perReceipt = (per1000: number | null | undefined, fixed: number) =>
+    Math.max(0, (perMessage(per1000 ?? 0) - fixed) / top.receiptsPerMessage!);
   const shardedFit: Fit = {
-    ...classicFit,
     bytesPerReceipt: bytesPerReceipt(sharded, roomSize),
-    nodePerReceiptMs: node.slope * size,
-    redisPerReceiptMs: redis.slope * size,
+    nodeFixedMs: node.fixed,
+    nodePerReceiptMs: perReceipt(top.nodeCpuMsPer1000, node.fixed),
+    redisFixedMs: redis.fixed,
+    redisPerReceiptMs: perReceipt(top.redisCpuMsPer1000, redis.fixed),
   };
   return { redis: classicFit, "redis-sharded": shardedFit };
 }

@@ -17,13 +17,9 @@ export type ScaleParentMessage =
   | { type: "connect"; clients: Placement[]; timeoutMs: number }
   | { type: "receipts"; timeoutMs: number }
   /** `sends[i]` = [local client, seq, at ms after the start]. */
-  | {
-      type: "run";
-      phase: number;
-      messages: number;
-      rooms: number;
-      sends: [number, number, number][];
-    }
+  /** Zeroes the counters for a phase; every worker is prepared before any sends. */
+  | { type: "prepare"; phase: number; messages: number; rooms: number }
+  | { type: "run"; sends: [number, number, number][] }
   | { type: "result" };
 
 export interface ScaleResult {
@@ -44,6 +40,7 @@ export interface ScaleResult {
 export type ScaleWorkerMessage =
   | { type: "connected"; failed: number; errors: string[] }
   | { type: "receipts"; byNode: Record<string, number> }
+  | { type: "prepared" }
   | { type: "sent"; lateMs: number }
   | ScaleResult
   | { type: "error"; message: string };
@@ -76,10 +73,11 @@ async function handle(m: ScaleParentMessage): Promise<void> {
   if (m.type === "connect") return reply(await connectAll(m.clients, m.timeoutMs));
   if (m.type === "receipts")
     return reply({ type: "receipts", byNode: await receipts(m.timeoutMs) });
-  if (m.type === "run") {
-    roomCount = m.rooms;
-    return reply(await run(m.phase, m.messages, m.sends));
+  if (m.type === "prepare") {
+    prepare(m.phase, m.messages, m.rooms);
+    return reply({ type: "prepared" });
   }
+  if (m.type === "run") return reply(await run(m.sends));
   return reply(result());
 }
 
@@ -146,12 +144,17 @@ async function receipts(timeoutMs: number): Promise<Record<string, number>> {
   return out;
 }
 
-async function run(id: number, messages: number, sends: [number, number, number][]) {
+function prepare(id: number, messages: number, rooms: number): void {
   phase.id = id;
   phase.stray = 0;
   phase.lastArrivalAt = null;
+  roomCount = rooms;
   for (const c of clients)
     Object.assign(c, { seen: new Uint8Array(messages), unique: 0, duplicates: 0 });
+}
+
+async function run(sends: [number, number, number][]) {
+  const id = phase.id;
   const start = nowMs();
   let lateMs = 0;
   for (let i = 0; i < sends.length;) {

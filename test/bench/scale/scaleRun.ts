@@ -162,15 +162,15 @@ async function measureRun(
   const phase = Date.now() % 1_000_000;
   const before = await reading(fleet, masters, nodePids, redisPids);
   const receiptsBefore = await receipts(workers);
-  const sent = await Promise.all(
-    workers.map((w, i) =>
-      ask(
-        w,
-        { type: "run", phase, messages: p.messages, rooms: p.rooms, sends: sends[i] },
-        "sent",
-        300_000,
-      ),
+  // Every worker counts for this phase before any client sends (else a fast sender's first
+  // messages reach a worker still in the previous phase, and count as stray).
+  await Promise.all(
+    workers.map((w) =>
+      ask(w, { type: "prepare", phase, messages: p.messages, rooms: p.rooms }, "prepared", 30_000),
     ),
+  );
+  const sent = await Promise.all(
+    workers.map((w, i) => ask(w, { type: "run", sends: sends[i] }, "sent", 300_000)),
   );
   const expected = (p.messages * p.roomSize * (clients - connectFailed)) / clients;
   const results = await waitForResults(workers, expected);
