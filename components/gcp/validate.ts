@@ -9,6 +9,7 @@ import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpComputeMode } from "./args";
 import { gcpPlatform, isCloudRun } from "./platform";
+import { checkCloudRunEnv } from "./validateCloudLimits";
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
 
@@ -42,6 +43,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   }
   checkCrossSiteCookie(args, add);
   checkEnvValues(args, add);
+  checkCloudRunEnv(args, add);
   return problems;
 }
 

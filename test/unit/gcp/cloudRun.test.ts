@@ -92,6 +92,33 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
     }
   });
 
+  it("first deploy: no variable Cloud Run reserves (PORT comes from ports.containerPort); HEALTH_CHECK_PATH = the liveness probe's path", async () => {
+    const mocks = await build({ containerPort: 8080, healthCheckPath: "/live" });
+    const container = mocks.one(T.run).inputs.template.containers[0];
+    const names = (container.envs as { name: string }[]).map((e) => e.name);
+    assert.deepEqual(names, [
+      "CORS_CREDENTIALS",
+      "CORS_ORIGINS",
+      "HEALTH_CHECK_PATH",
+      "HTTP_KEEPALIVE_TIMEOUT_MS",
+      "METRICS_PORT",
+      "PING_INTERVAL_MS",
+      "PING_TIMEOUT_MS",
+      "REDIS_MODE",
+      "REDIS_TLS_CA",
+      "SOCKETIO_ADAPTER",
+      "SOCKETIO_TRANSPORTS",
+      "STICKINESS_MODE",
+      "REDIS_URL",
+    ]);
+    assert.deepEqual(container.ports, { containerPort: 8080 });
+    const health = (container.envs as { name: string; value?: string }[]).find(
+      (e) => e.name === "HEALTH_CHECK_PATH",
+    );
+    assert.equal(health?.value, "/live");
+    assert.deepEqual(container.livenessProbe.httpGet, { path: "/live", port: 8080 });
+  });
+
   it("without autoscaling: a fixed `replicas` instances", async () => {
     const mocks = await build({ replicas: 4 });
     assert.deepEqual(mocks.one(T.run).inputs.template.scaling, {

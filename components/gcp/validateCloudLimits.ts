@@ -1,0 +1,42 @@
+/**
+ * GCP rules for what the Google APIs reject or break later: Cloud Run's reserved variable names,
+ * the VM image pinned by digest, the instance group's zones, the request-log sample rate. Like
+ * the rest of the validator, never throws.
+ */
+import { isRecord } from "../shared/checks";
+import type { Add } from "../shared/ruleKit";
+import { isCloudRun } from "./platform";
+
+/**
+ * Variables Cloud Run sets itself, which a service may not set: "The environment variables
+ * defined in the container runtime contract are reserved and cannot be set"
+ * (cloud.google.com/run/docs/configuring/services/environment-variables). The contract
+ * (cloud.google.com/run/docs/container-contract) lists PORT, K_SERVICE, K_REVISION and
+ * K_CONFIGURATION for services and the CLOUD_RUN_* ones for jobs; the API refuses them at create
+ * ("template.containers[0].env: The following reserved env names were provided: PORT",
+ * hashicorp/terraform-provider-google#26877). Cloud Run sets PORT from `ports.containerPort`.
+ */
+export const CLOUD_RUN_RESERVED_ENV = [
+  "PORT",
+  "K_SERVICE",
+  "K_REVISION",
+  "K_CONFIGURATION",
+  "CLOUD_RUN_JOB",
+  "CLOUD_RUN_EXECUTION",
+  "CLOUD_RUN_TASK_INDEX",
+  "CLOUD_RUN_TASK_ATTEMPT",
+  "CLOUD_RUN_TASK_COUNT",
+] as const;
+
+/** User `env` keys that Cloud Run reserves (the shared rule already refuses contract keys). */
+export function checkCloudRunEnv(args: Record<string, unknown>, add: Add) {
+  if (!isRecord(args.env) || !isCloudRun(args)) return;
+  for (const key of Object.keys(args.env)) {
+    if ((CLOUD_RUN_RESERVED_ENV as readonly string[]).includes(key) && key !== "PORT") {
+      add(
+        `env.${key}`,
+        `\`env.${key}\` is reserved by Cloud Run, which sets it itself (reserved: ${CLOUD_RUN_RESERVED_ENV.join(", ")}); the API refuses the service with it: rename the variable`,
+      );
+    }
+  }
+}
