@@ -76,6 +76,13 @@ export interface GcpCompute {
    * Manager through Private Google Access; set true for images on ghcr.io, Docker Hub and such.
    */
   natEgress?: boolean;
+  /**
+   * Zones of the regional instance group, e.g. ["europe-west1-b", "europe-west1-c",
+   * "europe-west1-d"] (instance-group mode; 1–4 zones of `region`). The API cannot move a group
+   * to other zones: changing this list replaces the group and every VM. Default: none, the API's
+   * own choice, made once when the group is created and kept after (never a live lookup).
+   */
+  zones?: string[];
   /** CPU limit of each Cloud Run instance, e.g. "1" (cloud-run mode). Default: "1". */
   cpu?: string;
   /** Memory limit of each Cloud Run instance, e.g. "512Mi" (cloud-run mode). Default: "512Mi". */
@@ -216,4 +223,7 @@ export const GCP_DEFAULTS = {
   subnetCidr: "10.10.0.0/20",
 } as const;
 
-export type ResolvedGcpCompute = Required<Omit<GcpCompute, "mode">> & { mode: GcpComputeMode };
+export type ResolvedGcpCompute = Required<Omit<GcpCompute, "mode" | "zones">> & {
+  mode: GcpComputeMode;
+  zones?: string[];
+};

@@ -42,6 +42,15 @@ export const MAX_CLOUD_RUN_TIMEOUT_SECONDS = 3600;
  */
 export const MAX_COOKIE_TTL_SECONDS = 86_400;
 
+/**
+ * Most zones a region offers to a regional group (us-central1 has four; the API leaves AI zones
+ * out unless listed). A regional group's surge must be 0 or at least its zone count ("a fixed
+ * value equal to the number of zones" is the API's default `maxSurge`), and the provider sends
+ * `maxSurgeFixed: 0` when unset (which, with `maxUnavailableFixed: 0`, the API refuses): with the
+ * zones left to the API, the group surges by this many.
+ */
+export const MAX_REGION_ZONES = 4;
+
 /** Whether the args pick Cloud Run (read leniently: the validator reports a malformed `compute`). */
 export function isCloudRun(args: { compute?: unknown }): boolean {
   return isRecord(args.compute) && args.compute.mode === GcpComputeMode.CloudRun;

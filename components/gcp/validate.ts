@@ -9,7 +9,7 @@ import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpComputeMode } from "./args";
 import { gcpPlatform, isCloudRun } from "./platform";
-import { checkCloudRunEnv } from "./validateCloudLimits";
+import { checkCloudRunEnv, checkZones } from "./validateCloudLimits";
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
 
@@ -44,6 +44,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkCrossSiteCookie(args, add);
   checkEnvValues(args, add);
   checkCloudRunEnv(args, add);
+  checkZones(args, add);
   return problems;
 }
 
@@ -110,7 +111,7 @@ function checkNetwork(value: unknown, add: Add) {
   }
 }
 
-const INSTANCE_GROUP_KEYS = ["machineType", "autohealingInitialDelaySeconds", "natEgress"];
+const INSTANCE_GROUP_KEYS = ["machineType", "autohealingInitialDelaySeconds", "natEgress", "zones"];
 const CLOUD_RUN_KEYS = ["cpu", "memory", "maxRequestsPerInstance"];
 
 function checkCompute(args: Record<string, unknown>, add: Add) {

@@ -3,9 +3,9 @@
  * the VM image pinned by digest, the instance group's zones, the request-log sample rate. Like
  * the rest of the validator, never throws.
  */
-import { isRecord } from "../shared/checks";
+import { isRecord, show } from "../shared/checks";
 import type { Add } from "../shared/ruleKit";
-import { isCloudRun } from "./platform";
+import { isCloudRun, MAX_REGION_ZONES } from "./platform";
 
 /**
  * Variables Cloud Run sets itself, which a service may not set: "The environment variables
@@ -39,4 +39,37 @@ export function checkCloudRunEnv(args: Record<string, unknown>, add: Add) {
       );
     }
   }
+}
+
+/**
+ * `compute.zones`: 1–`MAX_REGION_ZONES` distinct zones of `region` (the API refuses a zone of
+ * another region; the group's surge is one per zone).
+ */
+export function checkZones(args: Record<string, unknown>, add: Add) {
+  const zones = isRecord(args.compute) ? args.compute.zones : undefined;
+  if (zones === undefined) return;
+  const region = typeof args.region === "string" ? args.region : "REGION";
+  const example = `["${region}-b", "${region}-c", "${region}-d"]`;
+  if (!Array.isArray(zones) || zones.length === 0 || zones.length > MAX_REGION_ZONES) {
+    add(
+      "compute.zones",
+      `\`compute.zones\` (${show(zones)}) must list 1–${MAX_REGION_ZONES} zones of \`region\`, e.g. ${example}; or omit it and let the API choose`,
+    );
+    return;
+  }
+  zones.forEach((zone, i) => {
+    const field = `compute.zones[${i}]`;
+    if (
+      typeof zone !== "string" ||
+      !zone.startsWith(`${region}-`) ||
+      !/^[a-z]+-[a-z]+[0-9]+-[a-z0-9]+$/.test(zone)
+    ) {
+      add(
+        field,
+        `\`${field}\` (${show(zone)}) is not a zone of \`region\` "${region}": write it as "${region}-b"`,
+      );
+    } else if (zones.indexOf(zone) !== i) {
+      add(field, `\`${field}\` (${show(zone)}) is listed twice: remove the duplicate`);
+    }
+  });
 }

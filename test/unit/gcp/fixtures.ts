@@ -53,11 +53,6 @@ export const GCP_CALLS: NonNullable<MockOptions["calls"]> = {
     accessToken: "unused",
     id: PROJECT,
   }),
-  "gcp:compute/getZones:getZones": (inputs) => ({
-    id: String(inputs.region),
-    names: ["europe-west1-d", "europe-west1-b", "europe-west1-c", "europe-west1-e"],
-    project: PROJECT,
-  }),
 };
 
 /** Computed outputs of the resources, as the engine would return them after `up`. */

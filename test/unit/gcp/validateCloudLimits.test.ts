@@ -13,4 +13,36 @@ describe("validateGcpFleet: what the Google APIs would reject or break", () => {
     assert.deepEqual(Object.keys(problems({ ...CLOUD_RUN, env: { PORT: "1" } })), ["env.PORT"]);
     assert.deepEqual(problems({ ...BASE, env: { K_SERVICE: "chat" } }), {});
   });
+
+  it("compute.zones: 1–4 distinct zones of `region`, instance-group only", () => {
+    assert.deepEqual(problems({ ...BASE, compute: { zones: ["europe-west1-b"] } }), {});
+    assert.equal(
+      only({ ...BASE, compute: { zones: [] } }, "compute.zones"),
+      '`compute.zones` ([]) must list 1–4 zones of `region`, e.g. ["europe-west1-b", "europe-west1-c", "europe-west1-d"]; or omit it and let the API choose',
+    );
+    assert.deepEqual(
+      problems({
+        ...BASE,
+        compute: { zones: ["europe-west1-b", "us-east1-b", "europe-west1", "europe-west1-b"] },
+      }),
+      {
+        "compute.zones[1]": [
+          '`compute.zones[1]` ("us-east1-b") is not a zone of `region` "europe-west1": write it as "europe-west1-b"',
+        ],
+        "compute.zones[2]": [
+          '`compute.zones[2]` ("europe-west1") is not a zone of `region` "europe-west1": write it as "europe-west1-b"',
+        ],
+        "compute.zones[3]": [
+          '`compute.zones[3]` ("europe-west1-b") is listed twice: remove the duplicate',
+        ],
+      },
+    );
+    assert.equal(
+      only(
+        { ...CLOUD_RUN, compute: { mode: "cloud-run", zones: ["europe-west1-b"] } },
+        "compute.zones",
+      ),
+      '`compute.zones` does not apply to `compute.mode` "cloud-run": remove it',
+    );
+  });
 });
