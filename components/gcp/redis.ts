@@ -48,11 +48,17 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
     },
     { parent },
   );
-  // A new URL makes a new version, whose name the nodes' template references: changing the
-  // secret (rotation, a new Memorystore) rolls the instance group or the Cloud Run revision.
+  // A new URL makes a new version (`secret_data` is ForceNew), whose name the nodes' template
+  // pins: changing the secret (rotation, a new Memorystore) rolls the instance group or the
+  // Cloud Run revision. The old version is abandoned, never destroyed: Pulumi deletes it at the
+  // end of the same `up`, while the group's rolling replacement (which `up` does not await) still
+  // runs old VMs that fetch it at every container restart. The provider's default `DELETE`
+  // destroys it; `DISABLE` makes it unreadable too ("disabled versions cannot be accessed",
+  // cloud.google.com/secret-manager/docs/disable-secret-version), so either would make a
+  // restarting old VM loop. `ABANDON` only forgets it; it goes with the secret at destroy.
   const secretVersion = new gcp.secretmanager.SecretVersion(
     `${name}-redis-url`,
-    { secret: secret.id, secretData: pulumi.secret(url) },
+    { secret: secret.id, secretData: pulumi.secret(url), deletionPolicy: "ABANDON" },
     { parent },
   );
   return { url, secret, secretVersion, tlsCa, instance: managed?.instance };

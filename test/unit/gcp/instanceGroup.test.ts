@@ -239,8 +239,13 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
       deletionProtection: true,
     });
     const version = mocks.one(T.secretVersion);
-    assert.equal(version.inputs.secret, "fleet-redis-url-id");
-    assert.equal(version.inputs.secretData, `rediss://:${AUTH_STRING}@${REDIS_HOST}:${REDIS_PORT}`);
+    // Rotated secret: the replaced version is abandoned (not destroyed or disabled), so old VMs
+    // still rolling out can read it; the template pins the new one's name, so a rotation rolls.
+    assert.deepEqual(version.inputs, {
+      secret: "fleet-redis-url-id",
+      secretData: `rediss://:${AUTH_STRING}@${REDIS_HOST}:${REDIS_PORT}`,
+      deletionPolicy: "ABANDON",
+    });
     assert.ok(isSecretInput(version.rawInputs.secretData), "stored as a Pulumi secret");
     assert.equal(mocks.one(T.redis).inputs.deletionProtection, true);
     const fetch = cloudConfig(mocks).files["/etc/socketio-fleet/fetch-redis-url.sh"];
