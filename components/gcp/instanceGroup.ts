@@ -9,6 +9,7 @@ import {
 } from "./args";
 import { renderCloudConfig } from "./cloudInit";
 import { MAX_REGION_ZONES } from "./platform";
+import { vmImageProblem } from "./validateCloudLimits";
 
 /** The named port the backend service sends traffic to (`portName`). */
 export const NAMED_PORT = "http";
@@ -56,15 +57,18 @@ export function createInstanceGroup(
   });
   const userData = pulumi
     .all([o.spec.image, env, o.redisSecretVersion, o.env])
-    .apply(([image, plain, version, full]) =>
-      renderCloudConfig({
+    .apply(([image, plain, version, full]) => {
+      // An `image` Output (e.g. a docker-build Image's `ref`) is checked once it is known.
+      const problem = vmImageProblem(image);
+      if (problem !== undefined) throw new pulumi.ResourceError(problem, parent);
+      return renderCloudConfig({
         image,
         containerPort: o.spec.containerPort,
         env: plain,
         redisSecretVersion: version,
         redisTlsCa: full[APP_ENV.redisTlsCa],
-      }),
-    );
+      });
+    });
 
   const templateArgs: gcp.compute.InstanceTemplateArgs = {
     project: o.project,

@@ -9,7 +9,7 @@ import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpComputeMode } from "./args";
 import { gcpPlatform, isCloudRun } from "./platform";
-import { checkCloudRunEnv, checkZones } from "./validateCloudLimits";
+import { checkCloudRunEnv, checkVmImage, checkZones } from "./validateCloudLimits";
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
 
@@ -45,6 +45,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkEnvValues(args, add);
   checkCloudRunEnv(args, add);
   checkZones(args, add);
+  checkVmImage(args, add);
   return problems;
 }
 

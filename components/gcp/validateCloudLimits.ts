@@ -73,3 +73,31 @@ export function checkZones(args: Record<string, unknown>, add: Add) {
     }
   });
 }
+
+/** An image reference pinned by digest: `…@sha256:` and 64 hex digits (a tag before it is allowed). */
+export const IMAGE_DIGEST = /@sha256:[a-f0-9]{64}$/;
+
+/**
+ * Why a VM image must be pinned, or `undefined` when it is. Each VM pulls `image` when its
+ * container starts (a new VM from autoscaling or autohealing, a restart), so a tag that moved
+ * since the last `up` puts different builds in one group. Cloud Run needs no pin: it "resolves
+ * [a tag] to a digest" when it creates a revision
+ * (cloud.google.com/artifact-registry/docs/integrate-cloud-run).
+ */
+export function vmImageProblem(image: string): string | undefined {
+  if (IMAGE_DIGEST.test(image)) return undefined;
+  return (
+    `\`image\` (${show(image)}) is not pinned by digest: each VM of the instance group pulls it when its container starts ` +
+    "(autoscaling, autohealing, a restart), so a tag that moves puts different builds in one group. " +
+    'Give the digest, e.g. "europe-west1-docker.pkg.dev/acme/apps/chat@sha256:<64 hex digits>" ' +
+    "(`gcloud artifacts docker images describe IMAGE:TAG --format='value(image_summary.fully_qualified_digest)'`, " +
+    "or the `ref` output of a @pulumi/docker-build Image); Cloud Run mode resolves tags itself"
+  );
+}
+
+/** Instance-group mode: a plain-string `image` pinned by digest (an Output is checked at deploy). */
+export function checkVmImage(args: Record<string, unknown>, add: Add) {
+  if (typeof args.image !== "string" || args.image.trim() === "" || isCloudRun(args)) return;
+  const problem = vmImageProblem(args.image);
+  if (problem !== undefined) add("image", problem);
+}

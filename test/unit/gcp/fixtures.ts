@@ -42,7 +42,9 @@ export const REDIS_PORT = 6378;
 export const LB_IP = "34.120.1.2";
 export const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBmockCAcert\n-----END CERTIFICATE-----";
 export const SECRET_VERSION = (name: string) => `projects/123456789/secrets/${name}/versions/1`;
-export const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/apps/chat:1.2.3`;
+/** Pinned by digest, as the instance group requires. */
+export const DIGEST = `sha256:${"4f".repeat(32)}`;
+export const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/apps/chat@${DIGEST}`;
 
 /** Invokes the component makes; anything else throws. */
 export const GCP_CALLS: NonNullable<MockOptions["calls"]> = {

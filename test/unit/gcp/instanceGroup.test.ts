@@ -4,6 +4,7 @@ import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import {
   AUTH_STRING,
   CA_PEM,
+  DIGEST,
   PROJECT,
   REDIS_HOST,
   REDIS_PORT,
@@ -208,7 +209,7 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
   });
 
   it("an image outside Artifact Registry: no registry role", async () => {
-    const mocks = await build({ image: "ghcr.io/acme/chat:1.2.3" });
+    const mocks = await build({ image: `ghcr.io/acme/chat@${DIGEST}` });
     assert.equal(mocks.ofType(T.repoIam).length, 0);
     assert.ok(!cloudConfig(mocks).text.includes("docker-credential-gcr"));
   });

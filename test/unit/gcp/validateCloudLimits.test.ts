@@ -45,4 +45,15 @@ describe("validateGcpFleet: what the Google APIs would reject or break", () => {
       '`compute.zones` does not apply to `compute.mode` "cloud-run": remove it',
     );
   });
+
+  it("image: the instance group refuses a bare tag, naming the fix; a digest (with or without a tag) passes; Cloud Run may use a tag", () => {
+    const tagged = "europe-west1-docker.pkg.dev/acme/apps/chat:1.2.3";
+    assert.equal(
+      only({ ...BASE, image: tagged }, "image"),
+      '`image` ("europe-west1-docker.pkg.dev/acme/apps/chat:1.2.3") is not pinned by digest: each VM of the instance group pulls it when its container starts (autoscaling, autohealing, a restart), so a tag that moves puts different builds in one group. Give the digest, e.g. "europe-west1-docker.pkg.dev/acme/apps/chat@sha256:<64 hex digits>" (`gcloud artifacts docker images describe IMAGE:TAG --format=\'value(image_summary.fully_qualified_digest)\'`, or the `ref` output of a @pulumi/docker-build Image); Cloud Run mode resolves tags itself',
+    );
+    assert.equal(only({ ...BASE, image: `${tagged}@sha256:abc` }, "image").slice(0, 8), "`image` ");
+    assert.deepEqual(problems({ ...BASE, image: `${tagged}@sha256:${"0a".repeat(32)}` }), {});
+    assert.deepEqual(problems({ ...CLOUD_RUN, image: tagged }), {});
+  });
 });

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
 import type { MockRecorder, MockOptions } from "../../helpers/mocks";
 import { T, baseArgs, cloudConfig, gcpMocks } from "./fixtures";
@@ -54,5 +55,11 @@ describe("GcpSocketIoFleet in week one", () => {
     for (const m of [before, after]) {
       assert.equal(m.one(T.secretVersion).inputs.deletionPolicy, "ABANDON");
     }
+  });
+
+  it("a new image given as an Output (e.g. a docker-build Image ref): every VM of the template runs that digest", async () => {
+    const image = `europe-west1-docker.pkg.dev/acme-test/apps/chat@sha256:${"5e".repeat(32)}`;
+    const mocks = await up({ image: pulumi.output(image) });
+    assert.ok(cloudConfig(mocks).files["/etc/socketio-fleet/start.sh"].includes(`'${image}'`));
   });
 });
