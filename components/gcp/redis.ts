@@ -20,6 +20,8 @@ export interface FleetRedis {
 }
 
 export interface RedisOptions {
+  /** Unique per project and stack (`fleetIds`). */
+  secretId: string;
   project?: pulumi.Input<string>;
   region: string;
   redis: GcpRedis;
@@ -41,7 +43,7 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
     `${name}-redis-url`,
     {
       project: o.project,
-      secretId: `${name}-redis-url`,
+      secretId: o.secretId,
       replication: { auto: {} },
       labels: { "socketio-fleet": name },
       deletionProtection: o.deletionProtection,

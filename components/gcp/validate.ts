@@ -14,8 +14,8 @@ import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
 
 /**
- * Longest component name: child names derive from it (`${name}-nodes` is the service account id,
- * at most 30 characters), and Pulumi appends "-" and 7 random characters to auto-named children
+ * Longest component name: child names derive from it (`${name}-<6 hex>` is the service account id,
+ * at most 30 characters, see `names.ts`), and Pulumi appends "-" and 7 random characters to auto-named children
  * such as the Memorystore instance (at most 40 characters).
  */
 export const MAX_FLEET_NAME_LENGTH = 20;

@@ -1,7 +1,17 @@
 import { strict as assert } from "node:assert";
 import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
 import type { MockRecorder } from "../../helpers/mocks";
-import { CA_PEM, IMAGE, PROJECT, REGION, T, baseArgs, gcpMocks } from "./fixtures";
+import {
+  ACCOUNT_ID,
+  CA_PEM,
+  IMAGE,
+  SECRET_ID,
+  PROJECT,
+  REGION,
+  T,
+  baseArgs,
+  gcpMocks,
+} from "./fixtures";
 
 const WEBSOCKET_ONLY: Partial<GcpSocketIoFleetArgs> = {
   compute: { mode: "cloud-run" },
@@ -49,7 +59,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
       deletionProtection: false,
       labels: { "socketio-fleet": "fleet" },
       template: {
-        serviceAccount: `fleet-nodes@${PROJECT}.iam.gserviceaccount.com`,
+        serviceAccount: `${ACCOUNT_ID}@${PROJECT}.iam.gserviceaccount.com`,
         executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
         timeout: "1800s",
         maxInstanceRequestConcurrency: 1000,
@@ -66,7 +76,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
     );
     assert.deepEqual(byName.REDIS_URL, {
       name: "REDIS_URL",
-      valueSource: { secretKeyRef: { secret: "fleet-redis-url", version: "1" } },
+      valueSource: { secretKeyRef: { secret: SECRET_ID, version: "1" } },
     });
     assert.equal(byName.HTTP_KEEPALIVE_TIMEOUT_MS.value, "620000");
     assert.equal(byName.REDIS_TLS_CA.value, CA_PEM);

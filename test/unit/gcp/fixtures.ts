@@ -35,6 +35,9 @@ export const T = {
 } as const;
 
 export const PROJECT = "acme-test";
+/** The per-stack ids of fleet "fleet" in Pulumi project "socketio-fleet", stack "test". */
+export const ACCOUNT_ID = "fleet-847ef8";
+export const SECRET_ID = "fleet-redis-url-847ef8";
 export const REGION = "europe-west1";
 export const AUTH_STRING = "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";
 export const REDIS_HOST = "10.20.0.3";

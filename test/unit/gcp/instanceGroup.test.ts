@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
 import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import {
+  ACCOUNT_ID,
   AUTH_STRING,
   CA_PEM,
   DIGEST,
@@ -9,6 +10,7 @@ import {
   REDIS_HOST,
   REDIS_PORT,
   REGION,
+  SECRET_ID,
   SECRET_VERSION,
   T,
   baseArgs,
@@ -17,7 +19,7 @@ import {
   parseEnvFile,
 } from "./fixtures";
 
-const SA = `fleet-nodes@${PROJECT}.iam.gserviceaccount.com`;
+const SA = `${ACCOUNT_ID}@${PROJECT}.iam.gserviceaccount.com`;
 const MEMBER = `serviceAccount:${SA}`;
 
 async function build(args: Partial<GcpSocketIoFleetArgs> = {}): Promise<MockRecorder> {
@@ -184,7 +186,7 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
     const mocks = await build();
     assert.deepEqual(mocks.one(T.account).inputs, {
       project: PROJECT, // the provider's (getClientConfig), as no `project` is given
-      accountId: "fleet-nodes",
+      accountId: ACCOUNT_ID,
       displayName: "Socket.IO fleet fleet nodes",
     });
     assert.deepEqual(
@@ -234,7 +236,7 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
   it("Secret Manager: the rediss:// URL with the auth string as a secret version; the VMs read exactly that version", async () => {
     const mocks = await build({ deletionProtection: true });
     assert.deepEqual(mocks.one(T.secret).inputs, {
-      secretId: "fleet-redis-url",
+      secretId: SECRET_ID,
       replication: { auto: {} },
       labels: { "socketio-fleet": "fleet" },
       deletionProtection: true,

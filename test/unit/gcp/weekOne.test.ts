@@ -5,7 +5,12 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
+import {
+  GcpSocketIoFleet,
+  MAX_GCP_FLEET_NAME_LENGTH,
+  type GcpSocketIoFleetArgs,
+} from "../../../components/gcp";
+import { SECRET_ID, SERVICE_ACCOUNT_ID, fleetIds } from "../../../components/gcp/names";
 import type { MockRecorder, MockOptions } from "../../helpers/mocks";
 import { T, baseArgs, cloudConfig, gcpMocks } from "./fixtures";
 
@@ -61,5 +66,25 @@ describe("GcpSocketIoFleet in week one", () => {
     const image = `europe-west1-docker.pkg.dev/acme-test/apps/chat@sha256:${"5e".repeat(32)}`;
     const mocks = await up({ image: pulumi.output(image) });
     assert.ok(cloudConfig(mocks).files["/etc/socketio-fleet/start.sh"].includes(`'${image}'`));
+  });
+
+  it("a second stack in the same project: its service account and secret ids differ (no 409), within GCP's limits", async () => {
+    const ids = async (stack: string) => {
+      const mocks = await up({}, { stack });
+      return [mocks.one(T.account).inputs.accountId, mocks.one(T.secret).inputs.secretId];
+    };
+    const dev = await ids("dev");
+    const prod = await ids("prod");
+    assert.deepEqual(dev, ["fleet-0fdfa2", "fleet-redis-url-0fdfa2"]);
+    assert.notDeepEqual(prod, dev);
+    // The longest name the validator accepts still fits the 6–30 character account id.
+    const longest = fleetIds("a".repeat(MAX_GCP_FLEET_NAME_LENGTH), "p", "s");
+    assert.equal(longest.serviceAccountId.length, 27);
+    assert.match(longest.serviceAccountId, SERVICE_ACCOUNT_ID);
+    assert.match(longest.redisSecretId, SECRET_ID);
+    const shortest = fleetIds("a", "p", "s").serviceAccountId;
+    assert.ok(shortest.length >= 6, shortest);
+    // Another Pulumi project with the same stack and fleet names: different ids as well.
+    assert.notEqual(fleetIds("fleet", "other", "dev").serviceAccountId, dev[0]);
   });
 });
