@@ -178,6 +178,13 @@ export interface GcpSocketIoFleetArgs extends SocketIoFleetArgs {
    * one that can: use true in production, false for development stacks.
    */
   deletionProtection: boolean;
+  /**
+   * Share of requests the load balancer logs, 0–1 (the backend service's `logConfig.sampleRate`).
+   * Default: 0.1: every long-polling client sends about 5 requests a minute, so logging each one
+   * (the API's default, 1) costs more in Cloud Logging than it tells; one in ten still shows
+   * error rates and latencies. Use 1 while debugging, 0 to log nothing.
+   */
+  requestLogSampleRate?: number;
 }
 
 /** TypeScript-only escape hatches: each receives a child's args before it is created. */
@@ -220,6 +227,7 @@ export const GCP_DEFAULTS = {
   redis: { mode: GcpRedisMode.Managed, memorySizeGb: 1 },
   securityPolicy: { mode: GcpSecurityPolicyMode.Managed, requestsPerMinutePerIp: 600 },
   targetCpuPercent: 60,
+  requestLogSampleRate: 0.1,
   subnetCidr: "10.10.0.0/20",
 } as const;
 

@@ -200,6 +200,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
               group: (group as NonNullable<typeof group>).instanceGroupManager.instanceGroup,
             },
         securityPolicyId: armor.id,
+        logSampleRate: args.requestLogSampleRate ?? GCP_DEFAULTS.requestLogSampleRate,
         transform,
       },
       this,

@@ -14,6 +14,7 @@ export const GCP_TARGET_ARGS = [
   "securityPolicy",
   "redis",
   "deletionProtection",
+  "requestLogSampleRate",
 ] as const;
 
 /**

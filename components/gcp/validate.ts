@@ -9,7 +9,12 @@ import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpComputeMode } from "./args";
 import { gcpPlatform, isCloudRun } from "./platform";
-import { checkCloudRunEnv, checkVmImage, checkZones } from "./validateCloudLimits";
+import {
+  checkCloudRunEnv,
+  checkRequestLogSampleRate,
+  checkVmImage,
+  checkZones,
+} from "./validateCloudLimits";
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
 
@@ -46,6 +51,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkCloudRunEnv(args, add);
   checkZones(args, add);
   checkVmImage(args, add);
+  checkRequestLogSampleRate(args.requestLogSampleRate, add);
   return problems;
 }
 

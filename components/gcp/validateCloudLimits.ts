@@ -101,3 +101,14 @@ export function checkVmImage(args: Record<string, unknown>, add: Add) {
   const problem = vmImageProblem(args.image);
   if (problem !== undefined) add("image", problem);
 }
+
+/** `requestLogSampleRate`: "must be in [0, 1]" (the provider's `logConfig.sampleRate`). */
+export function checkRequestLogSampleRate(value: unknown, add: Add) {
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) {
+    add(
+      "requestLogSampleRate",
+      `\`requestLogSampleRate\` (${show(value)}) must be a number from 0 to 1, e.g. 0.1 (one request in ten logged)`,
+    );
+  }
+}

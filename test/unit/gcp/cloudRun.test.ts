@@ -94,7 +94,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
       loadBalancingScheme: "EXTERNAL_MANAGED",
       protocol: "HTTP",
       securityPolicy: "fleet-armor-id",
-      logConfig: { enable: true, sampleRate: 1 },
+      logConfig: { enable: true, sampleRate: 0.1 },
       backends: [{ group: "fleet-neg-id" }],
     });
     for (const t of [T.template, T.group, T.firewall, T.healthCheck, T.repoIam]) {

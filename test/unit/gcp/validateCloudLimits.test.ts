@@ -56,4 +56,14 @@ describe("validateGcpFleet: what the Google APIs would reject or break", () => {
     assert.deepEqual(problems({ ...BASE, image: `${tagged}@sha256:${"0a".repeat(32)}` }), {});
     assert.deepEqual(problems({ ...CLOUD_RUN, image: tagged }), {});
   });
+
+  it("requestLogSampleRate: a number from 0 to 1", () => {
+    assert.deepEqual(problems({ ...BASE, requestLogSampleRate: 0 }), {});
+    assert.deepEqual(problems({ ...BASE, requestLogSampleRate: 1 }), {});
+    assert.equal(
+      only({ ...BASE, requestLogSampleRate: 10 }, "requestLogSampleRate"),
+      "`requestLogSampleRate` (10) must be a number from 0 to 1, e.g. 0.1 (one request in ten logged)",
+    );
+    assert.match(only({ ...BASE, requestLogSampleRate: "1" }, "requestLogSampleRate"), /\("1"\)/);
+  });
 });
