@@ -30,6 +30,19 @@ export const GcpRedisMode = {
 } as const;
 export type GcpRedisMode = (typeof GcpRedisMode)[keyof typeof GcpRedisMode];
 
+/** How Memorystore connects to the network (the API's `connectMode`, spelled as it spells it). */
+export const GcpRedisConnectMode = {
+  /** VPC peering from Memorystore's network to `network` (the API's default). */
+  DirectPeering: "DIRECT_PEERING",
+  /**
+   * Private services access: the connection that a network's owner sets up once
+   * (`servicenetworking.googleapis.com`, with an allocated range). Needed on a Shared VPC network
+   * from a service project, where direct peering is not offered.
+   */
+  PrivateServiceAccess: "PRIVATE_SERVICE_ACCESS",
+} as const;
+export type GcpRedisConnectMode = (typeof GcpRedisConnectMode)[keyof typeof GcpRedisConnectMode];
+
 /** Which Cloud Armor policy guards the backend service. */
 export const GcpSecurityPolicyMode = {
   /** A policy the fleet creates: a per-client-IP throttle and the `cve-canary` WAF rule. */
@@ -103,6 +116,18 @@ export interface GcpRedis {
    * for pub/sub buffers.
    */
   memorySizeGb?: number;
+  /**
+   * How Memorystore reaches the network (managed). "PRIVATE_SERVICE_ACCESS" needs `network`
+   * with its private services access connection already set up (a Shared VPC host project's
+   * admin does this); changing it replaces the instance. Default: "DIRECT_PEERING".
+   */
+  connectMode?: GcpRedisConnectMode;
+  /**
+   * Name of the allocated range of the private services access connection to place Memorystore
+   * in (managed, "PRIVATE_SERVICE_ACCESS" only). Default: none, Memorystore picks a free block in
+   * the connection's ranges.
+   */
+  reservedIpRange?: string;
   /**
    * `redis://` or `rediss://` URL with credentials (external; required there). Treated as a
    * secret: it reaches the nodes only through Secret Manager.
@@ -224,7 +249,11 @@ export const GCP_DEFAULTS = {
     memory: "512Mi",
     maxRequestsPerInstance: 1000,
   },
-  redis: { mode: GcpRedisMode.Managed, memorySizeGb: 1 },
+  redis: {
+    mode: GcpRedisMode.Managed,
+    memorySizeGb: 1,
+    connectMode: GcpRedisConnectMode.DirectPeering,
+  },
   securityPolicy: { mode: GcpSecurityPolicyMode.Managed, requestsPerMinutePerIp: 600 },
   targetCpuPercent: 60,
   requestLogSampleRate: 0.1,

@@ -68,7 +68,7 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
 
 /**
  * Memorystore for Redis, Standard tier (a replica in another zone with automatic failover), on the
- * fleet's network through direct peering, with AUTH and TLS (`SERVER_AUTHENTICATION`: clients
+ * fleet's network through direct peering (or private services access, for Shared VPC), with AUTH and TLS (`SERVER_AUTHENTICATION`: clients
  * verify the server against the instance's own CA, whose certificate names only its IP address).
  * Memorystore blocks `CLIENT` (the app never sends it) and serves TLS on the port it reports.
  */
@@ -80,7 +80,8 @@ function createMemorystore(name: string, o: RedisOptions, parent: pulumi.Resourc
     memorySizeGb: o.redis.memorySizeGb ?? GCP_DEFAULTS.redis.memorySizeGb,
     redisVersion: REDIS_VERSION,
     authorizedNetwork: o.networkId,
-    connectMode: "DIRECT_PEERING",
+    connectMode: o.redis.connectMode ?? GCP_DEFAULTS.redis.connectMode,
+    ...(o.redis.reservedIpRange === undefined ? {} : { reservedIpRange: o.redis.reservedIpRange }),
     authEnabled: true,
     transitEncryptionMode: "SERVER_AUTHENTICATION",
     // The streams adapter's stream and the recovery sessions must never be evicted.

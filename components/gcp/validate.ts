@@ -39,7 +39,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkDomains(args.domains, add);
   checkCertificates(args.sslCertificates, add);
   checkSecurityPolicy(args.securityPolicy, add);
-  checkRedis(args.redis, add);
+  checkRedis(args.redis, add, args.network);
   if (typeof args.deletionProtection !== "boolean") {
     add(
       "deletionProtection",

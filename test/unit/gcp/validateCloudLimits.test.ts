@@ -66,4 +66,39 @@ describe("validateGcpFleet: what the Google APIs would reject or break", () => {
     );
     assert.match(only({ ...BASE, requestLogSampleRate: "1" }, "requestLogSampleRate"), /\("1"\)/);
   });
+
+  it("redis.connectMode: the API's two values; private services access needs `network`; a reserved range only with it", () => {
+    const network = {
+      network: "projects/h/global/networks/n",
+      subnetwork: "projects/h/regions/r/subnetworks/s",
+    };
+    const psa = {
+      connectMode: "PRIVATE_SERVICE_ACCESS",
+      reservedIpRange: "google-managed-services",
+    };
+    assert.deepEqual(problems({ ...BASE, network, redis: psa }), {});
+    assert.deepEqual(problems({ ...BASE, redis: { connectMode: "DIRECT_PEERING" } }), {});
+    assert.equal(
+      only({ ...BASE, redis: { connectMode: "PRIVATE_SERVICE_ACCESS" } }, "redis.connectMode"),
+      '`redis.connectMode` "PRIVATE_SERVICE_ACCESS" needs `network`: an existing network (e.g. a Shared VPC) whose private services access connection is set up; the network the fleet creates has none. Give `network`, or remove `redis.connectMode`',
+    );
+    assert.equal(
+      only({ ...BASE, redis: { connectMode: "private-service-access" } }, "redis.connectMode"),
+      '`redis.connectMode` ("private-service-access") must be one of "DIRECT_PEERING", "PRIVATE_SERVICE_ACCESS"',
+    );
+    assert.match(
+      only({ ...BASE, redis: { reservedIpRange: "r" } }, "redis.reservedIpRange"),
+      /applies only with `redis.connectMode: "PRIVATE_SERVICE_ACCESS"`/,
+    );
+    assert.equal(
+      only(
+        {
+          ...BASE,
+          redis: { mode: "external", url: "rediss://h:6379", connectMode: "DIRECT_PEERING" },
+        },
+        "redis.connectMode",
+      ),
+      '`redis.connectMode` does not apply to `redis.mode` "external": remove it',
+    );
+  });
 });

@@ -87,4 +87,19 @@ describe("GcpSocketIoFleet in week one", () => {
     // Another Pulumi project with the same stack and fleet names: different ids as well.
     assert.notEqual(fleetIds("fleet", "other", "dev").serviceAccountId, dev[0]);
   });
+
+  it("first deploy on a Shared VPC: Memorystore through private services access, in the named allocated range", async () => {
+    const network = "projects/host/global/networks/shared";
+    const mocks = await up({
+      network: { network, subnetwork: "projects/host/regions/europe-west1/subnetworks/fleet" },
+      redis: { connectMode: "PRIVATE_SERVICE_ACCESS", reservedIpRange: "google-managed-services" },
+    });
+    const redis = mocks.one(T.redis).inputs;
+    assert.deepEqual(
+      [redis.authorizedNetwork, redis.connectMode, redis.reservedIpRange],
+      [network, "PRIVATE_SERVICE_ACCESS", "google-managed-services"],
+    );
+    const peered = (await up()).one(T.redis).inputs;
+    assert.deepEqual([peered.connectMode, peered.reservedIpRange], ["DIRECT_PEERING", undefined]);
+  });
 });
