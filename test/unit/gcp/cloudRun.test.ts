@@ -129,6 +129,16 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
     assert.deepEqual(container.livenessProbe.httpGet, { path: "/live", port: 8080 });
   });
 
+  it("first deploy: the secretAccessor binding starts with the secret, before Memorystore (minutes of IAM propagation); the service waits for it and for the version", async () => {
+    const mocks = await build();
+    const names = (urns: string[]) => urns.map((u) => mocks.byUrn(u)?.type ?? u).sort();
+    const binding = mocks.one(T.secretIam);
+    assert.deepEqual(names(binding.dependencies), [T.secret, T.account].sort());
+    assert.ok(names(mocks.one(T.secretVersion).dependencies).includes(T.redis));
+    const service = names(mocks.one(T.run).dependencies);
+    for (const t of [T.secretIam, T.secretVersion]) assert.ok(service.includes(t), service.join());
+  });
+
   it("without autoscaling: a fixed `replicas` instances", async () => {
     const mocks = await build({ replicas: 4 });
     assert.deepEqual(mocks.one(T.run).inputs.template.scaling, {
