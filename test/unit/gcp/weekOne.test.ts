@@ -102,4 +102,28 @@ describe("GcpSocketIoFleet in week one", () => {
     const peered = (await up()).one(T.redis).inputs;
     assert.deepEqual([peered.connectMode, peered.reservedIpRange], ["DIRECT_PEERING", undefined]);
   });
+
+  it("a new image, then a rollback: only the instance template changes (a rolling update); the group, its zones and the secret stay", async () => {
+    const image = (d: string) =>
+      `europe-west1-docker.pkg.dev/acme-test/apps/chat@sha256:${d.repeat(64)}`;
+    const [first, next, back] = [
+      await up({ image: image("a") }),
+      await up({ image: image("b") }),
+      await up({ image: image("a") }),
+    ];
+    const start = (m: MockRecorder) => cloudConfig(m).files["/etc/socketio-fleet/start.sh"];
+    assert.ok(start(next).includes(image("b")) && !start(next).includes(image("a")));
+    assert.equal(start(back), start(first));
+    for (const t of [T.group, T.secret, T.secretVersion, T.account, T.redis]) {
+      assert.deepEqual(next.one(t).inputs, first.one(t).inputs, t);
+    }
+  });
+
+  it("healthCheckPath: the app's HEALTH_CHECK_PATH and the autohealing check use the same path", async () => {
+    const mocks = await up({ healthCheckPath: "/live" });
+    const env = cloudConfig(mocks).files["/etc/socketio-fleet/app.env"];
+    assert.ok(env.split("\n").includes("HEALTH_CHECK_PATH=/live"), env);
+    const liveness = mocks.ofType(T.healthCheck).find((h) => h.name === "fleet-liveness");
+    assert.equal(liveness?.inputs.httpHealthCheck.requestPath, "/live");
+  });
 });
