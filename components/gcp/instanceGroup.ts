@@ -40,10 +40,11 @@ export interface InstanceGroupOptions {
 }
 
 /**
- * A regional managed instance group of COS VMs over the region's zones: no public IPs, Shielded VM, OS
- * Login with project SSH keys blocked, the dedicated service account, the container started by
- * cloud-init. Autohealing recreates a VM whose liveness check fails; rolling updates surge new
- * VMs and never take one away before its replacement is ready (`maxUnavailableFixed: 0`).
+ * A regional managed instance group of COS VMs over the region's zones: no public IPs, Shielded
+ * VM, OS Login with project SSH keys blocked, the dedicated service account, the container
+ * started by cloud-init. Autohealing recreates a VM whose liveness check fails; rolling updates
+ * surge new VMs and never take one away before its replacement is ready
+ * (`maxUnavailableFixed: 0`).
  */
 export function createInstanceGroup(
   name: string,

@@ -47,8 +47,9 @@ export const MAX_COOKIE_TTL_SECONDS = 86_400;
  * Most zones a region offers to a regional group (us-central1 has four; the API leaves AI zones
  * out unless listed). A regional group's surge must be 0 or at least its zone count ("a fixed
  * value equal to the number of zones" is the API's default `maxSurge`), and the provider sends
- * `maxSurgeFixed: 0` when unset (which, with `maxUnavailableFixed: 0`, the API refuses): with the
- * zones left to the API, the group surges by this many.
+ * `maxSurgeFixed: 0` when unset (`expandRegionUpdatePolicy` force-sends `Fixed`, "allow setting
+ * this value to 0"), which with `maxUnavailableFixed: 0` would block every update: with the zones
+ * left to the API, the group surges by this many.
  */
 export const MAX_REGION_ZONES = 4;
 
