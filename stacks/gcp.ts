@@ -4,7 +4,8 @@
  * Config (see Pulumi.gcp-dev.yaml):
  * - `gcp:project`, `gcp:region`: the provider's project and region; the fleet runs in that region;
  * - `socketio-fleet:image` (required): the app image, e.g. pushed to Artifact Registry
- *   (`docker build -f app/Dockerfile …` and `docker push`, see the README);
+ *   (`docker build -f app/Dockerfile …` and `docker push`, see the README), pinned by digest
+ *   (`…/app@sha256:…`) in instance-group mode;
  * - `socketio-fleet:fleet`: the fleet args as an object (everything but `image` and `region`; see
  *   `GcpSocketIoFleetArgs`);
  * - `socketio-fleet:redisUrl` (optional, secret): use this Redis instead of Memorystore;

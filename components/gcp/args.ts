@@ -30,6 +30,19 @@ export const GcpRedisMode = {
 } as const;
 export type GcpRedisMode = (typeof GcpRedisMode)[keyof typeof GcpRedisMode];
 
+/** How Memorystore connects to the network (the API's `connectMode`, spelled as it spells it). */
+export const GcpRedisConnectMode = {
+  /** VPC peering from Memorystore's network to `network` (the API's default). */
+  DirectPeering: "DIRECT_PEERING",
+  /**
+   * Private services access: the connection that a network's owner sets up once
+   * (`servicenetworking.googleapis.com`, with an allocated range). Needed on a Shared VPC network
+   * from a service project, where direct peering is not offered.
+   */
+  PrivateServiceAccess: "PRIVATE_SERVICE_ACCESS",
+} as const;
+export type GcpRedisConnectMode = (typeof GcpRedisConnectMode)[keyof typeof GcpRedisConnectMode];
+
 /** Which Cloud Armor policy guards the backend service. */
 export const GcpSecurityPolicyMode = {
   /** A policy the fleet creates: a per-client-IP throttle and the `cve-canary` WAF rule. */
@@ -76,6 +89,13 @@ export interface GcpCompute {
    * Manager through Private Google Access; set true for images on ghcr.io, Docker Hub and such.
    */
   natEgress?: boolean;
+  /**
+   * Zones of the regional instance group, e.g. ["europe-west1-b", "europe-west1-c",
+   * "europe-west1-d"] (instance-group mode; 1–4 zones of `region`). The API cannot move a group
+   * to other zones: changing this list replaces the group and every VM. Default: none, the API's
+   * own choice, made once when the group is created and kept after (never a live lookup).
+   */
+  zones?: string[];
   /** CPU limit of each Cloud Run instance, e.g. "1" (cloud-run mode). Default: "1". */
   cpu?: string;
   /** Memory limit of each Cloud Run instance, e.g. "512Mi" (cloud-run mode). Default: "512Mi". */
@@ -96,6 +116,18 @@ export interface GcpRedis {
    * for pub/sub buffers.
    */
   memorySizeGb?: number;
+  /**
+   * How Memorystore reaches the network (managed). "PRIVATE_SERVICE_ACCESS" needs `network`
+   * with its private services access connection already set up (a Shared VPC host project's
+   * admin does this); changing it replaces the instance. Default: "DIRECT_PEERING".
+   */
+  connectMode?: GcpRedisConnectMode;
+  /**
+   * Name of the allocated range of the private services access connection to place Memorystore
+   * in (managed, "PRIVATE_SERVICE_ACCESS" only). Default: none, Memorystore picks a free block in
+   * the connection's ranges.
+   */
+  reservedIpRange?: string;
   /**
    * `redis://` or `rediss://` URL with credentials (external; required there). Treated as a
    * secret: it reaches the nodes only through Secret Manager.
@@ -171,6 +203,13 @@ export interface GcpSocketIoFleetArgs extends SocketIoFleetArgs {
    * one that can: use true in production, false for development stacks.
    */
   deletionProtection: boolean;
+  /**
+   * Share of requests the load balancer logs, 0–1 (the backend service's `logConfig.sampleRate`).
+   * Default: 0.1: every long-polling client sends about 5 requests a minute, so logging each one
+   * (the API's default, 1) costs more in Cloud Logging than it tells; one in ten still shows
+   * error rates and latencies. Use 1 while debugging, 0 to log nothing.
+   */
+  requestLogSampleRate?: number;
 }
 
 /** TypeScript-only escape hatches: each receives a child's args before it is created. */
@@ -210,10 +249,18 @@ export const GCP_DEFAULTS = {
     memory: "512Mi",
     maxRequestsPerInstance: 1000,
   },
-  redis: { mode: GcpRedisMode.Managed, memorySizeGb: 1 },
+  redis: {
+    mode: GcpRedisMode.Managed,
+    memorySizeGb: 1,
+    connectMode: GcpRedisConnectMode.DirectPeering,
+  },
   securityPolicy: { mode: GcpSecurityPolicyMode.Managed, requestsPerMinutePerIp: 600 },
   targetCpuPercent: 60,
+  requestLogSampleRate: 0.1,
   subnetCidr: "10.10.0.0/20",
 } as const;
 
-export type ResolvedGcpCompute = Required<Omit<GcpCompute, "mode">> & { mode: GcpComputeMode };
+export type ResolvedGcpCompute = Required<Omit<GcpCompute, "mode" | "zones">> & {
+  mode: GcpComputeMode;
+  zones?: string[];
+};

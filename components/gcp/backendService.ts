@@ -26,6 +26,8 @@ export interface BackendServiceOptions {
   project?: pulumi.Input<string>;
   target: BackendTarget;
   securityPolicyId?: pulumi.Input<string>;
+  /** `logConfig.sampleRate`, 0–1. */
+  logSampleRate: number;
   transform: GcpFleetTransforms;
 }
 
@@ -48,7 +50,7 @@ export function createBackendService(
   o: BackendServiceOptions,
   parent: pulumi.Resource,
 ): FleetBackend {
-  const logConfig = { enable: true, sampleRate: 1 };
+  const logConfig = { enable: true, sampleRate: o.logSampleRate };
   if (o.target.kind === "cloud-run") {
     const args: gcp.compute.BackendServiceArgs = {
       project: o.project,

@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_ENV, type ResolvedFleetSpec } from "../shared";
 import type { GcpAutoscaling, GcpFleetTransforms, ResolvedGcpCompute } from "./args";
+import { CLOUD_RUN_RESERVED_ENV } from "./validateCloudLimits";
 
 export interface FleetCloudRun {
   service: gcp.cloudrunv2.Service;
@@ -45,6 +46,8 @@ export function createCloudRun(
   const max = o.autoscaling?.maxReplicas ?? o.spec.replicas;
   const envs = o.env.apply((env) => [
     ...Object.entries(env)
+      // Cloud Run refuses its reserved names; it sets PORT itself from `ports.containerPort`.
+      .filter(([n]) => !(CLOUD_RUN_RESERVED_ENV as readonly string[]).includes(n))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([n, value]) => ({ name: n, value })),
     {

@@ -20,6 +20,7 @@ import { createFirewall } from "./firewall";
 import { createFrontend } from "./frontend";
 import { createIdentity } from "./iam";
 import { createInstanceGroup } from "./instanceGroup";
+import { fleetIds } from "./names";
 import { createNetwork } from "./network";
 import { gcpPlatform } from "./platform";
 import { createRedis } from "./redis";
@@ -88,6 +89,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
     const project =
       args.project ?? gcp.organizations.getClientConfigOutput({ parent: this }).project;
     const cloudRun = compute.mode === GcpComputeMode.CloudRun;
+    const ids = fleetIds(name, pulumi.getProject(), pulumi.getStack());
 
     // 2. Network, Redis and its secret, the nodes' identity.
     const network = createNetwork(
@@ -106,6 +108,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       {
         project: args.project,
         region: args.region,
+        secretId: ids.redisSecretId,
         redis: args.redis ?? {},
         networkId: network.networkId,
         deletionProtection: args.deletionProtection,
@@ -116,7 +119,12 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
     const identity = createIdentity(
       name,
       // Cloud Run pulls with its own service agent: only VMs need the reader role.
-      { project, secretId: redis.secret.id, image: cloudRun ? undefined : args.image },
+      {
+        project,
+        accountId: ids.serviceAccountId,
+        secretId: redis.secret.id,
+        image: cloudRun ? undefined : args.image,
+      },
       this,
     );
     const ready = [redis.secretVersion, identity.secretAccess, ...identity.projectRoles];
@@ -192,6 +200,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
               group: (group as NonNullable<typeof group>).instanceGroupManager.instanceGroup,
             },
         securityPolicyId: armor.id,
+        logSampleRate: args.requestLogSampleRate ?? GCP_DEFAULTS.requestLogSampleRate,
         transform,
       },
       this,

@@ -14,6 +14,8 @@ export interface FleetIdentity {
 }
 
 export interface IdentityOptions {
+  /** Unique per project and stack (`fleetIds`). */
+  accountId: string;
   /** The project of the IAM bindings (the provider's when the args name none). */
   project: pulumi.Input<string>;
   /** The Secret Manager secret holding the Redis URL: the only secret the nodes may read. */
@@ -39,7 +41,7 @@ export function createIdentity(
     `${name}-nodes`,
     {
       project: o.project,
-      accountId: `${name}-nodes`,
+      accountId: o.accountId,
       displayName: `Socket.IO fleet ${name} nodes`,
     },
     { parent },

@@ -6,6 +6,7 @@ export { GcpSocketIoFleet, GCP_FLEET_TYPE } from "./fleet";
 export {
   GCP_DEFAULTS,
   GcpComputeMode,
+  GcpRedisConnectMode,
   GcpRedisMode,
   GcpSecurityPolicyMode,
   type GcpAutoscaling,

@@ -8,17 +8,13 @@ import {
   type ResolvedGcpCompute,
 } from "./args";
 import { renderCloudConfig } from "./cloudInit";
+import { MAX_REGION_ZONES } from "./platform";
+import { vmImageProblem } from "./validateCloudLimits";
 
 /** The named port the backend service sends traffic to (`portName`). */
 export const NAMED_PORT = "http";
 /** Container-Optimized OS, stable channel: Google's image for running containers on VMs. */
 export const COS_IMAGE = "cos-cloud/cos-stable";
-/**
- * Zones the group spreads over. A regional group's surge must be 0 or at least its zone count
- * (the API's default `maxSurge` is "a fixed value equal to the number of zones"), so the group is
- * pinned to three zones and surges by three.
- */
-export const ZONE_COUNT = 3;
 
 export interface FleetInstanceGroup {
   instanceTemplate: gcp.compute.InstanceTemplate;
@@ -44,10 +40,11 @@ export interface InstanceGroupOptions {
 }
 
 /**
- * A regional managed instance group of COS VMs over three zones: no public IPs, Shielded VM, OS
- * Login with project SSH keys blocked, the dedicated service account, the container started by
- * cloud-init. Autohealing recreates a VM whose liveness check fails; rolling updates surge new
- * VMs and never take one away before its replacement is ready (`maxUnavailableFixed: 0`).
+ * A regional managed instance group of COS VMs over the region's zones: no public IPs, Shielded
+ * VM, OS Login with project SSH keys blocked, the dedicated service account, the container
+ * started by cloud-init. Autohealing recreates a VM whose liveness check fails; rolling updates
+ * surge new VMs and never take one away before its replacement is ready
+ * (`maxUnavailableFixed: 0`).
  */
 export function createInstanceGroup(
   name: string,
@@ -61,15 +58,18 @@ export function createInstanceGroup(
   });
   const userData = pulumi
     .all([o.spec.image, env, o.redisSecretVersion, o.env])
-    .apply(([image, plain, version, full]) =>
-      renderCloudConfig({
+    .apply(([image, plain, version, full]) => {
+      // An `image` Output (e.g. a docker-build Image's `ref`) is checked once it is known.
+      const problem = vmImageProblem(image);
+      if (problem !== undefined) throw new pulumi.ResourceError(problem, parent);
+      return renderCloudConfig({
         image,
         containerPort: o.spec.containerPort,
         env: plain,
         redisSecretVersion: version,
         redisTlsCa: full[APP_ENV.redisTlsCa],
-      }),
-    );
+      });
+    });
 
   const templateArgs: gcp.compute.InstanceTemplateArgs = {
     project: o.project,
@@ -116,9 +116,12 @@ export function createInstanceGroup(
   o.transform.healthCheck?.(livenessArgs);
   const livenessCheck = new gcp.compute.HealthCheck(`${name}-liveness`, livenessArgs, { parent });
 
-  const zones = gcp.compute
-    .getZonesOutput({ project: o.project, region: o.region, status: "UP" }, { parent })
-    .names.apply((names) => [...names].sort().slice(0, ZONE_COUNT));
+  // Never a live lookup: `distribution_policy_zones` is ForceNew (Optional + Computed) in the
+  // provider (hashicorp/terraform-provider-google, services/compute/
+  // resource_compute_region_instance_group_manager.go), so zones read from `getZones` at each
+  // `up` (a zone reported DOWN, a new zone) would replace the group and every VM. Unset, the
+  // API chooses once and the provider keeps its choice.
+  const zones = o.compute.zones;
   const groupArgs: gcp.compute.RegionInstanceGroupManagerArgs = {
     project: o.project,
     region: o.region,
@@ -126,7 +129,7 @@ export function createInstanceGroup(
     baseInstanceName: name,
     versions: [{ name: "primary", instanceTemplate: instanceTemplate.selfLinkUnique }],
     targetSize: o.spec.replicas,
-    distributionPolicyZones: zones,
+    ...(zones === undefined ? {} : { distributionPolicyZones: zones }),
     namedPorts: [{ name: NAMED_PORT, port: o.spec.containerPort }],
     autoHealingPolicies: {
       healthCheck: livenessCheck.id,
@@ -136,7 +139,7 @@ export function createInstanceGroup(
       type: "PROACTIVE",
       minimalAction: "REPLACE",
       replacementMethod: "SUBSTITUTE",
-      maxSurgeFixed: ZONE_COUNT,
+      maxSurgeFixed: zones?.length ?? MAX_REGION_ZONES,
       maxUnavailableFixed: 0,
       // A new VM must stay ready this long before the next old one goes.
       minReadySec: 30,

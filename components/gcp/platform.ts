@@ -14,6 +14,7 @@ export const GCP_TARGET_ARGS = [
   "securityPolicy",
   "redis",
   "deletionProtection",
+  "requestLogSampleRate",
 ] as const;
 
 /**
@@ -41,6 +42,16 @@ export const MAX_CLOUD_RUN_TIMEOUT_SECONDS = 3600;
  * (the current Compute API says two weeks); 0 makes a session cookie. One day is valid under both.
  */
 export const MAX_COOKIE_TTL_SECONDS = 86_400;
+
+/**
+ * Most zones a region offers to a regional group (us-central1 has four; the API leaves AI zones
+ * out unless listed). A regional group's surge must be 0 or at least its zone count ("a fixed
+ * value equal to the number of zones" is the API's default `maxSurge`), and the provider sends
+ * `maxSurgeFixed: 0` when unset (`expandRegionUpdatePolicy` force-sends `Fixed`, "allow setting
+ * this value to 0"), which with `maxUnavailableFixed: 0` would block every update: with the zones
+ * left to the API, the group surges by this many.
+ */
+export const MAX_REGION_ZONES = 4;
 
 /** Whether the args pick Cloud Run (read leniently: the validator reports a malformed `compute`). */
 export function isCloudRun(args: { compute?: unknown }): boolean {

@@ -20,6 +20,8 @@ export interface FleetRedis {
 }
 
 export interface RedisOptions {
+  /** Unique per project and stack (`fleetIds`). */
+  secretId: string;
   project?: pulumi.Input<string>;
   region: string;
   redis: GcpRedis;
@@ -41,18 +43,24 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
     `${name}-redis-url`,
     {
       project: o.project,
-      secretId: `${name}-redis-url`,
+      secretId: o.secretId,
       replication: { auto: {} },
       labels: { "socketio-fleet": name },
       deletionProtection: o.deletionProtection,
     },
     { parent },
   );
-  // A new URL makes a new version, whose name the nodes' template references: changing the
-  // secret (rotation, a new Memorystore) rolls the instance group or the Cloud Run revision.
+  // A new URL makes a new version (`secret_data` is ForceNew), whose name the nodes' template
+  // pins: changing the secret (rotation, a new Memorystore) rolls the instance group or the
+  // Cloud Run revision. The old version is abandoned, never destroyed: Pulumi deletes it at the
+  // end of the same `up`, while the group's rolling replacement (which `up` does not await) still
+  // runs old VMs that fetch it at every container restart. The provider's default `DELETE`
+  // destroys it; `DISABLE` makes it unreadable too ("disabled versions cannot be accessed",
+  // cloud.google.com/secret-manager/docs/disable-secret-version), so either would make a
+  // restarting old VM loop. `ABANDON` only forgets it; it goes with the secret at destroy.
   const secretVersion = new gcp.secretmanager.SecretVersion(
     `${name}-redis-url`,
-    { secret: secret.id, secretData: pulumi.secret(url) },
+    { secret: secret.id, secretData: pulumi.secret(url), deletionPolicy: "ABANDON" },
     { parent },
   );
   return { url, secret, secretVersion, tlsCa, instance: managed?.instance };
@@ -60,7 +68,7 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
 
 /**
  * Memorystore for Redis, Standard tier (a replica in another zone with automatic failover), on the
- * fleet's network through direct peering, with AUTH and TLS (`SERVER_AUTHENTICATION`: clients
+ * fleet's network through direct peering (or private services access, for Shared VPC), with AUTH and TLS (`SERVER_AUTHENTICATION`: clients
  * verify the server against the instance's own CA, whose certificate names only its IP address).
  * Memorystore blocks `CLIENT` (the app never sends it) and serves TLS on the port it reports.
  */
@@ -72,7 +80,8 @@ function createMemorystore(name: string, o: RedisOptions, parent: pulumi.Resourc
     memorySizeGb: o.redis.memorySizeGb ?? GCP_DEFAULTS.redis.memorySizeGb,
     redisVersion: REDIS_VERSION,
     authorizedNetwork: o.networkId,
-    connectMode: "DIRECT_PEERING",
+    connectMode: o.redis.connectMode ?? GCP_DEFAULTS.redis.connectMode,
+    ...(o.redis.reservedIpRange === undefined ? {} : { reservedIpRange: o.redis.reservedIpRange }),
     authEnabled: true,
     transitEncryptionMode: "SERVER_AUTHENTICATION",
     // The streams adapter's stream and the recovery sessions must never be evicted.

@@ -9,12 +9,18 @@ import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpComputeMode } from "./args";
 import { gcpPlatform, isCloudRun } from "./platform";
+import {
+  checkCloudRunEnv,
+  checkRequestLogSampleRate,
+  checkVmImage,
+  checkZones,
+} from "./validateCloudLimits";
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
 
 /**
- * Longest component name: child names derive from it (`${name}-nodes` is the service account id,
- * at most 30 characters), and Pulumi appends "-" and 7 random characters to auto-named children
+ * Longest component name: child names derive from it (`${name}-<6 hex>` is the service account id,
+ * at most 30 characters, see `names.ts`), and Pulumi appends "-" and 7 random characters to auto-named children
  * such as the Memorystore instance (at most 40 characters).
  */
 export const MAX_FLEET_NAME_LENGTH = 20;
@@ -33,7 +39,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkDomains(args.domains, add);
   checkCertificates(args.sslCertificates, add);
   checkSecurityPolicy(args.securityPolicy, add);
-  checkRedis(args.redis, add);
+  checkRedis(args.redis, add, args.network);
   if (typeof args.deletionProtection !== "boolean") {
     add(
       "deletionProtection",
@@ -42,6 +48,10 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   }
   checkCrossSiteCookie(args, add);
   checkEnvValues(args, add);
+  checkCloudRunEnv(args, add);
+  checkZones(args, add);
+  checkVmImage(args, add);
+  checkRequestLogSampleRate(args.requestLogSampleRate, add);
   return problems;
 }
 
@@ -108,7 +118,7 @@ function checkNetwork(value: unknown, add: Add) {
   }
 }
 
-const INSTANCE_GROUP_KEYS = ["machineType", "autohealingInitialDelaySeconds", "natEgress"];
+const INSTANCE_GROUP_KEYS = ["machineType", "autohealingInitialDelaySeconds", "natEgress", "zones"];
 const CLOUD_RUN_KEYS = ["cpu", "memory", "maxRequestsPerInstance"];
 
 function checkCompute(args: Record<string, unknown>, add: Add) {

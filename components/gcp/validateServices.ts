@@ -1,18 +1,24 @@
 /** The GCP rules for `redis` (Memorystore or an external URL) and `securityPolicy` (Cloud Armor). */
 import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
-import { GcpRedisMode, GcpSecurityPolicyMode } from "./args";
+import { GcpRedisConnectMode, GcpRedisMode, GcpSecurityPolicyMode } from "./args";
 
-export function checkRedis(value: unknown, add: Add) {
+export function checkRedis(value: unknown, add: Add, network?: unknown) {
   if (value === undefined) return;
   if (!isRecord(value)) {
     add("redis", `\`redis\` (${show(value)}) must be an object such as { mode: "managed" }`);
     return;
   }
-  checkKnownKeys(value, "redis.", ["mode", "memorySizeGb", "url", "tlsCa"], add);
+  checkKnownKeys(
+    value,
+    "redis.",
+    ["mode", "memorySizeGb", "connectMode", "reservedIpRange", "url", "tlsCa"],
+    add,
+  );
   if (!checkEnum(value.mode, "redis.mode", Object.values(GcpRedisMode), add)) return;
   const external = value.mode === GcpRedisMode.External;
-  for (const key of external ? ["memorySizeGb"] : ["url", "tlsCa"]) {
+  const managedOnly = ["memorySizeGb", "connectMode", "reservedIpRange"];
+  for (const key of external ? managedOnly : ["url", "tlsCa"]) {
     if (value[key] !== undefined) {
       add(
         `redis.${key}`,
@@ -22,7 +28,10 @@ export function checkRedis(value: unknown, add: Add) {
   }
   // Memorystore for Redis Standard tier: 1–300 GB (its `memorySizeGb`).
   checkInteger(value, "memorySizeGb", 1, 300, "redis.", add, " (Memorystore's range)");
-  if (!external) return;
+  if (!external) {
+    checkConnectMode(value, network, add);
+    return;
+  }
   const url = value.url;
   if (url === undefined || url === null) {
     add("redis.url", '`redis.url` is required with `redis.mode: "external"`: give a rediss:// URL');
@@ -75,6 +84,39 @@ export function checkSecurityPolicy(value: unknown, add: Add) {
     add(
       "securityPolicy.id",
       `\`securityPolicy.id\` applies only to \`securityPolicy.mode\` "existing", not "${mode}": remove it, or set the mode`,
+    );
+  }
+}
+
+/**
+ * Memorystore's `connectMode`: private services access needs an existing network whose owner set
+ * up the connection (the fleet's own network has none); `reservedIpRange` names one of that
+ * connection's allocated ranges, so it means nothing with direct peering.
+ */
+function checkConnectMode(value: Record<string, unknown>, network: unknown, add: Add) {
+  if (!checkEnum(value.connectMode, "redis.connectMode", Object.values(GcpRedisConnectMode), add)) {
+    return;
+  }
+  const psa = value.connectMode === GcpRedisConnectMode.PrivateServiceAccess;
+  if (psa && network === undefined) {
+    add(
+      "redis.connectMode",
+      '`redis.connectMode` "PRIVATE_SERVICE_ACCESS" needs `network`: an existing network (e.g. a Shared VPC) whose private services access connection is set up; the network the fleet creates has none. Give `network`, or remove `redis.connectMode`',
+    );
+  }
+  const range = value.reservedIpRange;
+  if (range !== undefined && !psa) {
+    add(
+      "redis.reservedIpRange",
+      '`redis.reservedIpRange` names an allocated range of a private services access connection: it applies only with `redis.connectMode: "PRIVATE_SERVICE_ACCESS"`; remove it',
+    );
+  } else if (
+    range !== undefined &&
+    (typeof range !== "string" || !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(range))
+  ) {
+    add(
+      "redis.reservedIpRange",
+      `\`redis.reservedIpRange\` (${show(range)}) must be the name of an allocated range, e.g. "google-managed-services-default"`,
     );
   }
 }

@@ -20,6 +20,7 @@ import {
   REDIS_HOST,
   REDIS_PORT,
   REGION,
+  SECRET_ID,
   SECRET_VERSION,
   T,
   gcpMocks,
@@ -141,7 +142,7 @@ export function gcpTarget(mode: GcpComputeModeName): TargetAdapter<Built> {
       appEnv: { httpKeepAliveTimeoutMs: GOOGLE_FRONT_END_KEEPALIVE_MS, redisTlsCa: CA_PEM },
       redis: {
         reference: cloudRun
-          ? { secretKeyRef: { secret: "fleet-redis-url", version: "1" } }
+          ? { secretKeyRef: { secret: SECRET_ID, version: "1" } }
           : SECRET_VERSION("fleet-redis-url"),
         url: `rediss://:${AUTH_STRING}@${REDIS_HOST}:${REDIS_PORT}`,
         tls: true,
@@ -181,9 +182,13 @@ function cloudRunEnv(mocks: MockRecorder): AppEnvironment {
   if (others.length > 0) throw new Error("one container expected");
   const envs = container.envs as { name: string; value?: string; valueSource?: unknown }[];
   return {
-    plain: Object.fromEntries(
-      envs.filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
-    ),
+    plain: {
+      ...Object.fromEntries(
+        envs.filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
+      ),
+      // Cloud Run sets PORT itself, from `ports.containerPort` (it refuses PORT in `envs`).
+      [APP_ENV.port]: String(container.ports.containerPort),
+    },
     fromSecrets: Object.fromEntries(
       envs.filter((e) => e.valueSource !== undefined).map((e) => [e.name, e.valueSource]),
     ),

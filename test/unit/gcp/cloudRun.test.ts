@@ -1,7 +1,17 @@
 import { strict as assert } from "node:assert";
 import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
 import type { MockRecorder } from "../../helpers/mocks";
-import { CA_PEM, IMAGE, PROJECT, REGION, T, baseArgs, gcpMocks } from "./fixtures";
+import {
+  ACCOUNT_ID,
+  CA_PEM,
+  IMAGE,
+  SECRET_ID,
+  PROJECT,
+  REGION,
+  T,
+  baseArgs,
+  gcpMocks,
+} from "./fixtures";
 
 const WEBSOCKET_ONLY: Partial<GcpSocketIoFleetArgs> = {
   compute: { mode: "cloud-run" },
@@ -49,7 +59,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
       deletionProtection: false,
       labels: { "socketio-fleet": "fleet" },
       template: {
-        serviceAccount: `fleet-nodes@${PROJECT}.iam.gserviceaccount.com`,
+        serviceAccount: `${ACCOUNT_ID}@${PROJECT}.iam.gserviceaccount.com`,
         executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
         timeout: "1800s",
         maxInstanceRequestConcurrency: 1000,
@@ -66,7 +76,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
     );
     assert.deepEqual(byName.REDIS_URL, {
       name: "REDIS_URL",
-      valueSource: { secretKeyRef: { secret: "fleet-redis-url", version: "1" } },
+      valueSource: { secretKeyRef: { secret: SECRET_ID, version: "1" } },
     });
     assert.equal(byName.HTTP_KEEPALIVE_TIMEOUT_MS.value, "620000");
     assert.equal(byName.REDIS_TLS_CA.value, CA_PEM);
@@ -84,12 +94,49 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
       loadBalancingScheme: "EXTERNAL_MANAGED",
       protocol: "HTTP",
       securityPolicy: "fleet-armor-id",
-      logConfig: { enable: true, sampleRate: 1 },
+      logConfig: { enable: true, sampleRate: 0.1 },
       backends: [{ group: "fleet-neg-id" }],
     });
     for (const t of [T.template, T.group, T.firewall, T.healthCheck, T.repoIam]) {
       assert.equal(mocks.ofType(t).length, 0, `no ${t} on Cloud Run`);
     }
+  });
+
+  it("first deploy: no variable Cloud Run reserves (PORT comes from ports.containerPort); HEALTH_CHECK_PATH = the liveness probe's path", async () => {
+    const mocks = await build({ containerPort: 8080, healthCheckPath: "/live" });
+    const container = mocks.one(T.run).inputs.template.containers[0];
+    const names = (container.envs as { name: string }[]).map((e) => e.name);
+    assert.deepEqual(names, [
+      "CORS_CREDENTIALS",
+      "CORS_ORIGINS",
+      "HEALTH_CHECK_PATH",
+      "HTTP_KEEPALIVE_TIMEOUT_MS",
+      "METRICS_PORT",
+      "PING_INTERVAL_MS",
+      "PING_TIMEOUT_MS",
+      "REDIS_MODE",
+      "REDIS_TLS_CA",
+      "SOCKETIO_ADAPTER",
+      "SOCKETIO_TRANSPORTS",
+      "STICKINESS_MODE",
+      "REDIS_URL",
+    ]);
+    assert.deepEqual(container.ports, { containerPort: 8080 });
+    const health = (container.envs as { name: string; value?: string }[]).find(
+      (e) => e.name === "HEALTH_CHECK_PATH",
+    );
+    assert.equal(health?.value, "/live");
+    assert.deepEqual(container.livenessProbe.httpGet, { path: "/live", port: 8080 });
+  });
+
+  it("first deploy: the secretAccessor binding starts with the secret, before Memorystore (minutes of IAM propagation); the service waits for it and for the version", async () => {
+    const mocks = await build();
+    const names = (urns: string[]) => urns.map((u) => mocks.byUrn(u)?.type ?? u).sort();
+    const binding = mocks.one(T.secretIam);
+    assert.deepEqual(names(binding.dependencies), [T.secret, T.account].sort());
+    assert.ok(names(mocks.one(T.secretVersion).dependencies).includes(T.redis));
+    const service = names(mocks.one(T.run).dependencies);
+    for (const t of [T.secretIam, T.secretVersion]) assert.ok(service.includes(t), service.join());
   });
 
   it("without autoscaling: a fixed `replicas` instances", async () => {

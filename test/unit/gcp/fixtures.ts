@@ -35,6 +35,9 @@ export const T = {
 } as const;
 
 export const PROJECT = "acme-test";
+/** The per-stack ids of fleet "fleet" in Pulumi project "socketio-fleet", stack "test". */
+export const ACCOUNT_ID = "fleet-847ef8";
+export const SECRET_ID = "fleet-redis-url-847ef8";
 export const REGION = "europe-west1";
 export const AUTH_STRING = "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";
 export const REDIS_HOST = "10.20.0.3";
@@ -42,7 +45,9 @@ export const REDIS_PORT = 6378;
 export const LB_IP = "34.120.1.2";
 export const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBmockCAcert\n-----END CERTIFICATE-----";
 export const SECRET_VERSION = (name: string) => `projects/123456789/secrets/${name}/versions/1`;
-export const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/apps/chat:1.2.3`;
+/** Pinned by digest, as the instance group requires. */
+export const DIGEST = `sha256:${"4f".repeat(32)}`;
+export const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/apps/chat@${DIGEST}`;
 
 /** Invokes the component makes; anything else throws. */
 export const GCP_CALLS: NonNullable<MockOptions["calls"]> = {
@@ -52,11 +57,6 @@ export const GCP_CALLS: NonNullable<MockOptions["calls"]> = {
     zone: `${REGION}-b`,
     accessToken: "unused",
     id: PROJECT,
-  }),
-  "gcp:compute/getZones:getZones": (inputs) => ({
-    id: String(inputs.region),
-    names: ["europe-west1-d", "europe-west1-b", "europe-west1-c", "europe-west1-e"],
-    project: PROJECT,
   }),
 };
 

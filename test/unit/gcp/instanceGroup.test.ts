@@ -2,12 +2,15 @@ import { strict as assert } from "node:assert";
 import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
 import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import {
+  ACCOUNT_ID,
   AUTH_STRING,
   CA_PEM,
+  DIGEST,
   PROJECT,
   REDIS_HOST,
   REDIS_PORT,
   REGION,
+  SECRET_ID,
   SECRET_VERSION,
   T,
   baseArgs,
@@ -16,7 +19,7 @@ import {
   parseEnvFile,
 } from "./fixtures";
 
-const SA = `fleet-nodes@${PROJECT}.iam.gserviceaccount.com`;
+const SA = `${ACCOUNT_ID}@${PROJECT}.iam.gserviceaccount.com`;
 const MEMBER = `serviceAccount:${SA}`;
 
 async function build(args: Partial<GcpSocketIoFleetArgs> = {}): Promise<MockRecorder> {
@@ -60,7 +63,7 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
     assert.ok(!String(userData).includes(AUTH_STRING), "the Redis password is not in metadata");
   });
 
-  it("instance group: three zones, the named port, autohealing on the liveness check, surge 3 / unavailable 0", async () => {
+  it("instance group: zones left to the API (no live lookup), the named port, autohealing on the liveness check, surge 4 / unavailable 0", async () => {
     const mocks = await build({ replicas: 4, compute: { autohealingInitialDelaySeconds: 240 } });
     const group = mocks.one(T.group);
     assert.deepEqual(group.inputs, {
@@ -69,21 +72,22 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
       baseInstanceName: "fleet",
       versions: [{ name: "primary", instanceTemplate: "fleet-template-template-link?uniqueId=1" }],
       targetSize: 4,
-      distributionPolicyZones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"],
       namedPorts: [{ name: "http", port: 3000 }],
       autoHealingPolicies: { healthCheck: "fleet-liveness-id", initialDelaySec: 240 },
       updatePolicy: {
         type: "PROACTIVE",
         minimalAction: "REPLACE",
         replacementMethod: "SUBSTITUTE",
-        maxSurgeFixed: 3,
+        maxSurgeFixed: 4,
         maxUnavailableFixed: 0,
         minReadySec: 30,
       },
     });
+    // Zone outage / a new zone: nothing is looked up at `up`, so nothing feeds the ForceNew
+    // `distributionPolicyZones` (the strict mocks would also throw on a getZones invoke).
     assert.deepEqual(
-      mocks.invokes.find((i) => i.token === "gcp:compute/getZones:getZones")?.inputs,
-      { region: REGION, status: "UP" },
+      mocks.invokes.map((i) => i.token),
+      ["gcp:organizations/getClientConfig:getClientConfig"],
     );
     // The group waits for the secret, its IAM binding and the firewall.
     const deps = group.dependencies.map((urn) => mocks.byUrn(urn)?.name).sort();
@@ -96,6 +100,14 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
       assert.ok(deps.includes(name), `depends on ${name}: ${deps.join(", ")}`);
     }
     assert.equal(mocks.ofType(T.autoscaler).length, 0);
+  });
+
+  it("compute.zones: the listed zones, as given, and a surge of one VM per zone", async () => {
+    const zones = ["europe-west1-c", "europe-west1-b"];
+    const mocks = await build({ compute: { zones } });
+    const group = mocks.one(T.group).inputs;
+    assert.deepEqual(group.distributionPolicyZones, zones);
+    assert.equal(group.updatePolicy.maxSurgeFixed, 2);
   });
 
   it("autoscaling: a regional autoscaler on CPU with slow scale-in; the group's size left to it", async () => {
@@ -174,7 +186,7 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
     const mocks = await build();
     assert.deepEqual(mocks.one(T.account).inputs, {
       project: PROJECT, // the provider's (getClientConfig), as no `project` is given
-      accountId: "fleet-nodes",
+      accountId: ACCOUNT_ID,
       displayName: "Socket.IO fleet fleet nodes",
     });
     assert.deepEqual(
@@ -199,7 +211,7 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
   });
 
   it("an image outside Artifact Registry: no registry role", async () => {
-    const mocks = await build({ image: "ghcr.io/acme/chat:1.2.3" });
+    const mocks = await build({ image: `ghcr.io/acme/chat@${DIGEST}` });
     assert.equal(mocks.ofType(T.repoIam).length, 0);
     assert.ok(!cloudConfig(mocks).text.includes("docker-credential-gcr"));
   });
@@ -224,14 +236,19 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
   it("Secret Manager: the rediss:// URL with the auth string as a secret version; the VMs read exactly that version", async () => {
     const mocks = await build({ deletionProtection: true });
     assert.deepEqual(mocks.one(T.secret).inputs, {
-      secretId: "fleet-redis-url",
+      secretId: SECRET_ID,
       replication: { auto: {} },
       labels: { "socketio-fleet": "fleet" },
       deletionProtection: true,
     });
     const version = mocks.one(T.secretVersion);
-    assert.equal(version.inputs.secret, "fleet-redis-url-id");
-    assert.equal(version.inputs.secretData, `rediss://:${AUTH_STRING}@${REDIS_HOST}:${REDIS_PORT}`);
+    // Rotated secret: the replaced version is abandoned (not destroyed or disabled), so old VMs
+    // still rolling out can read it; the template pins the new one's name, so a rotation rolls.
+    assert.deepEqual(version.inputs, {
+      secret: "fleet-redis-url-id",
+      secretData: `rediss://:${AUTH_STRING}@${REDIS_HOST}:${REDIS_PORT}`,
+      deletionPolicy: "ABANDON",
+    });
     assert.ok(isSecretInput(version.rawInputs.secretData), "stored as a Pulumi secret");
     assert.equal(mocks.one(T.redis).inputs.deletionProtection, true);
     const fetch = cloudConfig(mocks).files["/etc/socketio-fleet/fetch-redis-url.sh"];

@@ -23,7 +23,7 @@ describe("GcpSocketIoFleet: the global external Application Load Balancer", () =
       connectionDrainingTimeoutSec: 30,
       healthChecks: "fleet-readiness-id",
       securityPolicy: "fleet-armor-id",
-      logConfig: { enable: true, sampleRate: 1 },
+      logConfig: { enable: true, sampleRate: 0.1 },
       sessionAffinity: "GENERATED_COOKIE",
       affinityCookieTtlSec: 86400,
       localityLbPolicy: "RING_HASH",
@@ -93,6 +93,11 @@ describe("GcpSocketIoFleet: the global external Application Load Balancer", () =
       assert.equal(backend.backends[0].balancingMode, "RATE");
     });
   }
+
+  it("request logs: one in ten by default (each long-poll is a request); `requestLogSampleRate` sets it", async () => {
+    const mocks = await build({ requestLogSampleRate: 1 });
+    assert.deepEqual(mocks.one(T.backend).inputs.logConfig, { enable: true, sampleRate: 1 });
+  });
 
   it("health checks: readiness /readyz for balancing, liveness healthCheckPath for autohealing", async () => {
     const mocks = await build({ healthCheckPath: "/livez", containerPort: 8080 });

@@ -6,7 +6,8 @@ import { isSecretInput } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
 import { LB_IP, T, cloudConfig, gcpMocks } from "./fixtures";
 
-const STACK_IMAGE = "europe-west1-docker.pkg.dev/my-gcp-project/socketio/app:dev";
+const STACK_IMAGE =
+  "europe-west1-docker.pkg.dev/my-gcp-project/socketio/app@sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 describe("the gcp stack (Pulumi.gcp-dev.yaml under mocks)", () => {
   afterEach(() => pulumi.runtime.setAllConfig({}, []));
