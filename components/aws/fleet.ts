@@ -11,6 +11,7 @@ import {
   AWS_DEFAULTS,
   type AwsExternalRedisArgs,
   type AwsManagedRedisArgs,
+  type AwsServerlessRedisArgs,
   type AwsSocketIoFleetArgs,
   type AwsSocketIoFleetOptions,
 } from "./args";
@@ -88,6 +89,8 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
   readonly logGroup: aws.cloudwatch.LogGroup;
   /** The ElastiCache replication group (managed Redis only). */
   readonly replicationGroup?: aws.elasticache.ReplicationGroup;
+  /** The ElastiCache Serverless cache (`redis.mode: "serverless"` only). */
+  readonly serverlessCache?: aws.elasticache.ServerlessCache;
   /** The Secrets Manager secret holding the Redis URL the tasks read. */
   readonly redisSecret: aws.secretsmanager.Secret;
   /** The scaling target of the service (only with `autoscaling`). */
@@ -128,7 +131,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     }
     // Validated above: the fields of the other mode are absent, the required ones present.
     const redisArgs = (args.redis ?? { mode: "managed" }) as
-      AwsManagedRedisArgs | AwsExternalRedisArgs;
+      AwsManagedRedisArgs | AwsExternalRedisArgs | AwsServerlessRedisArgs;
     const transform = transformOption ?? {};
 
     // 2. Network and security groups.
@@ -140,7 +143,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         containerPort: spec.containerPort,
         listenerPorts: args.certificateArn === undefined ? [80] : [80, 443],
         redis:
-          redisArgs.mode === "managed"
+          redisArgs.mode !== "external"
             ? { mode: "managed" }
             : {
                 mode: "external",
@@ -194,6 +197,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         targetGroupArn: lb.targetGroup.arn,
         redisSecretArn: redis.secret.arn,
         redisSecretVersionId: redis.secretVersion.versionId,
+        redisMode: redis.redisMode,
         autoscaling: args.autoscaling,
         dependsOn: [
           lb.httpListener,
@@ -229,6 +233,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     this.taskRole = svc.taskRole;
     this.logGroup = svc.logGroup;
     this.replicationGroup = redis.replicationGroup;
+    this.serverlessCache = redis.serverlessCache;
     this.redisSecret = redis.secret;
     this.autoscalingTarget = svc.autoscalingTarget;
 
@@ -253,6 +258,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
       taskRole: this.taskRole,
       logGroup: this.logGroup,
       replicationGroup: this.replicationGroup,
+      serverlessCache: this.serverlessCache,
       redisSecret: this.redisSecret,
       autoscalingTarget: this.autoscalingTarget,
     });

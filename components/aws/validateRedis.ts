@@ -8,6 +8,7 @@ import {
   isOutputValue,
   outputObjectMessage,
 } from "../shared/ruleKit";
+import { CLUSTER_REDIS_KEYS, checkClusterModeRedis, checkServerlessRedis } from "./validateValkey";
 
 export function checkRedis(value: unknown, add: Add) {
   if (value === undefined) return;
@@ -20,12 +21,22 @@ export function checkRedis(value: unknown, add: Add) {
     return;
   }
   if (value.mode === undefined) {
-    add("redis.mode", '`redis.mode` is required: "managed" or "external"');
+    add("redis.mode", '`redis.mode` is required: "managed", "serverless" or "external"');
     return;
   }
-  if (!checkEnum(value.mode, "redis.mode", ["managed", "external"], add)) return;
+  if (!checkEnum(value.mode, "redis.mode", ["managed", "serverless", "external"], add)) return;
+  if (value.mode === "serverless") {
+    checkServerlessRedis(value, add);
+    return;
+  }
   if (value.mode === "managed") {
-    checkKnownKeys(value, "redis.", ["mode", "nodeType", "replicas", "engine"], add);
+    checkKnownKeys(
+      value,
+      "redis.",
+      ["mode", "nodeType", "replicas", "engine", ...CLUSTER_REDIS_KEYS],
+      add,
+    );
+    checkClusterModeRedis(value, add);
     const nodeType = value.nodeType;
     if (
       nodeType !== undefined &&
