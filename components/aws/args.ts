@@ -26,7 +26,7 @@ export const AwsRedisMode = {
    */
   External: "external",
   /**
-   * ElastiCache Serverless for Valkey the fleet creates (see `serverlessCache.ts`): always TLS,
+   * ElastiCache Serverless for Valkey the fleet creates: always TLS,
    * always cluster mode, auth by an RBAC user group only. It rejects PSUBSCRIBE, so it needs
    * `adapter: "redis-sharded"`.
    */
@@ -80,7 +80,8 @@ export interface AwsRedis {
   /**
    * Managed only: cluster mode of the replication group. Default "disabled": the default
    * `redis` adapter needs one keyspace; "enabled" needs `adapter: "redis-sharded"` and at least
-   * one replica per shard. Switching creates a new group (see `valkey.ts`).
+   * one replica per shard. Switching an existing fleet creates a new group and deletes the old
+   * one once the tasks have moved (a replacement, not an in-place change).
    */
   clusterMode?: AwsRedisClusterMode;
   /** Managed with `clusterMode: "enabled"` only: shards (node groups), 1–500. Default 2. */

@@ -65,6 +65,8 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
   readonly network?: gcp.compute.Network;
   readonly subnetwork?: gcp.compute.Subnetwork;
   readonly redisInstance?: gcp.redis.Instance;
+  /** Memorystore for Valkey (`redis.mode: "valkey"` only). */
+  readonly valkeyInstance?: gcp.memorystore.Instance;
   readonly redisSecret: gcp.secretmanager.Secret;
   readonly serviceAccount: gcp.serviceaccount.Account;
 
@@ -108,6 +110,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
         region: args.region,
         redis: args.redis ?? {},
         networkId: network.networkId,
+        subnetworkId: network.subnetworkId,
         deletionProtection: args.deletionProtection,
         transform,
       },
@@ -120,7 +123,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       this,
     );
     const ready = [redis.secretVersion, identity.secretAccess, ...identity.projectRoles];
-    const env = gcpAppEnv(spec, redis.tlsCa);
+    const env = gcpAppEnv(spec, redis.tlsCa, redis.redisMode);
 
     // 3. The nodes.
     let group: ReturnType<typeof createInstanceGroup> | undefined;
@@ -230,6 +233,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
     this.network = network.network;
     this.subnetwork = network.subnetwork;
     this.redisInstance = redis.instance;
+    this.valkeyInstance = redis.valkey?.instance;
     this.redisSecret = redis.secret;
     this.serviceAccount = identity.serviceAccount;
 
@@ -251,6 +255,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       network: this.network,
       subnetwork: this.subnetwork,
       redisInstance: this.redisInstance,
+      valkeyInstance: this.valkeyInstance,
       redisSecret: this.redisSecret,
       serviceAccount: this.serviceAccount,
     });

@@ -11,6 +11,7 @@ import { GcpComputeMode } from "./args";
 import { gcpPlatform, isCloudRun } from "./platform";
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
+import { checkValkeyFleet } from "./validateValkey";
 
 /**
  * Longest component name: child names derive from it (`${name}-nodes` is the service account id,
@@ -34,6 +35,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkCertificates(args.sslCertificates, add);
   checkSecurityPolicy(args.securityPolicy, add);
   checkRedis(args.redis, add);
+  checkValkeyFleet(args, add);
   if (typeof args.deletionProtection !== "boolean") {
     add(
       "deletionProtection",
