@@ -41,9 +41,25 @@ export function checkClusterModeRedis(value: Record<string, unknown>, add: Add) 
     }
     return;
   }
-  // ElastiCache: up to 500 node groups per cluster-mode group.
-  checkInteger(value, "shards", 1, 500, "redis.", add, " (ElastiCache allows 500 shards)");
+  // CreateReplicationGroup: at most 500 nodes (shards x (1 + replicas)) per cluster-mode group.
+  const shards = checkInteger(
+    value,
+    "shards",
+    1,
+    500,
+    "redis.",
+    add,
+    " (ElastiCache allows 500 shards)",
+  );
   const replicas = value.replicas ?? AWS_DEFAULTS.redis.replicas;
+  const nodes = (shards ?? AWS_DEFAULTS.clusterRedis.shards) * (1 + Number(replicas));
+  if (Number.isInteger(replicas) && nodes > 500) {
+    add(
+      "redis.shards",
+      `\`redis.shards\` (${show(shards)}) × (1 + \`redis.replicas\` ${show(replicas)}) makes ${nodes} nodes; ` +
+        "ElastiCache allows at most 500 in a cluster (and 90 before a quota increase): use fewer shards or replicas",
+    );
+  }
   if (replicas === 0) {
     add(
       "redis.replicas",

@@ -3,6 +3,7 @@
  * token never in a plain environment value (they come from the platform's secret store).
  */
 import { APP_ENV } from "../../components/shared/appEnv";
+import { serverlessCacheProblems, valkeyInstanceProblems } from "./valkey";
 import { T, containersOf } from "./workloads";
 import {
   type PolicyResource,
@@ -52,6 +53,7 @@ export const redisTlsAndAuth: ResourceRule = {
         problems.push(`${who(r)}: no \`authorizedNetwork\`: attach it to the fleet's VPC only`);
       }
     }
+    problems.push(...serverlessCacheProblems(r), ...valkeyInstanceProblems(r));
     return problems;
   },
 };
@@ -95,7 +97,7 @@ export const redisOnlyFromFleet: StackRule = {
     const violations: StackViolation[] = [];
     const redisGroups = new Set(
       resources
-        .filter((r) => r.type === T.elasticache)
+        .filter((r) => r.type === T.elasticache || r.type === T.serverlessCache)
         .flatMap((r) => (r.props.securityGroupIds ?? []) as string[]),
     );
     for (const r of resources.filter(

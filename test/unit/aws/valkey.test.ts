@@ -260,6 +260,20 @@ describe("validateAwsFleet: cluster mode and Serverless", () => {
         },
       ],
     );
+    assert.deepEqual(
+      problems({
+        adapter: "redis-sharded",
+        redis: { mode: "managed", clusterMode: "enabled", shards: 100, replicas: 5 },
+      }),
+      [
+        {
+          field: "redis.shards",
+          message:
+            "`redis.shards` (100) × (1 + `redis.replicas` 5) makes 600 nodes; ElastiCache allows at most 500 in a cluster " +
+            "(and 90 before a quota increase): use fewer shards or replicas",
+        },
+      ],
+    );
     assert.deepEqual(problems({ redis: { mode: "managed", clusterMode: "on", shards: 2 } }), [
       {
         field: "redis.clusterMode",
