@@ -8,6 +8,7 @@ export {
   GcpComputeMode,
   GcpRedisMode,
   GcpSecurityPolicyMode,
+  GcpValkeyClusterMode,
   type GcpAutoscaling,
   type GcpCompute,
   type GcpFleetTransforms,
