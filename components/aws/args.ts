@@ -16,9 +16,8 @@ export interface AwsNetwork {
 /** Where the adapter's Redis comes from. */
 export const AwsRedisMode = {
   /**
-   * An ElastiCache replication group the fleet creates (cluster mode disabled: the pub/sub
-   * adapter needs one keyspace, and ElastiCache Serverless is not offered because it rejects
-   * PSUBSCRIBE), with TLS, AUTH and failover, reachable only by the tasks.
+   * An ElastiCache replication group the fleet creates (cluster mode disabled unless
+   * `clusterMode: "enabled"`), with TLS, AUTH and failover, reachable only by the tasks.
    */
   Managed: "managed",
   /**
@@ -26,6 +25,12 @@ export const AwsRedisMode = {
    * Manager.
    */
   External: "external",
+  /**
+   * ElastiCache Serverless for Valkey the fleet creates: always TLS,
+   * always cluster mode, auth by an RBAC user group only. It rejects PSUBSCRIBE, so it needs
+   * `adapter: "redis-sharded"`.
+   */
+  Serverless: "serverless",
 } as const;
 export type AwsRedisMode = (typeof AwsRedisMode)[keyof typeof AwsRedisMode];
 
@@ -38,10 +43,23 @@ export const AwsRedisEngine = {
 } as const;
 export type AwsRedisEngine = (typeof AwsRedisEngine)[keyof typeof AwsRedisEngine];
 
+/** Cluster mode of a managed replication group. */
+export const AwsRedisClusterMode = {
+  /** One shard: a primary and `replicas` replicas. */
+  Disabled: "disabled",
+  /**
+   * `shards` shards of 1 + `replicas` nodes each (slots spread over the shards); the app connects
+   * as a cluster client (`REDIS_MODE=cluster`) and needs `adapter: "redis-sharded"`.
+   */
+  Enabled: "enabled",
+} as const;
+export type AwsRedisClusterMode = (typeof AwsRedisClusterMode)[keyof typeof AwsRedisClusterMode];
+
 /**
- * The adapter's Redis. `mode` decides which other fields apply: `nodeType`, `replicas` and
- * `engine` only with "managed"; `url`, `port`, `cidrIpv4` and `tlsCa` only with "external" (`url`
- * and `cidrIpv4` are then required). Fields of the other mode are refused.
+ * The adapter's Redis. `mode` decides which other fields apply: `nodeType`, `replicas`,
+ * `engine`, `clusterMode` and `shards` only with "managed"; `maxDataStorageGb` and
+ * `maxEcpuPerSecond` only with "serverless"; `url`, `port`, `cidrIpv4` and `tlsCa` only with
+ * "external" (`url` and `cidrIpv4` are then required). Fields of another mode are refused.
  */
 export interface AwsRedis {
   /** "managed" (ElastiCache, created by the fleet) or "external" (a Redis you run). */
@@ -59,6 +77,25 @@ export interface AwsRedis {
   replicas?: number;
   /** Managed only: the engine. Default "valkey". */
   engine?: AwsRedisEngine;
+  /**
+   * Managed only: cluster mode of the replication group. Default "disabled": the default
+   * `redis` adapter needs one keyspace; "enabled" needs `adapter: "redis-sharded"` and at least
+   * one replica per shard. Switching an existing fleet creates a new group and deletes the old
+   * one once the tasks have moved (a replacement, not an in-place change).
+   */
+  clusterMode?: AwsRedisClusterMode;
+  /** Managed with `clusterMode: "enabled"` only: shards (node groups), 1–500. Default 2. */
+  shards?: number;
+  /**
+   * Serverless only: the most data the cache may hold, in GB (1–5000). Default 10: pub/sub and
+   * recovery sessions hold little; the cap bounds the bill.
+   */
+  maxDataStorageGb?: number;
+  /**
+   * Serverless only: the most ElastiCache Processing Units per second (1000–15000000). Default
+   * 100000: roughly 100,000 small pub/sub messages a second; the cap bounds the bill.
+   */
+  maxEcpuPerSecond?: number;
   /**
    * External only (required): `redis://` or `rediss://` URL with credentials. Treated as a
    * secret.
@@ -91,6 +128,22 @@ export interface AwsManagedRedisArgs extends AwsRedis {
   port?: undefined;
   cidrIpv4?: undefined;
   tlsCa?: undefined;
+  maxDataStorageGb?: undefined;
+  maxEcpuPerSecond?: undefined;
+}
+
+/** TypeScript only: `AwsRedis` narrowed to ElastiCache Serverless (what the validator lets through). */
+export interface AwsServerlessRedisArgs extends AwsRedis {
+  mode: typeof AwsRedisMode.Serverless;
+  url?: undefined;
+  port?: undefined;
+  cidrIpv4?: undefined;
+  nodeType?: undefined;
+  replicas?: undefined;
+  engine?: undefined;
+  clusterMode?: undefined;
+  shards?: undefined;
+  tlsCa?: undefined;
 }
 
 /** TypeScript only: `AwsRedis` narrowed to an external Redis (what the validator lets through). */
@@ -101,6 +154,10 @@ export interface AwsExternalRedisArgs extends AwsRedis {
   nodeType?: undefined;
   replicas?: undefined;
   engine?: undefined;
+  clusterMode?: undefined;
+  shards?: undefined;
+  maxDataStorageGb?: undefined;
+  maxEcpuPerSecond?: undefined;
 }
 
 /** Target-tracking autoscaling on CPU. */
@@ -132,6 +189,7 @@ export interface AwsFleetTransforms {
   taskDefinition?: (args: aws.ecs.TaskDefinitionArgs) => void;
   service?: (args: aws.ecs.ServiceArgs) => void;
   replicationGroup?: (args: aws.elasticache.ReplicationGroupArgs) => void;
+  serverlessCache?: (args: aws.elasticache.ServerlessCacheArgs) => void;
   logGroup?: (args: aws.cloudwatch.LogGroupArgs) => void;
 }
 
@@ -224,6 +282,8 @@ export const AWS_DEFAULTS = {
   targetCpuPercent: 60,
   redis: { nodeType: "cache.t4g.small", replicas: 1, engine: "valkey" },
   externalRedis: { port: 6379 },
+  clusterRedis: { shards: 2 },
+  serverlessRedis: { maxDataStorageGb: 10, maxEcpuPerSecond: 100_000 },
 } as const;
 
 /** Engine versions (7+) and their cluster-mode-disabled default parameter groups. */

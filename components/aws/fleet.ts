@@ -14,6 +14,7 @@ import {
   DEREGISTRATION_DELAY_SECONDS,
   type AwsExternalRedisArgs,
   type AwsManagedRedisArgs,
+  type AwsServerlessRedisArgs,
   type AwsSocketIoFleetArgs,
   type AwsSocketIoFleetOptions,
 } from "./args";
@@ -107,6 +108,8 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
   readonly logGroup: aws.cloudwatch.LogGroup;
   /** The ElastiCache replication group (managed Redis only). */
   readonly replicationGroup?: aws.elasticache.ReplicationGroup;
+  /** The ElastiCache Serverless cache (`redis.mode: "serverless"` only). */
+  readonly serverlessCache?: aws.elasticache.ServerlessCache;
   /** The Secrets Manager secret holding the Redis URL the tasks read. */
   readonly redisSecret: aws.secretsmanager.Secret;
   /** The scaling target of the service (only with `autoscaling`). */
@@ -150,7 +153,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     }
     // Validated above: the fields of the other mode are absent, the required ones present.
     const redisArgs = (args.redis ?? { mode: "managed" }) as
-      AwsManagedRedisArgs | AwsExternalRedisArgs;
+      AwsManagedRedisArgs | AwsExternalRedisArgs | AwsServerlessRedisArgs;
     const transform = transformOption ?? {};
 
     // 2. Network and security groups.
@@ -162,7 +165,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         containerPort: spec.containerPort,
         listenerPorts: args.certificateArn === undefined ? [80] : [80, 443],
         redis:
-          redisArgs.mode === "managed"
+          redisArgs.mode !== "external"
             ? { mode: "managed" }
             : {
                 mode: "external",
@@ -217,6 +220,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         redisSecretArn: redis.secret.arn,
         redisSecretVersionId: redis.secretVersion.versionId,
         redisTlsCa: redisArgs.mode === "external" ? redisArgs.tlsCa : undefined,
+        redisMode: redis.redisMode,
         autoscaling: args.autoscaling,
         dependsOn: [
           lb.httpListener,
@@ -252,6 +256,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     this.taskRole = svc.taskRole;
     this.logGroup = svc.logGroup;
     this.replicationGroup = redis.replicationGroup;
+    this.serverlessCache = redis.serverlessCache;
     this.redisSecret = redis.secret;
     this.autoscalingTarget = svc.autoscalingTarget;
 
@@ -276,6 +281,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
       taskRole: this.taskRole,
       logGroup: this.logGroup,
       replicationGroup: this.replicationGroup,
+      serverlessCache: this.serverlessCache,
       redisSecret: this.redisSecret,
       autoscalingTarget: this.autoscalingTarget,
     });

@@ -9,6 +9,7 @@ export type {
   AwsExternalRedisArgs,
   AwsFleetTransforms,
   AwsManagedRedisArgs,
+  AwsServerlessRedisArgs,
   AwsNetwork,
   AwsNetworkArgs,
   AwsRedis,
@@ -16,7 +17,7 @@ export type {
   AwsSocketIoFleetArgs,
   AwsSocketIoFleetOptions,
 } from "./args";
-export { AWS_DEFAULTS, AwsRedisEngine, AwsRedisMode } from "./args";
+export { AWS_DEFAULTS, AwsRedisClusterMode, AwsRedisEngine, AwsRedisMode } from "./args";
 export { albBackendReuseSeconds, albKeepAliveMs } from "./keepAlive";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
 export {

@@ -6,9 +6,12 @@ import {
   type AwsExternalRedisArgs,
   type AwsFleetTransforms,
   type AwsManagedRedisArgs,
+  type AwsServerlessRedisArgs,
   REDIS_ENGINES,
   REDIS_PORT,
 } from "./args";
+import { createServerlessRedis } from "./serverlessCache";
+import { awsRedisMode, clusterGroupName, clusterModeArgs } from "./valkey";
 
 /**
  * Specials in the AUTH token. ElastiCache allows only `!&#$^<>-`; of those only `-` needs no
@@ -49,11 +52,15 @@ export interface FleetRedis {
   replicationGroup?: aws.elasticache.ReplicationGroup;
   subnetGroup?: aws.elasticache.SubnetGroup;
   authToken?: random.RandomPassword;
+  /** `cluster` for a cluster-mode group or ElastiCache Serverless (the app's `REDIS_MODE`). */
+  redisMode: "standalone" | "cluster";
+  serverlessCache?: aws.elasticache.ServerlessCache;
+  userGroup?: aws.elasticache.UserGroup;
 }
 
 export interface RedisOptions {
   /** Validated: narrowed by `mode`. */
-  redis: AwsManagedRedisArgs | AwsExternalRedisArgs;
+  redis: AwsManagedRedisArgs | AwsExternalRedisArgs | AwsServerlessRedisArgs;
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The Redis security group (managed mode). */
   securityGroupId?: pulumi.Input<string>;
@@ -62,7 +69,11 @@ export interface RedisOptions {
 
 export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resource): FleetRedis {
   const managed =
-    o.redis.mode === "managed" ? createManagedRedis(name, o.redis, o, parent) : undefined;
+    o.redis.mode === "managed"
+      ? createManagedRedis(name, o.redis, o, parent)
+      : o.redis.mode === "serverless"
+        ? createServerlessRedis(name, { ...o, redis: o.redis }, parent)
+        : undefined;
   const { url, endpoint } = managed ?? externalRedis(o.redis as AwsExternalRedisArgs);
 
   const secret = new aws.secretsmanager.Secret(
@@ -75,7 +86,14 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
     { secretId: secret.id, secretString: url },
     { parent, retainOnDelete: SECRET_VERSION_RETAINED },
   );
-  return { endpoint, url, secret, secretVersion, ...managed?.resources };
+  return {
+    endpoint,
+    url,
+    secret,
+    secretVersion,
+    redisMode: awsRedisMode(o.redis),
+    ...managed?.resources,
+  };
 }
 
 /** An external Redis: its URL as a secret; the endpoint (no credentials) is not one. */
@@ -113,6 +131,7 @@ function createManagedRedis(
   // wrap explicitly so the token is a secret everywhere it flows.
   const token = pulumi.secret(authToken.result);
   const withReplicas = r.replicas > 0;
+  const cluster = r.clusterMode === "enabled";
   const args: aws.elasticache.ReplicationGroupArgs = {
     description: "Socket.IO fleet adapter (pub/sub)",
     engine: r.engine,
@@ -137,11 +156,25 @@ function createManagedRedis(
     // keeps serving); what ElastiCache must replace, the provider replaces anyway.
     applyImmediately: true,
   };
+  if (cluster) {
+    // Cluster mode: shards of 1 + replicas nodes; `numCacheClusters` conflicts with them.
+    delete args.numCacheClusters;
+    Object.assign(
+      args,
+      clusterModeArgs({ engine: r.engine, replicas: r.replicas, shards: r.shards }),
+    );
+  }
   o.transform.replicationGroup?.(args);
-  const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, args, {
-    parent,
-  });
-  const host = replicationGroup.primaryEndpointAddress;
+  const replicationGroup = new aws.elasticache.ReplicationGroup(
+    cluster ? clusterGroupName(name) : `${name}-redis`,
+    args,
+    { parent },
+  );
+  // The configuration endpoint is the cluster's seed node; the primary endpoint exists only
+  // with cluster mode disabled (typings of `ReplicationGroup`).
+  const host = cluster
+    ? replicationGroup.configurationEndpointAddress
+    : replicationGroup.primaryEndpointAddress;
   const url = pulumi.secret(
     pulumi
       .all([token, host])

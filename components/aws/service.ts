@@ -31,6 +31,8 @@ export interface FleetService extends FleetRoles {
 
 export interface ServiceOptions {
   spec: ResolvedFleetSpec;
+  /** `cluster` when the Redis is a cluster (the app's `REDIS_MODE`). Default "standalone". */
+  redisMode?: "standalone" | "cluster";
   cpu: number;
   memoryMiB: number;
   logRetentionDays: number;
@@ -93,6 +95,7 @@ export function createService(
         o.spec.stickiness.mode === "cookie" ? o.spec.stickiness.cookieName : undefined,
       httpKeepAliveTimeoutMs: albKeepAliveMs(o.spec),
       redisTlsCa,
+      redisMode: o.redisMode,
     });
   const containerDefinitions = pulumi
     .all([

@@ -14,6 +14,7 @@ import {
 import { AWS_DEFAULTS, type AwsFleetTransforms } from "./args";
 import { checkNetwork } from "./validateNetwork";
 import { checkRedis } from "./validateRedis";
+import { checkClusterAdapter } from "./validateValkey";
 import { awsPlatform } from "./platform";
 
 /** Valid Fargate (Linux) memory sizes in MiB per CPU size. */
@@ -49,6 +50,7 @@ export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
   checkBucket(args.accessLogsBucket, add);
   checkNetwork(args.network, args.redis, add);
   checkRedis(args.redis, add);
+  checkClusterAdapter(args, add);
   if (args.transform !== undefined) add("transform", transformMovedMessage("AwsSocketIoFleet"));
   return problems;
 }

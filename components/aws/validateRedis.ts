@@ -9,6 +9,7 @@ import {
   isOutputValue,
   outputObjectMessage,
 } from "../shared/ruleKit";
+import { CLUSTER_REDIS_KEYS, checkClusterModeRedis, checkServerlessRedis } from "./validateValkey";
 
 export function checkRedis(value: unknown, add: Add) {
   if (value === undefined) return;
@@ -21,10 +22,14 @@ export function checkRedis(value: unknown, add: Add) {
     return;
   }
   if (value.mode === undefined) {
-    add("redis.mode", '`redis.mode` is required: "managed" or "external"');
+    add("redis.mode", '`redis.mode` is required: "managed", "serverless" or "external"');
     return;
   }
-  if (!checkEnum(value.mode, "redis.mode", ["managed", "external"], add)) return;
+  if (!checkEnum(value.mode, "redis.mode", ["managed", "serverless", "external"], add)) return;
+  if (value.mode === "serverless") {
+    checkServerlessRedis(value, add);
+    return;
+  }
   if (value.mode === "managed") {
     if (value.tlsCa !== undefined) {
       add(
@@ -33,7 +38,13 @@ export function checkRedis(value: unknown, add: Add) {
       );
     }
     // `tlsCa` is reported above, not as an unknown field.
-    checkKnownKeys(value, "redis.", ["mode", "nodeType", "replicas", "engine", "tlsCa"], add);
+    checkKnownKeys(
+      value,
+      "redis.",
+      ["mode", "nodeType", "replicas", "engine", "tlsCa", ...CLUSTER_REDIS_KEYS],
+      add,
+    );
+    checkClusterModeRedis(value, add);
     const nodeType = value.nodeType;
     if (
       nodeType !== undefined &&

@@ -14,12 +14,14 @@ import {
 export function gcpAppEnv(
   spec: ResolvedFleetSpec,
   redisTlsCa: pulumi.Input<string> | undefined,
+  redisMode: "standalone" | "cluster" = "standalone",
 ): pulumi.Output<Record<string, string>> {
   return pulumi.all([pulumi.output(spec.env), pulumi.output(redisTlsCa)]).apply(([userEnv, ca]) => {
     const contract = renderAppEnv(spec, {
       // Above the front ends' fixed 600 s backend keep-alive (components/shared/keepAlive.ts).
       httpKeepAliveTimeoutMs: GOOGLE_FRONT_END_KEEPALIVE_MS,
       redisTlsCa: ca === undefined || ca === "" ? undefined : ca,
+      redisMode,
     });
     const env: Record<string, string> = { ...(userEnv as Record<string, string>), ...contract };
     delete env[APP_ENV.redisUrl];

@@ -27,6 +27,11 @@ export const GcpRedisMode = {
   Managed: "managed",
   /** A Redis the fleet does not manage, given by URL. */
   External: "external",
+  /**
+   * Memorystore for Valkey that the fleet creates: cluster mode or not, TLS,
+   * a password through an ACL policy, reached over Private Service Connect.
+   */
+  Valkey: "valkey",
 } as const;
 export type GcpRedisMode = (typeof GcpRedisMode)[keyof typeof GcpRedisMode];
 
@@ -42,6 +47,18 @@ export const GcpRedisConnectMode = {
   PrivateServiceAccess: "PRIVATE_SERVICE_ACCESS",
 } as const;
 export type GcpRedisConnectMode = (typeof GcpRedisConnectMode)[keyof typeof GcpRedisConnectMode];
+
+/** Cluster mode of Memorystore for Valkey; chosen at creation (changing it replaces the instance). */
+export const GcpValkeyClusterMode = {
+  /**
+   * `shardCount` shards (1–250); the app connects as a cluster client (`REDIS_MODE=cluster`) and
+   * needs `adapter: "redis-sharded"`.
+   */
+  Enabled: "enabled",
+  /** One shard (a primary and `replicaCount` replicas): every adapter works. */
+  Disabled: "disabled",
+} as const;
+export type GcpValkeyClusterMode = (typeof GcpValkeyClusterMode)[keyof typeof GcpValkeyClusterMode];
 
 /** Which Cloud Armor policy guards the backend service. */
 export const GcpSecurityPolicyMode = {
@@ -138,6 +155,24 @@ export interface GcpRedis {
    * (external only). Default: none, the system's trust store.
    */
   tlsCa?: pulumi.Input<string>;
+  /** Valkey only: cluster mode. Default: "enabled", the reason to pick Valkey over Redis. */
+  clusterMode?: GcpValkeyClusterMode;
+  /** Valkey only: shards (1–250 with cluster mode, 1 without). Default: 1. */
+  shardCount?: number;
+  /** Valkey only: replicas per shard (0–5). Default: 1, a replica in another zone for failover. */
+  replicaCount?: number;
+  /**
+   * Valkey only: the node type ("SHARED_CORE_NANO", "STANDARD_SMALL", "HIGHMEM_MEDIUM",
+   * "HIGHMEM_XLARGE", …). Default: "STANDARD_SMALL", the smallest dedicated-core node (shared-core
+   * nodes are for development).
+   */
+  nodeType?: string;
+  /**
+   * Valkey only: create the Private Service Connect policy (service class `gcp-memorystore`) on
+   * the fleet's network and subnetwork. A network holds one policy per region and service class,
+   * so set false when yours already has one. Default: true.
+   */
+  serviceConnectionPolicy?: boolean;
 }
 
 /** Cloud Armor in front of the backend service. */
@@ -227,6 +262,7 @@ export interface GcpFleetTransforms {
   sslPolicy?: (args: gcp.compute.SSLPolicyArgs) => void;
   securityPolicy?: (args: gcp.compute.SecurityPolicyArgs) => void;
   redisInstance?: (args: gcp.redis.InstanceArgs) => void;
+  valkeyInstance?: (args: gcp.memorystore.InstanceArgs) => void;
 }
 
 /**
@@ -253,6 +289,13 @@ export const GCP_DEFAULTS = {
     mode: GcpRedisMode.Managed,
     memorySizeGb: 1,
     connectMode: GcpRedisConnectMode.DirectPeering,
+  },
+  valkey: {
+    clusterMode: GcpValkeyClusterMode.Enabled,
+    shardCount: 1,
+    replicaCount: 1,
+    nodeType: "STANDARD_SMALL",
+    serviceConnectionPolicy: true,
   },
   securityPolicy: { mode: GcpSecurityPolicyMode.Managed, requestsPerMinutePerIp: 600 },
   targetCpuPercent: 60,

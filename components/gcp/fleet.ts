@@ -66,6 +66,8 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
   readonly network?: gcp.compute.Network;
   readonly subnetwork?: gcp.compute.Subnetwork;
   readonly redisInstance?: gcp.redis.Instance;
+  /** Memorystore for Valkey (`redis.mode: "valkey"` only). */
+  readonly valkeyInstance?: gcp.memorystore.Instance;
   readonly redisSecret: gcp.secretmanager.Secret;
   readonly serviceAccount: gcp.serviceaccount.Account;
 
@@ -111,6 +113,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
         secretId: ids.redisSecretId,
         redis: args.redis ?? {},
         networkId: network.networkId,
+        subnetworkId: network.subnetworkId,
         deletionProtection: args.deletionProtection,
         transform,
       },
@@ -128,7 +131,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       this,
     );
     const ready = [redis.secretVersion, identity.secretAccess, ...identity.projectRoles];
-    const env = gcpAppEnv(spec, redis.tlsCa);
+    const env = gcpAppEnv(spec, redis.tlsCa, redis.redisMode);
 
     // 3. The nodes.
     let group: ReturnType<typeof createInstanceGroup> | undefined;
@@ -239,6 +242,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
     this.network = network.network;
     this.subnetwork = network.subnetwork;
     this.redisInstance = redis.instance;
+    this.valkeyInstance = redis.valkey?.instance;
     this.redisSecret = redis.secret;
     this.serviceAccount = identity.serviceAccount;
 
@@ -260,6 +264,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       network: this.network,
       subnetwork: this.subnetwork,
       redisInstance: this.redisInstance,
+      valkeyInstance: this.valkeyInstance,
       redisSecret: this.redisSecret,
       serviceAccount: this.serviceAccount,
     });

@@ -9,6 +9,7 @@ export {
   GcpRedisConnectMode,
   GcpRedisMode,
   GcpSecurityPolicyMode,
+  GcpValkeyClusterMode,
   type GcpAutoscaling,
   type GcpCompute,
   type GcpFleetTransforms,

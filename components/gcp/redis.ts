@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GCP_DEFAULTS, GcpRedisMode, type GcpFleetTransforms, type GcpRedis } from "./args";
+import { createValkey, type FleetValkey } from "./valkey";
 
 /**
  * Memorystore for Redis 7.2, the newest major version it offers; the samples and the provider
@@ -17,6 +18,10 @@ export interface FleetRedis {
   /** PEM of the CA(s) the app must trust for Redis, when it has one. Not a secret. */
   tlsCa?: pulumi.Output<string>;
   instance?: gcp.redis.Instance;
+  /** Memorystore for Valkey and its ACL policy, PSC policy and firewall (`mode: "valkey"`). */
+  valkey?: FleetValkey;
+  /** `cluster` for Valkey in cluster mode (the app's `REDIS_MODE`). */
+  redisMode: "standalone" | "cluster";
 }
 
 export interface RedisOptions {
@@ -26,15 +31,18 @@ export interface RedisOptions {
   region: string;
   redis: GcpRedis;
   networkId: pulumi.Input<string>;
+  /** The subnetwork the Valkey PSC endpoints take their addresses from. */
+  subnetworkId: pulumi.Input<string>;
   deletionProtection: boolean;
   transform: GcpFleetTransforms;
 }
 
 export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resource): FleetRedis {
-  const managed =
-    (o.redis.mode ?? GCP_DEFAULTS.redis.mode) === GcpRedisMode.Managed
-      ? createMemorystore(name, o, parent)
-      : undefined;
+  const mode = o.redis.mode ?? GCP_DEFAULTS.redis.mode;
+  const valkey = mode === GcpRedisMode.Valkey ? createValkey(name, o, parent) : undefined;
+  const memorystore =
+    mode === GcpRedisMode.Managed ? createMemorystore(name, o, parent) : undefined;
+  const managed = memorystore ?? valkey;
   const url = managed?.url ?? pulumi.secret(pulumi.output(o.redis.url as pulumi.Input<string>));
   const tlsCa =
     managed?.tlsCa ?? (o.redis.tlsCa === undefined ? undefined : pulumi.output(o.redis.tlsCa));
@@ -63,7 +71,15 @@ export function createRedis(name: string, o: RedisOptions, parent: pulumi.Resour
     { secret: secret.id, secretData: pulumi.secret(url), deletionPolicy: "ABANDON" },
     { parent },
   );
-  return { url, secret, secretVersion, tlsCa, instance: managed?.instance };
+  return {
+    url,
+    secret,
+    secretVersion,
+    tlsCa,
+    instance: memorystore?.instance,
+    valkey,
+    redisMode: valkey?.redisMode ?? "standalone",
+  };
 }
 
 /**

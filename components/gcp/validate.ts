@@ -17,6 +17,7 @@ import {
 } from "./validateCloudLimits";
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
+import { checkValkeyFleet } from "./validateValkey";
 
 /**
  * Longest component name: child names derive from it (`${name}-<6 hex>` is the service account id,
@@ -40,6 +41,7 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkCertificates(args.sslCertificates, add);
   checkSecurityPolicy(args.securityPolicy, add);
   checkRedis(args.redis, add, args.network);
+  checkValkeyFleet(args, add);
   if (typeof args.deletionProtection !== "boolean") {
     add(
       "deletionProtection",

@@ -2,11 +2,16 @@
 import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GcpRedisConnectMode, GcpRedisMode, GcpSecurityPolicyMode } from "./args";
+import { checkValkeyRedis } from "./validateValkey";
 
 export function checkRedis(value: unknown, add: Add, network?: unknown) {
   if (value === undefined) return;
   if (!isRecord(value)) {
     add("redis", `\`redis\` (${show(value)}) must be an object such as { mode: "managed" }`);
+    return;
+  }
+  if (value.mode === GcpRedisMode.Valkey) {
+    checkValkeyRedis(value, add);
     return;
   }
   checkKnownKeys(

@@ -3,6 +3,7 @@
  * token never in a plain environment value (they come from the platform's secret store).
  */
 import { APP_ENV } from "../../components/shared/appEnv";
+import { serverlessCacheProblems, valkeyInstanceProblems } from "./valkey";
 import { T, containersOf } from "./workloads";
 import {
   PLAN_COMPUTED,
@@ -53,6 +54,7 @@ export const redisTlsAndAuth: ResourceRule = {
         problems.push(`${who(r)}: no \`authorizedNetwork\`: attach it to the fleet's VPC only`);
       }
     }
+    problems.push(...serverlessCacheProblems(r), ...valkeyInstanceProblems(r));
     return problems;
   },
 };
@@ -94,7 +96,9 @@ export const redisOnlyFromFleet: StackRule = {
     "Redis admits connections only from the fleet: ElastiCache's security groups take only security-group sources, in-cluster Redis sits behind a NetworkPolicy that admits only pods it selects.",
   check(resources) {
     const violations: StackViolation[] = [];
-    const caches = resources.filter((r) => r.type === T.elasticache);
+    const caches = resources.filter(
+      (r) => r.type === T.elasticache || r.type === T.serverlessCache,
+    );
     const redisGroups = new Set(
       caches
         .flatMap((r) => (r.props.securityGroupIds ?? []) as string[])

@@ -14,6 +14,7 @@ export const T = {
   sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   securityGroup: "aws:ec2/securityGroup:SecurityGroup",
   elasticache: "aws:elasticache/replicationGroup:ReplicationGroup",
+  serverlessCache: "aws:elasticache/serverlessCache:ServerlessCache",
   deployment: "kubernetes:apps/v1:Deployment",
   statefulSet: "kubernetes:apps/v1:StatefulSet",
   ingress: "kubernetes:networking.k8s.io/v1:Ingress",
@@ -27,6 +28,7 @@ export const T = {
   instanceTemplate: "gcp:compute/instanceTemplate:InstanceTemplate",
   regionInstanceTemplate: "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
   memorystore: "gcp:redis/instance:Instance",
+  valkey: "gcp:memorystore/instance:Instance",
   cloudRun: "gcp:cloudrunv2/service:Service",
 } as const;
 

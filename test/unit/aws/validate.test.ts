@@ -346,12 +346,12 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
   });
 
   it("redis: missing or unknown mode", () => {
-    expectOnly({ redis: {} }, "redis.mode", "is required", '"managed" or "external"');
+    expectOnly({ redis: {} }, "redis.mode", "is required", '"managed", "serverless" or "external"');
     expectOnly(
-      { redis: { mode: "serverless" } },
+      { redis: { mode: "cluster" } },
       "redis.mode",
-      '("serverless")',
-      '"managed", "external"',
+      '("cluster")',
+      '"managed", "serverless", "external"',
     );
   });
 

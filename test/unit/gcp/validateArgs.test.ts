@@ -92,7 +92,7 @@ describe("validateGcpFleet: the GCP-only args", () => {
   it("redis: the mode enum, the keys of each mode, the URL never echoed, a PEM CA", () => {
     assert.equal(
       only({ ...BASE, redis: { mode: "elasticache" } }, "redis.mode"),
-      '`redis.mode` ("elasticache") must be one of "managed", "external"',
+      '`redis.mode` ("elasticache") must be one of "managed", "external", "valkey"',
     );
     assert.equal(
       only({ ...BASE, redis: { mode: "external" } }, "redis.url"),

@@ -71,7 +71,7 @@ describe("package schema", function () {
     const values = (name: string) =>
       schema.types[`${PACKAGE}:index:${name}`].enum!.map((e) => e.value);
     assert.deepEqual(values("StickinessMode"), ["cookie", "client-ip", "none"]);
-    assert.deepEqual(values("AwsRedisMode"), ["managed", "external"]);
+    assert.deepEqual(values("AwsRedisMode"), ["managed", "external", "serverless"]);
   });
 
   it("no property falls back to Any, and every local reference resolves", () => {

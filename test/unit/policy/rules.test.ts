@@ -91,6 +91,35 @@ const CASES: {
     message: /`mem`: `transitEncryptionMode` is "DISABLED": set "SERVER_AUTHENTICATION"/,
   },
   {
+    rule: "redis-tls-and-auth",
+    pass: () => [
+      res("aws:elasticache/serverlessCache:ServerlessCache", {
+        userGroupId: "fleet-users",
+        securityGroupIds: ["sg"],
+      }),
+      res("gcp:memorystore/instance:Instance", {
+        transitEncryptionMode: "SERVER_AUTHENTICATION",
+        aclPolicy: "projects/p/locations/r/aclPolicies/a",
+      }),
+    ],
+    fail: () => [
+      res("aws:elasticache/serverlessCache:ServerlessCache", { securityGroupIds: ["sg"] }, "sls"),
+    ],
+    message: /`sls`: no `userGroupId`: Serverless takes no AUTH token/,
+  },
+  {
+    rule: "redis-tls-and-auth",
+    pass: () => [],
+    fail: () => [
+      res(
+        "gcp:memorystore/instance:Instance",
+        { transitEncryptionMode: "SERVER_AUTHENTICATION", authorizationMode: "AUTH_DISABLED" },
+        "valkey",
+      ),
+    ],
+    message: /`valkey`: no `aclPolicy` and `authorizationMode` is not "IAM_AUTH": require auth/,
+  },
+  {
     rule: "no-redis-secret-in-plain-env",
     pass: () => [
       ecsTask(FLEET_ENV),
