@@ -50,9 +50,13 @@ export const GATEWAY_CHANNELS: readonly KubernetesGatewayChannel[] =
  * path, lifetimeType }` (the older fields are gone from v1.7's schema).
  */
 export const KubernetesGatewayRelease = {
+  /** Gateway API v1.4: `sessionPersistence` with `sessionName` + `cookieConfig`. */
   V1_4: "v1.4",
+  /** Gateway API v1.5: `sessionPersistence` with `sessionName` + `cookieConfig`. */
   V1_5: "v1.5",
+  /** Gateway API v1.6: `sessionPersistence` with `sessionName` + `cookieConfig`. */
   V1_6: "v1.6",
+  /** Gateway API v1.7: `sessionPersistence.cookie: { name, path, lifetimeType }`. */
   V1_7: "v1.7",
 } as const;
 export type KubernetesGatewayRelease =

@@ -59,6 +59,7 @@ describe("AwsSocketIoFleet: Valkey cluster mode and ElastiCache Serverless", () 
       subnetGroupName: "fleet-redis-subnets",
       securityGroupIds: ["fleet-redis-sg-id"],
       transitEncryptionEnabled: true,
+      applyImmediately: true,
       atRestEncryptionEnabled: true,
       authToken: AUTH_TOKEN,
       autoMinorVersionUpgrade: true,

@@ -178,14 +178,14 @@ describe("remote construction (another language's program, through the component
       sharedProvider().construct(
         "chat",
         "socketio-fleet:index:AwsSocketIoFleet",
-        await decode({ ...AWS_WIRE, adapter: "redis_streams", redis: { mode: "serverless" } }),
+        await decode({ ...AWS_WIRE, adapter: "redis_streams", redis: { mode: "server_less" } }),
         {},
       ),
       (err: Error) => {
         assert.match(err.message, /`adapter` \("redis_streams"\) must be one of/);
         assert.match(
           err.message,
-          /`redis.mode` \("serverless"\) must be one of "managed", "external"/,
+          /`redis.mode` \("server_less"\) must be one of "managed", "serverless", "external"/,
         );
         return true;
       },

@@ -67,7 +67,8 @@ describe("plan: the fake cloud answers from the stack's config, and marks what o
       ...repoStackConfig("gcp-dev"),
       "gcp:project": "acme-chat-prod",
       "gcp:region": "asia-east1",
-      "socketio-fleet:image": "asia-east1-docker.pkg.dev/acme-chat-prod/socketio/app:1.4.0",
+      "socketio-fleet:image":
+        "asia-east1-docker.pkg.dev/acme-chat-prod/socketio/app@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     };
     const noAccount = { ...repoStackConfig("aws-dev"), "aws:region": "ap-southeast-2" };
     const root = scratchProject({ aws: awsConfig, gcp: gcpConfig, "aws-any": noAccount });
@@ -110,13 +111,14 @@ describe("plan: the fake cloud answers from the stack's config, and marks what o
       assert.equal(awsPlan.outputs.url, "http://[computed]");
       assert.equal(awsPlan.outputs.redisEndpoint, "[computed]:6379");
 
-      // GCP: the configured project and region everywhere; zones are a live lookup.
+      // GCP: the configured project and region everywhere; zones are left to the API (never a
+      // live lookup feeding a replace-on-change field), so the plan shows none.
       const group = resource(
         gcpPlan,
         "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
       );
       assert.equal(group.inputs.region, "asia-east1");
-      assert.equal(group.inputs.distributionPolicyZones, COMPUTED);
+      assert.equal(group.inputs.distributionPolicyZones, undefined);
       const gcpText = JSON.stringify(gcpPlan.resources);
       assert.ok(gcpText.includes('"project":"acme-chat-prod"'), "the configured project");
       for (const r of gcpPlan.resources.filter((x) => x.type.endsWith("IamMember"))) {
