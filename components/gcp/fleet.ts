@@ -19,6 +19,7 @@ import { createCloudRun } from "./cloudRun";
 import { createFirewall } from "./firewall";
 import { createFrontend } from "./frontend";
 import { createIdentity } from "./iam";
+import { waitForSecretAccess } from "./iamPropagation";
 import { createInstanceGroup } from "./instanceGroup";
 import { fleetIds } from "./names";
 import { createNetwork } from "./network";
@@ -153,7 +154,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
           redisSecretVersion: redis.secretVersion.version,
           autoscaling: args.autoscaling,
           deletionProtection: args.deletionProtection,
-          dependsOn: ready,
+          dependsOn: [...ready, waitForSecretAccess(name, identity.secretAccess, this)],
           transform,
         },
         this,

@@ -139,6 +139,26 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
     for (const t of [T.secretIam, T.secretVersion]) assert.ok(service.includes(t), service.join());
   });
 
+  it("first deploy with an external Redis: the service waits 120 s after the grant (IAM applies in about 2 minutes), re-waiting only when the grant changes", async () => {
+    const mocks = await build({
+      redis: { mode: "external", url: "rediss://:pw@redis.example.com:6379" },
+    });
+    const sleep = mocks.one("time:index/sleep:Sleep");
+    const binding = mocks.one(T.secretIam);
+    assert.equal(sleep.name, "fleet-iam-propagation");
+    assert.equal(sleep.inputs.createDuration, "120s");
+    assert.deepEqual(Object.keys(sleep.inputs.triggers).sort(), ["member", "secretId"]);
+    assert.equal(sleep.inputs.triggers.member, binding.inputs.member);
+    assert.deepEqual(
+      sleep.dependencies.map((u) => mocks.byUrn(u)?.type),
+      [T.secretIam],
+    );
+    assert.ok(
+      mocks.one(T.run).dependencies.includes(sleep.urn),
+      "the service is created only after the wait",
+    );
+  });
+
   it("without autoscaling: a fixed `replicas` instances", async () => {
     const mocks = await build({ replicas: 4 });
     assert.deepEqual(mocks.one(T.run).inputs.template.scaling, {
