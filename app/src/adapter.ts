@@ -22,6 +22,10 @@
  * (pub/sub) none are, remote nodes miss broadcasts sent while Redis is down. Either way the
  * node's own clients get every broadcast.
  *
+ * A publisher that finds its server demoted to a replica (a managed Redis's failover seen from an
+ * open connection) reconnects within `REDIS_PING_INTERVAL_MS` (`watchPrimary`), as does any
+ * connection whose write is refused with READONLY (`readOnlyReconnects`).
+ *
  * `rediss://` URLs use TLS (ioredis sets `tls: true` for them); `REDIS_TLS_CA` replaces the
  * trust store for them (`redisOptions.ts`).
  */
@@ -33,7 +37,7 @@ import type { AppConfig } from "../../components/shared/appEnv";
 import type { Logger } from "./logger";
 import { boundClusterQueues, boundOfflineQueue } from "./offlineQueue";
 import { clusterConnections, clusterReady, createCluster } from "./redisCluster";
-import { pingAllEvery, pingEvery } from "./redisHeartbeat";
+import { pingAllEvery, pingEvery, watchPrimary } from "./redisHeartbeat";
 import { createCompactShardedAdapter } from "./shardedAdapter";
 import {
   DUPLICATE_OPTIONS,
@@ -149,7 +153,18 @@ export function createAdapterSetup(
       });
       stopPings.push(pingAllEvery(() => clusterConnections(cluster), REDIS_PING_INTERVAL_MS));
     } else {
-      stopPings.push(pingEvery(client as Redis, REDIS_PING_INTERVAL_MS));
+      const redis = client as Redis;
+      stopPings.push(pingEvery(redis, REDIS_PING_INTERVAL_MS));
+      // What the publisher writes must reach the primary (subscribers on a demoted primary still
+      // get what the new primary publishes, replicated to them).
+      if (role === "publisher") {
+        const onReplica = () => {
+          onError(new Error("connected to a replica"));
+          logger.warn({ role }, "redis server is a replica (demoted primary): reconnecting");
+          redis.disconnect(true);
+        };
+        stopPings.push(watchPrimary(redis, REDIS_PING_INTERVAL_MS, onReplica));
+      }
     }
     return client;
   };

@@ -43,3 +43,40 @@ export function pingAllEvery(connections: () => Redis[], intervalMs: number): ()
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * A primary demoted under a connected client (a managed Redis failing over: the replica is
+ * promoted, the old primary becomes its replica, and the endpoint's DNS name moves to the new
+ * one) keeps the client's connection open and still takes PUBLISH/SPUBLISH (not write commands),
+ * but delivers them only to its own subscribers: a publisher left there silently stops reaching
+ * nodes that reconnected to the new primary. Every `intervalMs` and at each `ready`, `ROLE` on
+ * `client`; when the server answers that it is a replica, `onReplica` is called (the caller
+ * reconnects, through the endpoint, to the new primary). A refused `ROLE` (an ACL without it)
+ * turns the check off; a failed one is the connection's own error handlers' business.
+ * Write commands that reach a replica fail with READONLY, and `reconnectOnError`
+ * (`redisOptions.ts`) reconnects then too.
+ */
+export function watchPrimary(client: Redis, intervalMs: number, onReplica: () => void): () => void {
+  let outstanding = false;
+  let refused = false;
+  const check = () => {
+    if (outstanding || refused || client.status !== "ready") return;
+    outstanding = true;
+    client
+      .role()
+      .then((role) => {
+        if (Array.isArray(role) && role[0] === "slave") onReplica();
+      })
+      .catch((err: Error) => {
+        if (/NOPERM|unknown command/i.test(err.message)) refused = true;
+      })
+      .finally(() => (outstanding = false));
+  };
+  client.on("ready", check);
+  const timer = setInterval(check, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    client.off("ready", check);
+  };
+}

@@ -67,10 +67,20 @@ export function redisOptions(redisTlsCa: string | undefined): RedisOptions {
     keepAlive: REDIS_TCP_KEEPALIVE_MS,
     socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
     disableClientInfo: true,
+    reconnectOnError: readOnlyReconnects,
     ...(redisTlsCa === undefined
       ? {}
       : { tls: { ca: redisTlsCa, checkServerIdentity: ipCnIdentity } }),
   };
+}
+
+/**
+ * A write refused with READONLY went to a replica: the primary was demoted under this connection
+ * (a managed Redis failing over; see `watchPrimary` in `redisHeartbeat.ts`). 2: reconnect, through
+ * the endpoint, to the new primary, and resend the command (not executed, so never twice).
+ */
+export function readOnlyReconnects(err: Error): 2 | false {
+  return err.message.startsWith("READONLY") ? 2 : false;
 }
 
 /** Options of the publisher on top of `redisOptions` (see the module comment). */

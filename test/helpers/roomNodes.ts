@@ -2,7 +2,9 @@
  * In-process fleet nodes (`createFleetServer`) with a small room protocol on top of any adapter,
  * and exact room-delivery checks:
  * - `join` (room, ack) joins the sender to `room`;
- * - `to-room` ({ room, run, index }) → `io.to(room).emit("room", { room, run, index, from })`.
+ * - `to-room` ({ room, run, index }) → `io.to(room).emit("room", { room, run, index, from })`;
+ * - `ask-room` (room, ack) → `io.to(room).timeout(5000).emit("ask")`, acked with the replies
+ *   (an acknowledged broadcast: request and responses cross the adapter).
  * Room subscriptions (`dynamic` modes) start asynchronously after a join: `warmRooms` re-sends a
  * tagged message until every member has one, so later counts start on a live fleet.
  */
@@ -48,6 +50,12 @@ export async function startRoomNodes(
       fleet.onConnection((socket) => {
         socket.on("join", (room: string, ack: () => void) => {
           void Promise.resolve(socket.join(room)).then(() => ack());
+        });
+        socket.on("ask-room", (room: string, ack: (replies: unknown[]) => void) => {
+          fleet.io
+            .to(room)
+            .timeout(5000)
+            .emit("ask", (_err: Error | null, replies: unknown[]) => ack(replies ?? []));
         });
         socket.on("to-room", (message: Omit<RoomMessage, "from">) => {
           fleet.io.to(message.room).emit("room", { ...message, from: nodeId });

@@ -76,6 +76,15 @@ for (const mode of ["static", "dynamic", "dynamic-private"] as const) {
       ]);
     });
 
+    it("answers an acknowledged room broadcast from every member on every node", async () => {
+      const members = await Promise.all(nodes.map((node) => roomClient(node, ["room-ask"])));
+      members.forEach((socket, i) => socket.on("ask", (ack: (id: string) => void) => ack(`m${i}`)));
+      const asker = await roomClient(nodes[0], []);
+      await warmRoom(asker, "room-ask", members);
+      const replies = (await asker.timeout(10_000).emitWithAck("ask-room", "room-ask")) as string[];
+      assert.deepEqual([...replies].sort(), ["m0", "m1", "m2"]);
+    });
+
     it("delivers a message to one socket (its socket-id room) on another node exactly once", async () => {
       const target = await roomClient(nodes[2], []);
       const sender = await roomClient(nodes[0], []);

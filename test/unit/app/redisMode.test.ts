@@ -12,6 +12,7 @@ import {
 import {
   ipCnIdentity,
   PUBLISHER_OPTIONS,
+  readOnlyReconnects,
   REDIS_SOCKET_TIMEOUT_MS,
   REDIS_TCP_KEEPALIVE_MS,
 } from "../../../app/src/redisOptions";
@@ -114,6 +115,7 @@ describe("app clusterConnection (REDIS_MODE=cluster)", () => {
         keepAlive: REDIS_TCP_KEEPALIVE_MS,
         socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
         disableClientInfo: true,
+        reconnectOnError: readOnlyReconnects,
         tls: { ca, checkServerIdentity: ipCnIdentity },
         commandTimeout: 1000,
         autoResendUnfulfilledCommands: false,
