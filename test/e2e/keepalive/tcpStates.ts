@@ -47,16 +47,29 @@ function sockets(ports: ReadonlySet<number>): SocketRow[] {
  */
 export function watchNodeCloses(ports: ReadonlySet<number>, minOpenMs = 4_000, intervalMs = 100) {
   const openSince = new Map<string, number>();
+  /** The state each connection had at the last sample. */
+  const lastState = new Map<string, string>();
   /** Connection → how long it had been open when the node closed it. */
   const closed = new Map<string, number>();
   const sample = () => {
     const now = Date.now();
+    const present = new Set<string>();
     for (const { id, state } of sockets(ports)) {
-      if (state === ESTABLISHED && !openSince.has(id)) openSince.set(id, now);
+      present.add(id);
+      // A connection entering ESTABLISHED starts its clock, also when its four-tuple was used
+      // before: on loopback the kernel reuses a client port quickly (tcp_tw_reuse), and a
+      // health check on a reused tuple looked as old as the pooled connection before it.
+      if (state === ESTABLISHED && lastState.get(id) !== ESTABLISHED) openSince.set(id, now);
+      lastState.set(id, state);
       const since = openSince.get(id);
       if (ACTIVE_CLOSE_STATES.has(state) && since !== undefined && now - since >= minOpenMs) {
         if (!closed.has(id)) closed.set(id, now - since);
       }
+    }
+    for (const id of lastState.keys()) {
+      if (present.has(id)) continue;
+      lastState.delete(id);
+      openSince.delete(id);
     }
   };
   sample();
