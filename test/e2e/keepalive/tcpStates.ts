@@ -56,14 +56,21 @@ export function watchNodeCloses(ports: ReadonlySet<number>, minOpenMs = 4_000, i
     const present = new Set<string>();
     for (const { id, state } of sockets(ports)) {
       present.add(id);
-      // A connection entering ESTABLISHED starts its clock, also when its four-tuple was used
-      // before: on loopback the kernel reuses a client port quickly (tcp_tw_reuse), and a
-      // health check on a reused tuple looked as old as the pooled connection before it.
-      if (state === ESTABLISHED && lastState.get(id) !== ESTABLISHED) openSince.set(id, now);
+      const last = lastState.get(id);
       lastState.set(id, state);
+      // A connection entering ESTABLISHED starts its clock, also when its four-tuple was used
+      // before (on loopback the kernel reuses a client port quickly, tcp_tw_reuse).
+      if (state === ESTABLISHED) {
+        if (last !== ESTABLISHED) openSince.set(id, now);
+        continue;
+      }
+      // Measured when the close is first seen: TIME_WAIT lasts 60 s, and measuring at a later
+      // sample made a health check the node closed after milliseconds look 4 s old.
+      if (!ACTIVE_CLOSE_STATES.has(state)) continue;
+      if (last !== undefined && ACTIVE_CLOSE_STATES.has(last)) continue;
       const since = openSince.get(id);
-      if (ACTIVE_CLOSE_STATES.has(state) && since !== undefined && now - since >= minOpenMs) {
-        if (!closed.has(id)) closed.set(id, now - since);
+      if (since !== undefined && now - since >= minOpenMs && !closed.has(id)) {
+        closed.set(id, now - since);
       }
     }
     for (const id of lastState.keys()) {
