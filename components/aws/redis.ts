@@ -21,6 +21,16 @@ export const AUTH_TOKEN_SPECIALS = "-";
 /** Within ElastiCache's 16–128. */
 export const AUTH_TOKEN_LENGTH = 64;
 
+/** The generated Redis password, for every ElastiCache kind (AUTH token or RBAC user). */
+export const AUTH_TOKEN_ARGS = {
+  length: AUTH_TOKEN_LENGTH,
+  special: true,
+  overrideSpecial: AUTH_TOKEN_SPECIALS,
+  minUpper: 1,
+  minLower: 1,
+  minNumeric: 1,
+} as const;
+
 /**
  * A replaced Redis URL version stays in Secrets Manager (`retainOnDelete`): the tasks of the
  * previous task definition revision pin its version id (`secretVersionRef`), and they still
@@ -115,18 +125,7 @@ function createManagedRedis(
     { subnetIds: o.privateSubnetIds, description: "Socket.IO fleet Redis (private subnets)" },
     { parent },
   );
-  const authToken = new random.RandomPassword(
-    `${name}-redis-auth`,
-    {
-      length: AUTH_TOKEN_LENGTH,
-      special: true,
-      overrideSpecial: AUTH_TOKEN_SPECIALS,
-      minUpper: 1,
-      minLower: 1,
-      minNumeric: 1,
-    },
-    { parent },
-  );
+  const authToken = new random.RandomPassword(`${name}-redis-auth`, AUTH_TOKEN_ARGS, { parent });
   // Mocks do not apply the provider's additionalSecretOutputs, and neither do older engines:
   // wrap explicitly so the token is a secret everywhere it flows.
   const token = pulumi.secret(authToken.result);

@@ -25,7 +25,7 @@ import {
   type AwsServerlessRedisArgs,
   REDIS_PORT,
 } from "./args";
-import { AUTH_TOKEN_LENGTH, AUTH_TOKEN_SPECIALS } from "./redis";
+import { AUTH_TOKEN_ARGS } from "./redis";
 
 /** ElastiCache Serverless majors: 7 and 8 for Valkey (AWS "Engine specific parameters": 8.x). */
 export const SERVERLESS_VALKEY_MAJOR = "8";
@@ -61,18 +61,7 @@ export function createServerlessRedis(
     { length: 8, special: false, upper: false },
     { parent },
   );
-  const password = new random.RandomPassword(
-    `${name}-redis-auth`,
-    {
-      length: AUTH_TOKEN_LENGTH,
-      special: true,
-      overrideSpecial: AUTH_TOKEN_SPECIALS,
-      minUpper: 1,
-      minLower: 1,
-      minNumeric: 1,
-    },
-    { parent },
-  );
+  const password = new random.RandomPassword(`${name}-redis-auth`, AUTH_TOKEN_ARGS, { parent });
   const secretPassword = pulumi.secret(password.result);
   const defaultUser = new aws.elasticache.User(
     `${name}-redis-default`,
