@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,6 +47,10 @@ describe("fresh clone: npm start sets itself up", function () {
         env,
       },
     );
+    // `close` comes after every process holding the output pipe has exited: npm, sh and the
+    // launcher. npm can exit on SIGTERM before the launcher has written its shutdown line, so
+    // `exited` (npm's own exit) is too early to read the output.
+    const outputClosed = once(fleet.child, "close");
     const url = `http://127.0.0.1:${port}/`;
     await waitFor(
       "npm start to print its URL",
@@ -62,6 +67,7 @@ describe("fresh clone: npm start sets itself up", function () {
     await waitForHttp(`${url}healthz`);
     // Ctrl-C in a terminal signals the whole foreground process group: npm, sh and the launcher.
     await fleet.stop("SIGTERM", 30_000);
+    await outputClosed;
     assert.match(fleet.output(), /received SIGTERM; stopping \d+ processes/);
 
     const again = start("setup-again", process.execPath, ["app/local/setup.mjs", "start"], {
