@@ -162,10 +162,29 @@ export interface SocketIoFleetArgs {
    */
   redisSubscriptionMode?: RedisSubscriptionMode;
   /**
+   * A node's capacity in connections: the threshold of the "clients per node above capacity"
+   * alert (and of connection-based autoscaling). Default: derived from the node's memory on each
+   * target (`shared/capacity.ts`: ≈ 20 KiB per idle connection, half the memory above a 128 MiB
+   * baseline kept as headroom; 512 MiB → 9,800, 1 GiB → 22,900).
+   */
+  connectionsPerNode?: number;
+  /**
    * Extra environment for the app. May not override the app environment contract's keys.
    * Default none.
    */
   env?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * What every target's `monitoring` arg has in common; each target adds where the metrics go and
+ * who is notified.
+ */
+export interface FleetMonitoring {
+  /**
+   * Collect the app's metrics, create the fleet's alerts (`shared/alerts.ts`) and a dashboard.
+   * Default true.
+   */
+  enabled?: boolean;
 }
 
 /** The spec with every default applied. Plain values except `image` and `env` values. */
@@ -181,5 +200,7 @@ export interface ResolvedFleetSpec {
   healthCheckPath: string;
   adapter: AdapterKind;
   redisSubscriptionMode: RedisSubscriptionMode;
+  /** As given; unset: each target derives it from its node memory (`resolveConnectionsPerNode`). */
+  connectionsPerNode?: number;
   env: Record<string, pulumi.Input<string>>;
 }

@@ -2,6 +2,7 @@ export { AdapterKind, RedisSubscriptionMode, StickinessMode, Transport } from ".
 export type {
   Cors,
   CorsArgs,
+  FleetMonitoring,
   Heartbeat,
   HeartbeatArgs,
   ResolvedFleetSpec,
@@ -49,3 +50,31 @@ export {
   KEEPALIVE_MARGIN_SECONDS,
   keepAliveAboveMs,
 } from "./keepAlive";
+export {
+  ALERT_NAMES,
+  REDIS_MEMORY_RATIO_LIMIT,
+  UNKNOWN_SESSION_FLOOR_PER_SECOND,
+  fleetAlerts,
+  type AlertContext,
+  type AlertSeverity,
+  type AlertSignal,
+  type FleetAlert,
+} from "./alerts";
+export {
+  RULE_GROUP_NAME,
+  alertExpression,
+  promDuration,
+  prometheusRuleGroup,
+  ruleFileYaml,
+  type PromRenderOptions,
+  type PromRule,
+  type PromRuleGroup,
+  type PromSelectors,
+} from "./prometheusRules";
+export {
+  CONNECTION_RSS_KIB,
+  NODE_BASELINE_MIB,
+  defaultConnectionsPerNode,
+  maxConnectionsForMemory,
+  resolveConnectionsPerNode,
+} from "./capacity";

@@ -44,6 +44,9 @@ export function resolveFleetSpec(
     healthCheckPath: args.healthCheckPath ?? d.healthCheckPath,
     adapter: args.adapter ?? d.adapter,
     redisSubscriptionMode: args.redisSubscriptionMode ?? d.redisSubscriptionMode,
+    ...(args.connectionsPerNode === undefined
+      ? {}
+      : { connectionsPerNode: args.connectionsPerNode }),
     env: { ...args.env },
   };
 }

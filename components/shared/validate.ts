@@ -17,6 +17,9 @@ import { checkRedisSubscriptionMode } from "./adapterRules";
 
 export type { FleetSpecProblem } from "./ruleKit";
 
+/** No single Node process holds more sockets than this (file descriptors, memory). */
+const MAX_CONNECTIONS_PER_NODE = 1_000_000;
+
 const SHARED_ARGS = [
   "image",
   "replicas",
@@ -29,6 +32,7 @@ const SHARED_ARGS = [
   "healthCheckPath",
   "adapter",
   "redisSubscriptionMode",
+  "connectionsPerNode",
   "env",
 ];
 
@@ -61,6 +65,7 @@ export function validateFleetSpec(
   checkHealthCheckPath(args.healthCheckPath, add);
   checkEnum(args.adapter, "adapter", ["redis", "redis-streams", "redis-sharded"], add);
   checkRedisSubscriptionMode(args, add);
+  checkInteger(args, "connectionsPerNode", 1, MAX_CONNECTIONS_PER_NODE, "", add);
   checkEnv(args.env, add);
   return problems;
 }

@@ -1,0 +1,48 @@
+/**
+ * A node's capacity in connections: what the "clients per node above capacity" alert, autoscaling
+ * and the local proxies' `maxconn` read. Idle websockets cost memory and file descriptors, not CPU,
+ * so the capacity follows the node's memory.
+ *
+ * The derivation, with the numbers it rests on:
+ * - an idle Socket.IO connection costs ≈ 12 KiB of V8 heap and ≈ 20 KiB of RSS on Node
+ *   (measured on the app: `npm run bench`, memory scenario);
+ * - a node at rest (Node, socket.io, ioredis, prom-client) holds ≈ 100 MiB RSS, so
+ *   `NODE_BASELINE_MIB` keeps 128 MiB aside;
+ * - half of the rest is headroom: send buffers of a broadcast to slow clients, polling clients
+ *   (heavier than websockets), the reconnect burst a lost node sends to the survivors, and GC.
+ *
+ * connectionsPerNode = floor((memoryMiB − 128) × 0.5 × 1024 KiB ÷ 20 KiB), rounded down to a
+ * hundred: 512 MiB → 9,800; 1 GiB → 22,900; 2 GiB → 49,100.
+ */
+
+/** RSS of one idle connection, KiB (measured; see above). */
+export const CONNECTION_RSS_KIB = 20;
+/** Memory kept for the node itself, MiB. */
+export const NODE_BASELINE_MIB = 128;
+/** Share of the remaining memory that connections may use; the rest is headroom. */
+export const CONNECTION_MEMORY_SHARE = 0.5;
+/** The least memory a node can run with any connections at all. */
+export const MIN_NODE_MEMORY_MIB = 256;
+
+/** The default connections per node for a node with `memoryMiB` of memory (see the derivation). */
+export function defaultConnectionsPerNode(memoryMiB: number): number {
+  const usable = Math.max(0, memoryMiB - NODE_BASELINE_MIB) * CONNECTION_MEMORY_SHARE;
+  const connections = Math.floor((usable * 1024) / CONNECTION_RSS_KIB);
+  return Math.max(100, Math.floor(connections / 100) * 100);
+}
+
+/**
+ * The most connections `memoryMiB` holds at all (every MiB above the baseline spent on
+ * connections, no headroom): a configured capacity above it runs the node out of memory first.
+ */
+export function maxConnectionsForMemory(memoryMiB: number): number {
+  return Math.floor((Math.max(0, memoryMiB - NODE_BASELINE_MIB) * 1024) / CONNECTION_RSS_KIB);
+}
+
+/** `connectionsPerNode` when the spec gives one, else the default for the node's memory. */
+export function resolveConnectionsPerNode(
+  configured: number | undefined,
+  memoryMiB: number,
+): number {
+  return configured ?? defaultConnectionsPerNode(memoryMiB);
+}
