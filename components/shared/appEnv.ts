@@ -19,6 +19,7 @@ import {
   DEFAULT_METRICS_PORT,
   DEFAULT_REDIS_MODE,
   LOG_LEVELS,
+  MAX_CONNECTIONS_LIMIT,
   MAX_HTTP_KEEPALIVE_TIMEOUT_MS,
   REDIS_MODES,
   REDIS_SUBSCRIPTION_MODES,
@@ -43,6 +44,8 @@ export interface RenderAppEnvOptions {
   redisTlsCa?: string;
   /** The Redis the target provisioned or was given. @default "standalone" */
   redisMode?: RedisMode;
+  /** The node's hard ceiling of connections (`maxConnectionsPerNode`); unset: none. */
+  maxConnections?: number;
 }
 
 type ContractSpec = Pick<
@@ -83,6 +86,9 @@ export function renderAppEnv(
     env[APP_ENV.httpKeepAliveTimeoutMs] = String(options.httpKeepAliveTimeoutMs);
   }
   if (options.redisTlsCa !== undefined) env[APP_ENV.redisTlsCa] = options.redisTlsCa;
+  if (options.maxConnections !== undefined) {
+    env[APP_ENV.maxConnections] = String(options.maxConnections);
+  }
   if (options.redisUrl !== undefined) env[APP_ENV.redisUrl] = options.redisUrl;
   return env;
 }
@@ -215,6 +221,11 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     problems.push(`${APP_ENV.healthCheckPath}: ${message}`),
   );
 
+  const maxConnections =
+    read(APP_ENV.maxConnections) === undefined
+      ? undefined
+      : integer(APP_ENV.maxConnections, 0, 1, MAX_CONNECTIONS_LIMIT);
+
   if (problems.length > 0) throw new AppEnvError(problems);
   return {
     port,
@@ -235,6 +246,7 @@ export function parseAppEnv(env: Record<string, string | undefined>): AppConfig 
     redisTlsCa: redisTlsCa === undefined ? undefined : env[APP_ENV.redisTlsCa],
     stickinessMode,
     healthCheckPath,
+    ...(maxConnections === undefined ? {} : { maxConnections }),
   };
 }
 

@@ -27,6 +27,12 @@ export const APP_ENV = {
   redisMode: "REDIS_MODE",
   /** The liveness path (`healthCheckPath` of the spec); readiness stays `/readyz`. */
   healthCheckPath: "HEALTH_CHECK_PATH",
+  /**
+   * Hard ceiling of connected clients on this node (`maxConnectionsPerNode` of the spec): above it
+   * a new session's handshake gets 503, so the client retries and the balancer places it on
+   * another node instead of this one running out of memory. Unset: no ceiling.
+   */
+  maxConnections: "MAX_CONNECTIONS",
 } as const;
 
 export const APP_ENV_KEYS: readonly string[] = Object.values(APP_ENV);
@@ -134,7 +140,12 @@ export interface AppConfig {
   stickinessMode: StickinessMode;
   /** The liveness path: 200 while the process runs. Default `/healthz`. */
   healthCheckPath: string;
+  /** Hard ceiling of connected clients; above it new handshakes get 503. Unset: none. */
+  maxConnections?: number;
 }
+
+/** The largest `MAX_CONNECTIONS` (and `maxConnectionsPerNode`/`connectionsPerNode`) accepted. */
+export const MAX_CONNECTIONS_LIMIT = 1_000_000;
 
 /** `server.headersTimeout` for a keep-alive: strictly above it, so an idle socket times out first. */
 export function httpHeadersTimeoutMs(config: Pick<AppConfig, "httpKeepAliveTimeoutMs">): number {

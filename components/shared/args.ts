@@ -169,6 +169,13 @@ export interface SocketIoFleetArgs {
    */
   connectionsPerNode?: number;
   /**
+   * Hard ceiling of connected clients per node (`MAX_CONNECTIONS`): above it a new session's
+   * handshake gets 503 and the client retries, landing on another node, instead of this node
+   * running out of memory. Must be at least `connectionsPerNode`. Default: none on the spec; each
+   * target may derive one from its node memory.
+   */
+  maxConnectionsPerNode?: number;
+  /**
    * Extra environment for the app. May not override the app environment contract's keys.
    * Default none.
    */
@@ -202,5 +209,7 @@ export interface ResolvedFleetSpec {
   redisSubscriptionMode: RedisSubscriptionMode;
   /** As given; unset: each target derives it from its node memory (`resolveConnectionsPerNode`). */
   connectionsPerNode?: number;
+  /** As given; unset: the target's default (if any). */
+  maxConnectionsPerNode?: number;
   env: Record<string, pulumi.Input<string>>;
 }

@@ -47,6 +47,9 @@ export function resolveFleetSpec(
     ...(args.connectionsPerNode === undefined
       ? {}
       : { connectionsPerNode: args.connectionsPerNode }),
+    ...(args.maxConnectionsPerNode === undefined
+      ? {}
+      : { maxConnectionsPerNode: args.maxConnectionsPerNode }),
     env: { ...args.env },
   };
 }

@@ -14,11 +14,9 @@ import { GENERIC_PLATFORM, type PlatformProfile } from "./platform";
 import { type FleetSpecProblem, checkEnum, checkInteger, checkKnownKeys } from "./ruleKit";
 import { checkCors, checkStickiness } from "./sessionRules";
 import { checkRedisSubscriptionMode } from "./adapterRules";
+import { checkCapacity } from "./capacityRules";
 
 export type { FleetSpecProblem } from "./ruleKit";
-
-/** No single Node process holds more sockets than this (file descriptors, memory). */
-const MAX_CONNECTIONS_PER_NODE = 1_000_000;
 
 const SHARED_ARGS = [
   "image",
@@ -33,6 +31,7 @@ const SHARED_ARGS = [
   "adapter",
   "redisSubscriptionMode",
   "connectionsPerNode",
+  "maxConnectionsPerNode",
   "env",
 ];
 
@@ -65,7 +64,7 @@ export function validateFleetSpec(
   checkHealthCheckPath(args.healthCheckPath, add);
   checkEnum(args.adapter, "adapter", ["redis", "redis-streams", "redis-sharded"], add);
   checkRedisSubscriptionMode(args, add);
-  checkInteger(args, "connectionsPerNode", 1, MAX_CONNECTIONS_PER_NODE, "", add);
+  checkCapacity(args, add);
   checkEnv(args.env, add);
   return problems;
 }
