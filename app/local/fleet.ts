@@ -15,6 +15,7 @@ import { join } from "node:path";
 import type { ResolvedFleetSpec } from "../../components/shared/args";
 import type { RedisMode } from "../../components/shared/appEnvKeys";
 import { type AppNodeService, appNodeService } from "./appNode";
+import { FleetMonitoring, type MonitoringOptions } from "./monitoring";
 import { HOST, freePort } from "./probes";
 import type { ProxyKind } from "./proxyProcess";
 import { type ProxyService, proxyService } from "./proxyService";
@@ -56,6 +57,8 @@ export interface LocalFleetOptions {
   logFiles?: boolean;
   /** How long a starting process may take to become ready. @default 30000 */
   readyTimeoutMs?: number;
+  /** Prometheus (and a redis exporter) evaluating the fleet's alerts (`monitoring.ts`). */
+  monitoring?: MonitoringOptions;
 }
 
 export interface AddNodeOptions {
@@ -81,6 +84,7 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
   redisCluster?: RedisClusterService;
   readonly nodes: AppNodeService[] = [];
   proxy?: ProxyService;
+  monitoring?: FleetMonitoring;
   private nextIndex = 1;
   private stopping = false;
   /** Scaling steps run one at a time: two reloads at once would race on the proxy config. */
@@ -110,6 +114,7 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
       ...(this.redisCluster?.nodes.map((n) => n.process) ?? []),
       ...this.nodes.map((n) => n.process),
       ...(this.proxy ? [this.proxy.process] : []),
+      ...(this.monitoring?.processes() ?? []),
     ];
   }
 
@@ -194,9 +199,10 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
     return this.processes().map((p) => p.snapshot());
   }
 
-  /** Stops the proxy, the nodes (SIGTERM: they drain), then Redis. */
+  /** Stops the monitoring, the proxy, the nodes (SIGTERM: they drain), then Redis. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    await this.monitoring?.stop(graceMs);
     if (this.proxy) await this.proxy.process.stop("SIGTERM", graceMs);
     await Promise.all(this.nodes.map((n) => n.process.stop("SIGTERM", graceMs)));
     if (this.redis) await this.redis.process.stop("SIGTERM", graceMs);
@@ -258,6 +264,15 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
         () => this.proxy!.allUp(),
         this.readyTimeoutMs,
       );
+    }
+    if (options.monitoring !== undefined) {
+      this.monitoring = await FleetMonitoring.create(this, options.monitoring, {
+        dir: join(this.runDir, "monitoring"),
+        restart: options.restart,
+        logFile: (name) => this.logFile(name),
+      });
+      for (const process of this.monitoring.processes()) this.watch(process);
+      await this.monitoring.start(this.readyTimeoutMs);
     }
   }
 

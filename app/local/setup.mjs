@@ -18,7 +18,8 @@ const BUILD_INPUTS = ["components", "app/src", "app/local", "test/bench", "test/
 const BUILD_CONFIG = ["tsconfig.json", "tsconfig.build.json", "package-lock.json"];
 /**
  * Debian packages of the programs the end-to-end tests start (git for the fresh clone, python3 for
- * the Python example's check).
+ * the Python example's check; prometheus, with promtool, and the redis exporter for the alert
+ * rules' tests and `npm start -- --monitoring`).
  */
 const TEST_PACKAGES = [
   "redis-server",
@@ -30,6 +31,8 @@ const TEST_PACKAGES = [
   "ca-certificates",
   "git",
   "python3",
+  "prometheus",
+  "prometheus-redis-exporter",
 ];
 
 const mode = process.argv[2];

@@ -29,7 +29,7 @@ export const RESTART_POLICIES: readonly RestartPolicy[] = ["always", "never"];
  */
 export type ProcessState = "starting" | "running" | "backoff" | "stopping" | "stopped" | "failed";
 
-export type ProcessKind = "redis" | "node" | "proxy" | "cluster";
+export type ProcessKind = "redis" | "node" | "proxy" | "cluster" | "monitoring";
 
 export interface SupervisedSpec {
   name: string;
