@@ -15,6 +15,8 @@ import { BIN_PATH_ENV, findBinary, isExecutable } from "./binaries";
 import { clusterService } from "./clusterNode";
 import { type Dashboard, startDashboard } from "./dashboard/server";
 import { LocalFleet } from "./fleet";
+import { MONITORING_PACKAGES, monitoringLine, monitoringOptions } from "./monitoringCli";
+import type { MonitoringOptions } from "./monitoring";
 import { HOST, freePort } from "./probes";
 import { PROXY_BINARIES, PROXY_PACKAGES, type ProxyKind } from "./proxyProcess";
 import { liveRuns, stopGroups } from "./processRun";
@@ -37,6 +39,10 @@ const USAGE = `Usage: npm start -- [options]
   --dashboard-port P     port of the dashboard on 127.0.0.1 (default: a free one)
   --redis-server PATH    the redis-server binary (default: found on PATH or in /usr/sbin)
   --proxy-bin PATH       the proxy binary (default: found on PATH or in /usr/sbin)
+  --monitoring           run Prometheus (+ redis exporter) with the fleet's alerts, shown
+                         on the dashboard (needs apt-get install ${MONITORING_PACKAGES.join(" ")})
+  --alert-time-scale X   multiply every alert duration by X (default 1; 0.1: a 5-minute
+                         alert fires after 30 s, for a demo)
   -h, --help
 
 Binaries are searched in $${BIN_PATH_ENV} instead of PATH when it is set.`;
@@ -52,6 +58,7 @@ interface Options {
   dashboardPort: number;
   redisServer?: string;
   proxyBin?: string;
+  monitoring?: MonitoringOptions;
 }
 
 let stopping = false;
@@ -97,6 +104,8 @@ function readOptions(): Options {
       "dashboard-port": { type: "string", default: "0" },
       "redis-server": { type: "string" },
       "proxy-bin": { type: "string" },
+      monitoring: { type: "boolean", default: false },
+      "alert-time-scale": { type: "string", default: "1" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -143,6 +152,9 @@ function readOptions(): Options {
       problems.push(`--${flag} ${path}: not an executable file`);
     }
   }
+  const monitoring = values.monitoring
+    ? monitoringOptions(values["alert-time-scale"], problems)
+    : undefined;
   if (problems.length > 0) fail(`${problems.join("\n")}\n\n${USAGE}`);
   return {
     nodes,
@@ -155,6 +167,7 @@ function readOptions(): Options {
     dashboardPort,
     redisServer: values["redis-server"],
     proxyBin: values["proxy-bin"],
+    monitoring,
   };
 }
 
@@ -173,6 +186,7 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
     restart: options.restart,
     runDir,
     logFiles: true,
+    monitoring: options.monitoring,
   });
   stopFleet = () => fleet.stop();
   fleet.on("exit", (event) => {
@@ -205,6 +219,7 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
       `socketio-fleet: ${options.nodes} nodes behind ${options.proxy} (${stickiness.trim()}), ${options.adapter} adapter${options.redisMode === "cluster" ? ", Redis Cluster (3 masters + 3 replicas)" : ""}`,
       `  URL            ${url}`,
       `  dashboard      ${dashboard.url}`,
+      ...(fleet.monitoring ? [monitoringLine(fleet.monitoring)] : []),
       ...(fleet.redis ? [processLine(fleet.redis.process, `${HOST}:${fleet.redis.port}`)] : []),
       ...(fleet.redisCluster?.nodes.map((n) => processLine(n.process, `${HOST}:${n.port}`)) ?? []),
       ...fleet.nodes.map((node) => processLine(node.process, `${node.url}/`)),
@@ -243,6 +258,7 @@ async function runClusterFallback(options: Options, missing: string[]) {
   );
   console.log(`  URL            ${url}\n${processLine(cluster.process, "")}`);
   console.log(`  logs           ${runDir}`);
+  if (options.monitoring) console.log("--monitoring needs the full topology: not started");
   console.log(
     `For the full topology (nodes + Redis + ${options.proxy}): apt-get install redis-server ${PROXY_PACKAGES[options.proxy]}`,
   );
