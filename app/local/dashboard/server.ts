@@ -1,6 +1,7 @@
 /**
  * The fleet dashboard: an HTTP server on loopback serving a plain HTML+JS page (`page/`), the
- * fleet's state as JSON, and control actions (kill or drain a node, restart Redis or kill a Redis
+ * fleet's state as JSON, its alerts as the engine's Prometheus evaluates them (`/api/alerts`,
+ * fetched here on loopback: the page never talks to Prometheus), and control actions (kill or drain a node, restart Redis or kill a Redis
  * Cluster node, add or remove a node).
  *
  * Any web page the user opens can send requests to 127.0.0.1, so nothing here trusts the network:
@@ -19,6 +20,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../appEntry";
 import type { LocalFleet } from "../fleet";
+import { fleetAlerts } from "./alertState";
 import { FleetState } from "./fleetState";
 
 export interface Dashboard {
@@ -82,6 +84,9 @@ export async function startDashboard(
     }
     if (req.method === "GET" && path === "/api/state") {
       return json(res, 200, { history: state.history });
+    }
+    if (req.method === "GET" && path === "/api/alerts") {
+      return json(res, 200, await fleetAlerts(fleet));
     }
     if (req.method !== "POST") return json(res, 405, { error: "use POST for control requests" });
     if (!allowedOrigins.has(req.headers.origin ?? "")) {

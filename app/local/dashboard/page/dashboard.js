@@ -182,9 +182,53 @@ function render(history) {
   status.textContent = `${sample.nodes.length} nodes, updated ${new Date(sample.at).toLocaleTimeString()}`;
 }
 
+/** Alerts as the engine's Prometheus evaluates them (through the dashboard's /api/alerts). */
+function renderAlerts(answer) {
+  const note = document.getElementById("alerts-note");
+  const body = document.querySelector("#alerts tbody");
+  body.replaceChildren();
+  if (!answer.monitoring) {
+    note.textContent = "(monitoring off: npm start -- --monitoring)";
+    return;
+  }
+  const scale = answer.timeScale === 1 ? "" : `, durations × ${answer.timeScale}`;
+  const firing = answer.rules.filter((r) => r.state === "firing").length;
+  note.textContent = answer.error
+    ? `(Prometheus: ${answer.error})`
+    : `(${firing} firing of ${answer.rules.length}, from Prometheus${scale})`;
+  for (const rule of answer.rules) {
+    const since = rule.since ? Date.now() - Date.parse(rule.since) : 0;
+    body.append(
+      el(
+        "tr",
+        { "data-alert": rule.name, class: rule.state },
+        el("td", { class: `alert-${rule.state}`, "data-field": "state" }, rule.state),
+        el("td", {}, rule.name),
+        el("td", {}, rule.severity),
+        el("td", { class: "summary" }, rule.summary),
+        el("td", { class: "num" }, uptime(rule.forSeconds * 1000)),
+        el(
+          "td",
+          { "data-field": "since" },
+          rule.since ? `${new Date(rule.since).toLocaleTimeString()} (${uptime(since)} ago)` : "",
+        ),
+        el(
+          "td",
+          { "data-field": "instances" },
+          rule.instances
+            .map((i) => `${i.labels === "" ? "fleet" : i.labels} (${i.state})`)
+            .join("; "),
+        ),
+      ),
+    );
+  }
+}
+
 async function refresh() {
   try {
-    render((await api("/api/state")).history);
+    const [state, alerts] = await Promise.all([api("/api/state"), api("/api/alerts")]);
+    render(state.history);
+    renderAlerts(alerts);
   } catch (err) {
     document.getElementById("status").textContent = `no state: ${err.message}`;
   }
