@@ -27,8 +27,11 @@ export interface AlertsAnswer {
   error?: string;
 }
 
-/** Labels every series of the job carries; shown once, not on each alert. */
-const QUIET_LABELS = new Set(["alertname", "severity", "job", "instance"]);
+/**
+ * Labels every series of the job carries, or that repeat another (`node_id` is the app's own
+ * name for the target's `node`): left out of each alert's line.
+ */
+const QUIET_LABELS = new Set(["alertname", "severity", "job", "instance", "node_id"]);
 
 export async function fleetAlerts(fleet: LocalFleet): Promise<AlertsAnswer> {
   const monitoring = fleet.monitoring;
@@ -47,14 +50,16 @@ export async function fleetAlerts(fleet: LocalFleet): Promise<AlertsAnswer> {
           summary: rule.annotations.summary ?? "",
           forSeconds: rule.duration,
           since,
-          instances: rule.alerts.map((a) => ({
-            labels: Object.entries(a.labels)
-              .filter(([k]) => !QUIET_LABELS.has(k))
-              .map(([k, v]) => `${k}="${v}"`)
-              .join(", "),
-            state: a.state,
-            activeAt: a.activeAt,
-          })),
+          instances: rule.alerts
+            .map((a) => ({
+              labels: Object.entries(a.labels)
+                .filter(([k]) => !QUIET_LABELS.has(k))
+                .map(([k, v]) => `${k}="${v}"`)
+                .join(", "),
+              state: a.state,
+              activeAt: a.activeAt,
+            }))
+            .sort((x, y) => x.labels.localeCompare(y.labels)),
         };
       }),
     };
