@@ -8,9 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { createFleetServer, parseAppEnv } from "../../../app/src/index";
-import { HANDSHAKE_FAILURE_REASONS } from "../../../components/shared/metricNames";
+import {
+  CLIENT_TRANSPORTS,
+  DISCONNECT_REASONS,
+  HANDSHAKE_FAILURE_REASONS,
+} from "../../../components/shared/metricNames";
+import { assertAppBuilt, startAppNode } from "../../helpers/appNodes";
 import { fetchMetrics } from "../../helpers/metricsText";
-import { waitFor } from "../../helpers/processes";
+import { stopAll, waitFor } from "../../helpers/processes";
 import { get, sidOf, tryUpgrade } from "../../helpers/rawHttp";
 import { assertBoundedLabels, sampleValue } from "../../helpers/signalMetrics";
 import { closeClients, connectClient, whoami } from "../../helpers/socketClients";
@@ -188,5 +193,38 @@ describe("app signals: disconnect reasons, draining and readiness (in-process)",
     } finally {
       await node.fleet.close();
     }
+  });
+});
+
+describe("app signals: the compiled app (main.js as a process)", function () {
+  this.timeout(30_000);
+  before(assertAppBuilt);
+  after(stopAll);
+
+  it("serves every signal from the first scrape on METRICS_PORT; a bogus sid poll counts once", async () => {
+    const node = await startAppNode("signals-main", { SOCKETIO_ADAPTER: "memory" });
+    let text = await fetchMetrics(node.metricsUrl);
+    assert.deepEqual(errorsOf(text), zeroErrors());
+    for (const reason of DISCONNECT_REASONS) {
+      assert.equal(sampleValue(text, DISCONNECTS, { reason }), 0, reason);
+    }
+    for (const transport of CLIENT_TRANSPORTS) {
+      assert.equal(sampleValue(text, BY_TRANSPORT, { transport }), 0, transport);
+    }
+    for (const name of [
+      UNKNOWN_SESSIONS,
+      "socketio_adapter_messages_published_total",
+      "socketio_adapter_messages_received_total",
+    ]) {
+      assert.equal(sampleValue(text, name), 0, name);
+    }
+    assert.equal(sampleValue(text, "socketio_ready"), 1);
+
+    const poll = await get(`${node.url}/socket.io/?EIO=4&transport=polling&sid=gone`);
+    assert.equal(poll.status, 400);
+    text = await fetchMetrics(node.metricsUrl);
+    assert.equal(sampleValue(text, UNKNOWN_SESSIONS), 1);
+    assert.deepEqual(errorsOf(text), { ...zeroErrors(), unknown_sid: 1 });
+    assertBoundedLabels(text);
   });
 });
