@@ -54,6 +54,15 @@ export async function startMonitoredFleet(
   });
 }
 
+/** The values of an instant PromQL query on the fleet's Prometheus. */
+export async function queryValues(fleet: LocalFleet, promql: string): Promise<number[]> {
+  const url = `${fleet.monitoring!.prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`;
+  const body = (await (await fetch(url)).json()) as {
+    data: { result: { value: [number, string] }[] };
+  };
+  return body.data.result.map((r) => Number(r.value[1]));
+}
+
 /** One alert's states over time, sampled every 250 ms from Prometheus. */
 export class AlertWatch {
   /** Each state change: the state and when it was first seen. */

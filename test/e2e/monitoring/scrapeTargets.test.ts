@@ -11,6 +11,7 @@ import { ALERT_NAMES } from "../../../components/shared/alerts";
 import type { LocalFleet } from "../../../app/local/fleet";
 import {
   AlertWatch,
+  queryValues,
   requireMonitoringBinaries,
   startMonitoredFleet,
 } from "../../helpers/monitoring";
@@ -36,14 +37,6 @@ async function nodeTargets(fleet: LocalFleet): Promise<string> {
     .join(",");
 }
 
-async function query(fleet: LocalFleet, promql: string): Promise<number[]> {
-  const url = `${fleet.monitoring!.prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`;
-  const body = (await (await fetch(url)).json()) as {
-    data: { result: { value: [number, string] }[] };
-  };
-  return body.data.result.map((r) => Number(r.value[1]));
-}
-
 describe("monitoring: the engine's Prometheus follows the fleet", function () {
   this.timeout(120_000);
   let fleet: LocalFleet;
@@ -65,13 +58,18 @@ describe("monitoring: the engine's Prometheus follows the fleet", function () {
         timeoutMs: 15_000,
       },
     );
-    const redis = (await targets(fleet)).filter((t) => t.labels.job === "redis");
-    assert.deepEqual(
-      redis.map((t) => t.health),
-      ["up"],
+    // Each target's health is "unknown" until its first scrape.
+    await waitFor(
+      "the redis exporter scraped",
+      async () =>
+        (await targets(fleet))
+          .filter((t) => t.labels.job === "redis")
+          .map((t) => t.health)
+          .join() === "up",
+      { timeoutMs: 15_000 },
     );
     const [used] = await waitFor("redis_memory_used_bytes", async () => {
-      const values = await query(fleet, 'redis_memory_used_bytes{job="redis"}');
+      const values = await queryValues(fleet, 'redis_memory_used_bytes{job="redis"}');
       return values.length === 1 ? values : undefined;
     });
     assert.ok(used > 0, `redis_memory_used_bytes ${used}`);
