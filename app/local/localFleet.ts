@@ -15,7 +15,7 @@ import { BIN_PATH_ENV, findBinary, isExecutable } from "./binaries";
 import { clusterService } from "./clusterNode";
 import { type Dashboard, startDashboard } from "./dashboard/server";
 import { LocalFleet } from "./fleet";
-import { MONITORING_PACKAGES, monitoringLine, monitoringOptions } from "./monitoringCli";
+import { MONITORING_PACKAGES, monitoringLines, monitoringOptions } from "./monitoringCli";
 import type { MonitoringOptions } from "./monitoring";
 import { HOST, freePort } from "./probes";
 import { PROXY_BINARIES, PROXY_PACKAGES, type ProxyKind } from "./proxyProcess";
@@ -219,11 +219,11 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
       `socketio-fleet: ${options.nodes} nodes behind ${options.proxy} (${stickiness.trim()}), ${options.adapter} adapter${options.redisMode === "cluster" ? ", Redis Cluster (3 masters + 3 replicas)" : ""}`,
       `  URL            ${url}`,
       `  dashboard      ${dashboard.url}`,
-      ...(fleet.monitoring ? [monitoringLine(fleet.monitoring)] : []),
       ...(fleet.redis ? [processLine(fleet.redis.process, `${HOST}:${fleet.redis.port}`)] : []),
       ...(fleet.redisCluster?.nodes.map((n) => processLine(n.process, `${HOST}:${n.port}`)) ?? []),
       ...fleet.nodes.map((node) => processLine(node.process, `${node.url}/`)),
       processLine(fleet.proxy!.process, `${url}  (config ${fleet.proxy!.prepared.configFile})`),
+      ...(fleet.monitoring ? monitoringLines(fleet.monitoring) : []),
       `  logs           ${runDir}`,
       `Restart policy: ${options.restart}${options.restart === "always" ? " (kill a node: it comes back)" : " (any exit stops everything)"}.`,
       `Open ${url} in two browser windows (one private) to land on different nodes. Ctrl-C stops everything.`,

@@ -4,6 +4,7 @@
  */
 import { findBinary } from "./binaries";
 import type { FleetMonitoring, MonitoringOptions } from "./monitoring";
+import type { SupervisedProcess } from "./supervisor";
 
 /** The Debian packages `--monitoring` runs (binaries `prometheus`, `prometheus-redis-exporter`). */
 export const MONITORING_PACKAGES = ["prometheus", "prometheus-redis-exporter"] as const;
@@ -38,14 +39,17 @@ export function monitoringOptions(
   return { prometheusBinary, redisExporterBinary, timeScale };
 }
 
-/** The launcher's line for Prometheus: its URL, the alert timing, the exporter. */
-export function monitoringLine(monitoring: FleetMonitoring): string {
+/** The launcher's lines for Prometheus (pid, URL, alert timing) and the redis exporter. */
+export function monitoringLines(monitoring: FleetMonitoring): string[] {
   const timing =
     monitoring.timeScale === 1
       ? "production alert timing"
       : `alert durations × ${monitoring.timeScale}`;
-  const exporter = monitoring.redisExporter
-    ? `, redis exporter ${monitoring.redisExporter.address}`
-    : "";
-  return `  prometheus     ${monitoring.prometheus.url}/alerts  (${timing}${exporter})`;
+  const line = (process: SupervisedProcess, where: string) =>
+    `  ${process.name.padEnd(14)} pid ${process.run?.pid}  ${where}`;
+  const { prometheus, redisExporter } = monitoring;
+  return [
+    ...(redisExporter ? [line(redisExporter.process, redisExporter.address)] : []),
+    line(prometheus.process, `${prometheus.url}/alerts  (${timing})`),
+  ];
 }

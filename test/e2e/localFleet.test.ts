@@ -144,6 +144,38 @@ describe("local fleet (npm start)", function () {
     await stopAndCheckNothingLeft(fleet);
   });
 
+  it("--monitoring: Prometheus and the redis exporter run with the fleet, their URL printed; SIGTERM leaves nothing running", async function () {
+    requireBinary(this, "redis-server");
+    requireProxy(this, "haproxy");
+    requireBinary(this, "prometheus");
+    requireBinary(this, "prometheus-redis-exporter");
+    const fleet = await launch(["--nodes", "2", "--monitoring", "--alert-time-scale", "0.1"]);
+    assert.deepEqual(
+      [...fleet.pids.keys()],
+      ["redis-server", "node-1", "node-2", "haproxy", "redis-exporter", "prometheus"],
+    );
+    const prometheus =
+      /prometheus +pid \d+ +(http:\/\/127\.0\.0\.1:\d+)\/alerts +\(alert durations × 0\.1\)/.exec(
+        fleet.process.output(),
+      );
+    assert.ok(prometheus, fleet.process.output());
+    assert.equal((await fetch(`${prometheus[1]}/-/ready`)).status, 200);
+    await stopAndCheckNothingLeft(fleet);
+  });
+
+  it("--monitoring without prometheus: stops with the apt-get command", async function () {
+    const bin = mkdtempSync(join(tmpdir(), "sio-no-prometheus-"));
+    symlinkSync(requireBinary(this, "redis-server"), join(bin, "redis-server"));
+    const proc = start("localFleet", process.execPath, [LAUNCHER, "--monitoring"], {
+      env: { ...process.env, SOCKETIO_FLEET_BIN_PATH: bin },
+    });
+    assert.equal(await proc.exited, 2);
+    assert.match(
+      proc.output(),
+      /--monitoring: prometheus and prometheus-redis-exporter not installed; install with:\n {2}sudo apt-get install --no-install-recommends prometheus prometheus-redis-exporter/,
+    );
+  });
+
   it("refuses a --proxy-bin that is not an executable", async () => {
     const proc = start("localFleet", process.execPath, [
       LAUNCHER,
