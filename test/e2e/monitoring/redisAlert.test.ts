@@ -1,5 +1,5 @@
 /**
- * SocketIoRedisDisconnected with a real Prometheus scraping a real fleet through the engine
+ * SocketIoRedisDisconnected (and SocketIoRedisMemoryHigh) with a real Prometheus scraping a real fleet through the engine
  * (`startMonitoredFleet`: what `npm start -- --monitoring` runs), alert durations × 0.1
  * (`for: 60s` → 6 s):
  * - redis-server killed: the alert goes pending, then firing for every node and role, after its
@@ -7,14 +7,18 @@
  * - redis-server frozen (SIGSTOP: nothing answers, the kernel still accepts bytes): the nodes
  *   notice within 20 s (PING + socket timeout) and it fires; SIGCONT: it clears.
  * Control: with Redis up it stays inactive.
+ * And SocketIoRedisMemoryHigh through the redis exporter: `maxmemory` set just above the used
+ * memory (ratio ≈ 0.9) fires it after its `for` (× 0.1: 30 s); `maxmemory 0` (no limit) clears it.
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ALERT_NAMES } from "../../../components/shared/alerts";
+import { Redis } from "ioredis";
+import { ALERT_NAMES, REDIS_MEMORY_RATIO_LIMIT } from "../../../components/shared/alerts";
 import type { LocalFleet } from "../../../app/local/fleet";
 import {
   AlertWatch,
   TEST_TIME_SCALE,
+  queryValues,
   requireMonitoringBinaries,
   startMonitoredFleet,
 } from "../../helpers/monitoring";
@@ -28,7 +32,7 @@ const FIRING_AFTER_FREEZE_MS = 45_000;
 /** The nodes reconnect within seconds (ioredis backoff), then one scrape and one evaluation. */
 const CLEARED_WITHIN_MS = 30_000;
 
-describe("monitoring: SocketIoRedisDisconnected on a real fleet and a real Prometheus", function () {
+describe("monitoring: the Redis alerts on a real fleet and a real Prometheus", function () {
   this.timeout(180_000);
   let fleet: LocalFleet;
   let watch: AlertWatch;
@@ -90,5 +94,36 @@ describe("monitoring: SocketIoRedisDisconnected on a real fleet and a real Prome
 
     fleet.redis!.process.kill("SIGCONT");
     await watch.until("inactive", CLEARED_WITHIN_MS);
+  });
+
+  it("SocketIoRedisMemoryHigh: maxmemory just above the used memory fires it after its for; no limit clears it", async () => {
+    await watch.until("inactive", CLEARED_WITHIN_MS);
+    const memory = new AlertWatch(fleet, ALERT_NAMES.redisMemoryHigh).start();
+    const redis = new Redis(fleet.redis!.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      await memory.until("inactive", 15_000);
+      const info = await redis.info("memory");
+      const used = Number(/^used_memory:(\d+)/m.exec(info)![1]);
+      // Ratio ≈ 0.9: above the limit, below 1 (where Redis would refuse writes).
+      await redis.config("SET", "maxmemory", String(Math.round(used / 0.9)));
+      const since = Date.now();
+      await memory.until("firing", 300_000 * TEST_TIME_SCALE + 20_000);
+      const [ratio] = await queryValues(
+        fleet,
+        'redis_memory_used_bytes{job="redis"} / redis_memory_max_bytes{job="redis"}',
+      );
+      assert.ok(ratio > REDIS_MEMORY_RATIO_LIMIT && ratio < 1, `ratio ${ratio}`);
+      const pendingAt = memory.firstSeen("pending", since);
+      assert.ok(pendingAt !== undefined, memory.history());
+      assert.ok(memory.firstSeen("firing", since)! - pendingAt >= 300_000 * TEST_TIME_SCALE - 1000);
+
+      await redis.config("SET", "maxmemory", "0");
+      await memory.until("inactive", 15_000);
+    } finally {
+      memory.stop();
+      await redis.config("SET", "maxmemory", "0").catch(() => undefined);
+      redis.disconnect();
+    }
   });
 });
