@@ -1,6 +1,7 @@
 /**
- * SocketIoRedisDisconnected (and SocketIoRedisMemoryHigh) with a real Prometheus scraping a real fleet through the engine
- * (`startMonitoredFleet`: what `npm start -- --monitoring` runs), alert durations × 0.1
+ * SocketIoRedisDisconnected (and SocketIoRedisMemoryHigh) with a real Prometheus scraping a real
+ * fleet through the engine (`startMonitoredFleet`: what `npm start -- --monitoring` runs), alert
+ * durations × 0.1
  * (`for: 60s` → 6 s):
  * - redis-server killed: the alert goes pending, then firing for every node and role, after its
  *   `for`; redis-server started again on its port: the nodes reconnect and it clears;
