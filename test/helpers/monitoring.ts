@@ -108,6 +108,26 @@ export class AlertWatch {
     );
   }
 
+  /**
+   * Resolves once the alert fires for exactly these `node` labels (each series of a rule turns
+   * firing on its own evaluation, so the rule can be firing for some nodes and pending for others).
+   */
+  async untilFiringOn(nodes: string[], timeoutMs: number): Promise<RuleStatus> {
+    const firingNodes = () =>
+      [...new Set(this.last?.alerts.filter((a) => a.state === "firing").map((a) => a.labels.node))]
+        .sort()
+        .join();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (firingNodes() === [...nodes].sort().join()) return this.last!;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(
+      `${this.name} not firing on ${nodes.join(", ")} within ${timeoutMs} ms (firing on: ` +
+        `${firingNodes()}); states seen: ${this.history()}`,
+    );
+  }
+
   /** The states seen, e.g. `inactive → pending (+3.1 s) → firing (+9.2 s)`. */
   history(): string {
     const t0 = this.seen[0]?.at ?? 0;

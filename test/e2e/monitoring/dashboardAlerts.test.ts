@@ -88,6 +88,19 @@ describe("dashboard: the fleet's alerts from the engine's Prometheus (headless C
     fleet.redis!.process.kill("SIGKILL");
     await waitForState(ALERT, "pending", 20_000);
     await waitForState(ALERT, "firing", 30_000);
+    // Each node's series fires on its own evaluation: wait until all are firing, none pending.
+    await page.waitForFunction(
+      ([name]) => {
+        const cell = document.querySelector(`tr[data-alert="${name}"] [data-field="instances"]`);
+        const text = cell?.textContent ?? "";
+        return (
+          !text.includes("(pending)") &&
+          ["node-1", "node-2", "node-3"].every((n) => text.includes(`node="${n}"`))
+        );
+      },
+      [ALERT],
+      { timeout: 10_000 },
+    );
     const row = page.locator(`tr[data-alert="${ALERT}"]`);
     assert.match((await row.getAttribute("class")) ?? "", /firing/);
     const instances = (await row.locator('[data-field="instances"]').textContent()) ?? "";
