@@ -7,6 +7,7 @@
 import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SocketIoFleetArgs } from "../shared";
+import type { GcpMonitoring } from "./monitoringArgs";
 
 /** What runs the Socket.IO nodes. */
 export const GcpComputeMode = {
@@ -245,6 +246,12 @@ export interface GcpSocketIoFleetArgs extends SocketIoFleetArgs {
    * error rates and latencies. Use 1 while debugging, 0 to log nothing.
    */
   requestLogSampleRate?: number;
+  /**
+   * The app's metrics in Managed Service for Prometheus, the fleet's alert policies and a
+   * dashboard in Cloud Monitoring, and (with `autoscaling`) scaling on connections. Default:
+   * { enabled: true, scrapeIntervalSeconds: 30 }, no notification channels.
+   */
+  monitoring?: GcpMonitoring;
 }
 
 /** TypeScript-only escape hatches: each receives a child's args before it is created. */
@@ -263,6 +270,8 @@ export interface GcpFleetTransforms {
   securityPolicy?: (args: gcp.compute.SecurityPolicyArgs) => void;
   redisInstance?: (args: gcp.redis.InstanceArgs) => void;
   valkeyInstance?: (args: gcp.memorystore.InstanceArgs) => void;
+  alertPolicy?: (args: gcp.monitoring.AlertPolicyArgs) => void;
+  dashboard?: (args: gcp.monitoring.DashboardArgs) => void;
 }
 
 /**
