@@ -85,7 +85,8 @@ export function checkGcpCapacity(args: Record<string, unknown>, add: Add): void 
     (args.autoscaling !== undefined ||
       monitoringEnabled(isRecord(args.monitoring) ? args.monitoring : {}));
   if (memory === undefined) {
-    if (!shape.cloudRun && needed) {
+    // A malformed machine type is reported by `checkCompute`.
+    if (!shape.cloudRun && needed && /^[a-z][a-z0-9]*-[a-z0-9-]+$/.test(shape.machineType)) {
       add(
         "compute.machineType",
         `the memory of \`compute.machineType\` (${show(shape.machineType)}) is not known to socketio-fleet, so the node capacity cannot be derived from it: ` +
