@@ -198,7 +198,10 @@ function policy(
       subject: `${name}: ${alert.summary}`,
       content: `${alert.description}\n\n**Threshold** ${alert.thresholdReason}`,
     },
-    notificationChannels: o.notificationChannels,
+    // Omitted when none: the API returns no list, and [] would read as a change.
+    ...(o.notificationChannels.length === 0
+      ? {}
+      : { notificationChannels: o.notificationChannels }),
     userLabels: { "socketio-fleet": name },
   };
   o.transform.alertPolicy?.(args);
