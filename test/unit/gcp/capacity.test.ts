@@ -45,9 +45,10 @@ describe("GCP node capacity", () => {
       maxConnections: 20000,
       concurrency: 1000,
     });
+    // 8192 − 384 − 256 = 7552 MiB: (7552 − 128) × 0.5 × 1024 ÷ 20 = 190,054 → 190,000.
     assert.equal(
       gcpCapacity({}, { ...vm, machineType: "n2-standard-2" }).connectionsPerNode,
-      96900,
+      190000,
     );
   });
 
