@@ -121,7 +121,11 @@ export function withoutDefaults(value: unknown): unknown {
       .map(([k, v]) => [k, withoutDefaults(v)] as const)
       .filter(
         ([, v]) =>
-          v !== undefined && v !== 0 && v !== "" && v !== false && !(Array.isArray(v) && v.length === 0),
+          v !== undefined &&
+          v !== 0 &&
+          v !== "" &&
+          v !== false &&
+          !(Array.isArray(v) && v.length === 0),
       );
     return Object.fromEntries(entries);
   }

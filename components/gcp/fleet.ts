@@ -27,8 +27,7 @@ import { createNetwork } from "./network";
 import { gcpPlatform } from "./platform";
 import { createRedis } from "./redis";
 import { createSecurityPolicy } from "./securityPolicy";
-import { createAlertPolicies, gmpMatchers, memorystoreRatio } from "./alertPolicies";
-import { createDashboard } from "./dashboard";
+import { createFleetMonitoring } from "./fleetMonitoring";
 import { createRunCollectorConfig, type RunCollectorConfig } from "./metricsCollector";
 import { resolveGcpMonitoring } from "./monitoringArgs";
 import { gcpCapacity } from "./nodeCapacity";
@@ -156,7 +155,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
     );
     const ready = [redis.secretVersion, identity.secretAccess, ...identity.projectRoles];
     const env = gcpAppEnv(spec, redis.tlsCa, redis.redisMode, capacity.maxConnections);
-    const collectorConfig: RunCollectorConfig | undefined =
+    const runCollector: RunCollectorConfig | undefined =
       cloudRun && monitoring.enabled
         ? createRunCollectorConfig(
             name,
@@ -166,6 +165,7 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
               metricsPort: DEFAULT_METRICS_PORT,
               scrapeIntervalSeconds: monitoring.scrapeIntervalSeconds,
               member: identity.serviceAccount.member,
+              image: monitoring.collectorImage,
             },
             this,
           )
@@ -191,24 +191,13 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
           redisSecretVersion: redis.secretVersion.version,
           autoscaling: args.autoscaling,
           concurrency: capacity.concurrency,
-          ...(collectorConfig === undefined
-            ? {}
-            : {
-                collector: {
-                  image: monitoring.collectorImage,
-                  configSecretId: collectorConfig.secret.secretId,
-                  configVersion: collectorConfig.version.version,
-                },
-              }),
+          collector: runCollector?.sidecar,
           deletionProtection: args.deletionProtection,
           dependsOn: [
             ...ready,
-            waitForSecretAccess(
-              name,
-              identity.secretAccess,
-              this,
-              collectorConfig === undefined ? [] : [collectorConfig.access],
-            ),
+            waitForSecretAccess(name, identity.secretAccess, this, [
+              ...(runCollector === undefined ? [] : [runCollector.access]),
+            ]),
           ],
           transform,
         },
@@ -239,16 +228,14 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
           redisSecretVersion: redis.secretVersion.name,
           autoscaling: args.autoscaling,
           connectionsPerNode: capacity.connectionsPerNode,
-          ...(monitoring.enabled
+          collector: monitoring.enabled
             ? {
-                collector: {
-                  image: monitoring.collectorImage,
-                  metricsPort: DEFAULT_METRICS_PORT,
-                  namespace: ids.metricsNamespace,
-                  scrapeIntervalSeconds: monitoring.scrapeIntervalSeconds,
-                },
+                image: monitoring.collectorImage,
+                metricsPort: DEFAULT_METRICS_PORT,
+                namespace: ids.metricsNamespace,
+                scrapeIntervalSeconds: monitoring.scrapeIntervalSeconds,
               }
-            : {}),
+            : undefined,
           dependsOn: [...ready, firewall, ...(identity.imagePull ? [identity.imagePull] : [])],
           transform,
         },
@@ -288,44 +275,23 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
     );
 
     // 5. Alert policies and the dashboard, on the series the collectors write.
-    if (monitoring.enabled) {
-      const app = run
-        ? run.service.name.apply((service) => gmpMatchers(service, true))
-        : pulumi.output(gmpMatchers(ids.metricsNamespace, false));
-      const redisRatio =
-        redis.instance !== undefined
-          ? redis.instance.name.apply((n) => memorystoreRatio("redis", n))
-          : redis.valkey !== undefined
-            ? redis.valkey.instance.instanceId.apply((n) => memorystoreRatio("valkey", n))
-            : undefined;
-      this.alertPolicies = createAlertPolicies(
-        name,
-        {
-          project: args.project,
-          connectionsPerNode: capacity.connectionsPerNode,
-          series: {
-            app,
-            redisRatio,
+    const observed = monitoring.enabled
+      ? createFleetMonitoring(
+          name,
+          {
+            project: args.project,
+            monitoring,
+            cloudRunService: run?.service,
+            metricsNamespace: ids.metricsNamespace,
+            redis,
             backendServiceName: backend.backendService.name,
             minReadyNodes: args.autoscaling?.minReplicas ?? spec.replicas,
+            connectionsPerNode: capacity.connectionsPerNode,
+            transform,
           },
-          notificationChannels: monitoring.notificationChannels,
-          transform,
-        },
-        this,
-      );
-      this.dashboard = createDashboard(
-        name,
-        {
-          project: args.project,
-          app,
-          redisRatio,
-          connectionsPerNode: capacity.connectionsPerNode,
-          transform,
-        },
-        this,
-      );
-    }
+          this,
+        )
+      : undefined;
 
     // 6. Public outputs.
     const tls = frontend.httpsProxy !== undefined;
@@ -353,6 +319,8 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
     this.redisSecret = redis.secret;
     this.serviceAccount = identity.serviceAccount;
     this.connectionsPerNode = pulumi.output(capacity.connectionsPerNode);
+    this.alertPolicies = observed?.alertPolicies;
+    this.dashboard = observed?.dashboard;
 
     this.registerOutputs({
       url: this.url,

@@ -13,6 +13,12 @@ export interface RunCollectorConfig {
   secret: gcp.secretmanager.Secret;
   version: gcp.secretmanager.SecretVersion;
   access: gcp.secretmanager.SecretIamMember;
+  /** The sidecar as `createCloudRun` takes it. */
+  sidecar: {
+    image: string;
+    configSecretId: pulumi.Output<string>;
+    configVersion: pulumi.Output<string>;
+  };
 }
 
 export interface RunCollectorConfigOptions {
@@ -23,6 +29,8 @@ export interface RunCollectorConfigOptions {
   scrapeIntervalSeconds: number;
   /** `serviceAccount:…` of the nodes. */
   member: pulumi.Input<string>;
+  /** The sidecar image, pinned by digest. */
+  image: string;
 }
 
 /**
@@ -59,5 +67,10 @@ export function createRunCollectorConfig(
     { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member: o.member },
     { parent },
   );
-  return { secret, version, access };
+  const sidecar = {
+    image: o.image,
+    configSecretId: secret.secretId,
+    configVersion: version.version,
+  };
+  return { secret, version, access, sidecar };
 }

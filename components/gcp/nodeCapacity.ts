@@ -4,7 +4,11 @@
  * Cloud Run the instance's memory limit. Also the app's hard ceiling (`MAX_CONNECTIONS`) and Cloud
  * Run's request concurrency, both derived from it. Pure functions, no Pulumi.
  */
-import { maxConnectionsForMemory, resolveConnectionsPerNode, type ResolvedFleetSpec } from "../shared";
+import {
+  maxConnectionsForMemory,
+  resolveConnectionsPerNode,
+  type ResolvedFleetSpec,
+} from "../shared";
 import { MAX_CONNECTIONS_LIMIT } from "../shared/appEnvKeys";
 
 /**
@@ -111,13 +115,15 @@ export function gcpCapacity(
   if (shape.cloudRun) {
     const cap = maxRequestsPerInstance ?? CLOUD_RUN_MAX_CONCURRENCY;
     const connectionsPerNode =
-      spec.connectionsPerNode ?? Math.min(fromMemory ?? cap, cap, spec.maxConnectionsPerNode ?? cap);
+      spec.connectionsPerNode ??
+      Math.min(fromMemory ?? cap, cap, spec.maxConnectionsPerNode ?? cap);
     return {
       connectionsPerNode,
       ...(spec.maxConnectionsPerNode === undefined
         ? {}
         : { maxConnections: spec.maxConnectionsPerNode }),
-      concurrency: maxRequestsPerInstance ?? Math.min(CLOUD_RUN_MAX_CONCURRENCY, connectionsPerNode),
+      concurrency:
+        maxRequestsPerInstance ?? Math.min(CLOUD_RUN_MAX_CONCURRENCY, connectionsPerNode),
     };
   }
   const ceiling =

@@ -36,7 +36,10 @@ export function checkMonitoring(value: unknown, add: Add): void {
     add,
   );
   if (value.enabled !== undefined && typeof value.enabled !== "boolean") {
-    add("monitoring.enabled", `\`monitoring.enabled\` (${show(value.enabled)}) must be true or false`);
+    add(
+      "monitoring.enabled",
+      `\`monitoring.enabled\` (${show(value.enabled)}) must be true or false`,
+    );
   }
   const channels = value.notificationChannels;
   if (channels !== undefined && !Array.isArray(channels)) {

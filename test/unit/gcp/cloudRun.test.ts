@@ -145,7 +145,9 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
     const names = (urns: string[]) => urns.map((u) => mocks.byUrn(u)?.type ?? u).sort();
     const binding = mocks.named(T.secretIam, "fleet-redis-url-access");
     assert.deepEqual(names(binding.dependencies), [T.secret, T.account].sort());
-    assert.ok(names(mocks.named(T.secretVersion, "fleet-redis-url").dependencies).includes(T.redis));
+    assert.ok(
+      names(mocks.named(T.secretVersion, "fleet-redis-url").dependencies).includes(T.redis),
+    );
     const service = names(mocks.one(T.run).dependencies);
     for (const t of [T.secretIam, T.secretVersion]) assert.ok(service.includes(t), service.join());
   });
@@ -161,10 +163,10 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
     assert.deepEqual(Object.keys(sleep.inputs.triggers).sort(), ["member", "secretId"]);
     assert.equal(sleep.inputs.triggers.member, binding.inputs.member);
     // Both grants of the revision: the Redis URL and the collector's RunMonitoring config.
-    assert.deepEqual(
-      sleep.dependencies.map((u) => mocks.byUrn(u)?.name).sort(),
-      ["fleet-gmp-config-access", "fleet-redis-url-access"],
-    );
+    assert.deepEqual(sleep.dependencies.map((u) => mocks.byUrn(u)?.name).sort(), [
+      "fleet-gmp-config-access",
+      "fleet-redis-url-access",
+    ]);
     assert.ok(
       mocks.one(T.run).dependencies.includes(sleep.urn),
       "the service is created only after the wait",
