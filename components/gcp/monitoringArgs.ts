@@ -22,8 +22,9 @@ export interface GcpMonitoring extends FleetMonitoring {
   scrapeIntervalSeconds?: number;
   /**
    * The collector image, pinned by digest: Managed Service for Prometheus's Prometheus on the
-   * instance group, the run-gmp-sidecar on Cloud Run. Default: the versions below
-   * (`GCP_COLLECTOR_IMAGES`); give your own mirror's digest to pull from it.
+   * instance group, the run-gmp-sidecar on Cloud Run. Default: GMP's Prometheus
+   * v3.13.0-gmp.1-gke.0 or the run-gmp-sidecar, each at a fixed digest (`GCP_COLLECTOR_IMAGES`);
+   * give your own mirror's digest to pull from it.
    */
   collectorImage?: string;
 }
