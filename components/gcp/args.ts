@@ -119,8 +119,9 @@ export interface GcpCompute {
   /** Memory limit of each Cloud Run instance, e.g. "512Mi" (cloud-run mode). Default: "512Mi". */
   memory?: string;
   /**
-   * Concurrent requests per Cloud Run instance; each websocket holds one (cloud-run mode,
-   * 1–1000). Default: 1000, Cloud Run's maximum.
+   * Concurrent requests per Cloud Run instance; each websocket holds one, so this caps the
+   * connections an instance gets (cloud-run mode, 1–1000). Default: `connectionsPerNode` up to
+   * 1000, Cloud Run's maximum (1000 for the default 512Mi).
    */
   maxRequestsPerInstance?: number;
 }
