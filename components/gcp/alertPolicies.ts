@@ -23,7 +23,10 @@ import { METRICS_JOB } from "./vmCollector";
 /**
  * PromQL conditions are evaluated every `evaluationInterval`, "a positive multiple of 30 seconds"
  * (AlertPolicy `conditionPrometheusQueryLanguage.evaluationInterval`); 30 s is the API's default,
- * written out so the state matches what the API returns.
+ * written out so the state matches what the API returns (and because earlier provider versions
+ * declared the field required: hashicorp/terraform-provider-google
+ * `google/services/monitoring/resource_monitoring_alert_policy.go`, which marks none of the
+ * condition's fields ForceNew).
  */
 export const EVALUATION_INTERVAL = "30s";
 
