@@ -123,6 +123,8 @@ export function appEnv(ctx: FleetContext, options: WorkloadOptions = {}): inputs
     httpKeepAliveTimeoutMs: options.httpKeepAliveTimeoutMs,
     // The in-cluster Valkey is one standalone pod; an external one is what the user says.
     redisMode: ctx.redis.mode === "external" && ctx.redis.cluster ? "cluster" : "standalone",
+    // `maxConnectionsPerNode`, else what the memory limit holds (`resolveCapacity`).
+    maxConnections: ctx.capacity.maxConnections,
   });
   return [
     ...Object.entries(contract).map(([name, value]) => ({ name, value })),
