@@ -116,10 +116,13 @@ export function memoryMiB(quantity: string): number | undefined {
  */
 export function resolveCapacity(spec: ResolvedFleetSpec, memoryLimit: string): ResolvedCapacity {
   const mib = memoryMiB(memoryLimit) ?? 0;
+  const maxConnections = spec.maxConnectionsPerNode ?? maxConnectionsForMemory(mib);
   return {
     memoryMiB: mib,
-    connectionsPerNode: spec.connectionsPerNode ?? defaultConnectionsPerNode(mib),
-    maxConnections: spec.maxConnectionsPerNode ?? maxConnectionsForMemory(mib),
+    // A derived capacity never above the ceiling the user set (autoscaling must aim below it).
+    connectionsPerNode:
+      spec.connectionsPerNode ?? Math.min(defaultConnectionsPerNode(mib), maxConnections),
+    maxConnections,
   };
 }
 
