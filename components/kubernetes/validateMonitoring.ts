@@ -26,7 +26,7 @@ export function checkMonitoring(value: unknown, add: Add): void {
   if (!isRecord(value)) {
     add(
       "monitoring",
-      `\`monitoring\` (${show(value)}) must be an object such as { collector: "prometheus-operator", namespaces: ["monitoring"] }`,
+      `\`monitoring\` (${show(value)}) must be an object such as { namespaces: ["monitoring"] } or { collector: "prometheus-operator", namespaces: ["monitoring"] }`,
     );
     return;
   }
