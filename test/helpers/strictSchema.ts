@@ -95,11 +95,23 @@ export function closeSchema(schema: unknown): unknown {
   ) {
     node.additionalProperties = false;
   }
+  // A Go (RE2) pattern JavaScript cannot compile, e.g. prometheus-operator's `^(?i)(abort|warn)?$`
+  // inline flag: left unchecked (like CEL rules) rather than failing every object of the kind.
+  if (typeof node.pattern === "string" && !compiles(node.pattern)) delete node.pattern;
   if (node["x-kubernetes-int-or-string"] === true) {
     delete node.type;
     node.anyOf = [{ type: "integer" }, { type: "string" }];
   }
   return node;
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, "u");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
