@@ -1,6 +1,9 @@
 /** Connection-based autoscaling and the node capacity on Kubernetes. */
 import { strict as assert } from "node:assert";
-import type { KubernetesSocketIoFleetArgs } from "../../../components/kubernetes";
+import type {
+  KubernetesMonitoring,
+  KubernetesSocketIoFleetArgs,
+} from "../../../components/kubernetes";
 import {
   SCALE_IN_PERIOD_SECONDS,
   SCALE_IN_PODS_PER_PERIOD,
@@ -14,7 +17,10 @@ import { deploy, fleetArgs, T } from "./fixtures";
 
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 const PROM_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
-const OPERATOR = { collector: "prometheus-operator", namespaces: ["monitoring"] } as const;
+const OPERATOR: KubernetesMonitoring = {
+  collector: "prometheus-operator",
+  namespaces: ["monitoring"],
+};
 const SERVER_LABELS = {
   "app.kubernetes.io/name": "socketio-fleet",
   "app.kubernetes.io/instance": "chat",

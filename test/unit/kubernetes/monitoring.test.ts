@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  type KubernetesMonitoring,
   KubernetesSocketIoFleet,
   type KubernetesSocketIoFleetArgs,
 } from "../../../components/kubernetes";
@@ -24,11 +25,11 @@ const M = {
 const MONITORING_TYPES = Object.values(M);
 
 const GKE = { controller: "gke", tlsSecretName: "chat-tls" } as const;
-const OPERATOR = {
+const OPERATOR: KubernetesMonitoring = {
   collector: "prometheus-operator",
   namespaces: ["monitoring"],
   labels: { release: "kube-prometheus-stack" },
-} as const;
+};
 
 const SERVER_LABELS = {
   "app.kubernetes.io/name": "socketio-fleet",
