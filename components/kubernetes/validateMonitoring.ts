@@ -11,7 +11,7 @@ import {
   type KubernetesSocketIoFleetArgs,
   MONITORING_COLLECTORS,
 } from "./args";
-import { memoryMiB, resolveCollector } from "./resolveMonitoring";
+import { GMP_COLLECTOR_NAMESPACE, memoryMiB, resolveCollector } from "./resolveMonitoring";
 import { DNS_LABEL } from "./validateIngress";
 
 const MONITORING_KEYS = ["enabled", "collector", "namespaces", "labels", "dashboard"];
@@ -42,6 +42,18 @@ export function checkMonitoring(value: unknown, add: Add): void {
   checkLabels(value.labels, add);
   checkDashboard(value.dashboard, add);
   const named = Array.isArray(value.namespaces) ? value.namespaces.length : 0;
+  if (
+    value.enabled !== false &&
+    value.collector === "gke-managed-prometheus" &&
+    Array.isArray(value.namespaces) &&
+    !value.namespaces.includes(GMP_COLLECTOR_NAMESPACE)
+  ) {
+    add(
+      "monitoring.namespaces",
+      `\`monitoring.namespaces\` (${show(value.namespaces)}) leaves out "${GMP_COLLECTOR_NAMESPACE}", where GKE's managed collectors run: the NetworkPolicy would refuse their scrapes. ` +
+        `Add "${GMP_COLLECTOR_NAMESPACE}" or leave \`namespaces\` out`,
+    );
+  }
   if (value.enabled !== false && value.collector === "prometheus-operator" && named === 0) {
     add(
       "monitoring.namespaces",

@@ -288,6 +288,64 @@ describe("KubernetesSocketIoFleet monitoring", () => {
     assert.ok(!JSON.stringify(pod).includes(PASSWORD));
   });
 
+  it("the Grafana dashboard: a ConfigMap for the sidecar, every panel on this fleet's series", async () => {
+    const { mocks } = await deploy(fleetArgs({ ingress: GKE }));
+    const cm = mocks.named(M.configMap, "chat-dashboard").inputs;
+    assert.deepEqual(cm.metadata, {
+      name: "chat-dashboard",
+      namespace: "chat",
+      labels: { ...managed(SERVER_LABELS), grafana_dashboard: "1" },
+    });
+    assert.deepEqual(Object.keys(cm.data), ["chat.json"]);
+    const dashboard = JSON.parse(cm.data["chat.json"]) as {
+      uid: string;
+      panels: {
+        title: string;
+        targets: { expr: string }[];
+        fieldConfig: { defaults: { thresholds?: { steps: { value: number | null }[] } } };
+      }[];
+    };
+    assert.ok(dashboard.uid.length <= 40);
+    assert.deepEqual(
+      dashboard.panels.map((p) => p.title),
+      [
+        "Connected clients per node",
+        "Connected clients by transport",
+        'Unknown-session rate ("Session ID unknown": stickiness broken)',
+        "Connection errors by reason",
+        "Disconnects by reason",
+        "Adapter messages per second",
+        "Redis round trip p50 / p99",
+        "Redis connected (1 = every connection of the role ready)",
+        "Ready nodes",
+        "Redis memory used / maxmemory",
+      ],
+    );
+    for (const panel of dashboard.panels) {
+      for (const t of panel.targets) {
+        assert.match(t.expr, /\{namespace="chat",job="chat(-redis)?"\}/, panel.title);
+      }
+    }
+    assert.equal(dashboard.panels[0].fieldConfig.defaults.thresholds?.steps[1].value, 9800);
+    assert.equal(
+      dashboard.panels[6].targets[1].expr,
+      'histogram_quantile(0.99, sum by (le, role) (rate(socketio_redis_roundtrip_seconds_bucket{namespace="chat",job="chat"}[$__rate_interval])))',
+    );
+    // In Grafana's namespace when named; none when disabled.
+    const other = await deploy(
+      fleetArgs({ ingress: GKE, monitoring: { dashboard: { namespace: "grafana" } } }),
+    );
+    assert.equal(
+      other.mocks.named(M.configMap, "chat-dashboard").inputs.metadata.namespace,
+      "grafana",
+    );
+    const off = await deploy(
+      fleetArgs({ ingress: GKE, monitoring: { dashboard: { enabled: false } } }),
+    );
+    assert.equal(off.mocks.ofType(M.configMap).length, 0);
+    assert.equal(off.mocks.ofType(M.rules).length, 1);
+  });
+
   it("every object applies under strict server-side apply, for each collector (pinned CRDs)", async () => {
     for (const monitoring of [undefined, OPERATOR] as const) {
       const { mocks } = await deploy(fleetArgs({ ingress: GKE, monitoring }));
@@ -343,6 +401,21 @@ describe("KubernetesSocketIoFleet monitoring", () => {
           field: "monitoring.namespaces",
           message:
             '`monitoring.namespaces` is required with `collector: "prometheus-operator"`: the NetworkPolicy admits scrapes only from the namespaces named, so name the one your Prometheus runs in, e.g. ["monitoring"]',
+        },
+      ],
+    );
+    assert.deepEqual(
+      validateKubernetesFleet(
+        "chat",
+        fleetArgs({
+          monitoring: { collector: "gke-managed-prometheus", namespaces: ["monitoring"] },
+        }),
+      ),
+      [
+        {
+          field: "monitoring.namespaces",
+          message:
+            '`monitoring.namespaces` (["monitoring"]) leaves out "gmp-system", where GKE\'s managed collectors run: the NetworkPolicy would refuse their scrapes. Add "gmp-system" or leave `namespaces` out',
         },
       ],
     );
