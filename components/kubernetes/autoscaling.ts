@@ -4,9 +4,10 @@
  * metric served by prometheus-adapter. Exactly one object targets the Deployment: the CPU HPA
  * (`workload.ts`) is not created in this mode, and KEDA owns the HPA it creates.
  *
- * Scale-in without a reconnect storm. Removing a pod moves all of its clients: it drains in
- * batches (`app/src/shutdown.ts`: 2 s grace, then 40 batches 250 ms apart, ≈ 12 s) after the
- * 10 s preStop, and its clients reconnect to the survivors. So the rule bounds how many pods go
+ * Scale-in without a reconnect storm (`scaleIn.ts`, shared with the CPU HPA: whatever metric
+ * chose it, removing a pod moves all of its clients). A removed pod drains in batches
+ * (`app/src/shutdown.ts`: 2 s grace, then 40 batches 250 ms apart, ≈ 12 s) after the 10 s
+ * preStop, and its clients reconnect to the survivors. So the rule bounds how many pods go
  * per period, and the numbers, with the default 512 Mi node (capacity C = 9,800):
  *
  * - at most 1 pod per `SCALE_IN_PERIOD_SECONDS` (60 s), a period longer than a pod's whole
@@ -27,29 +28,12 @@
  * new connections, so adding them fast costs nothing.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type * as inputs from "@pulumi/kubernetes/types/input";
 import { METRIC_NAMES } from "../shared";
 import { objectLabels } from "./common";
 import type { FleetContext } from "./context";
 import { fleetSelectors } from "./monitoring";
+import { scaleInBehavior } from "./scaleIn";
 import type { ResolvedConnectionScaling, ResolvedMonitoring } from "./resolveMonitoring";
-
-/** Pods removed per period at most: one drain at a time. */
-export const SCALE_IN_PODS_PER_PERIOD = 1;
-/** The scale-in period: a whole pod termination (40 s) rounded up to a minute. */
-export const SCALE_IN_PERIOD_SECONDS = 60;
-/** The autoscaler scales in to the highest recommendation over this window. */
-export const SCALE_IN_STABILIZATION_SECONDS = 600;
-
-/** `behavior.scaleDown` of the connection autoscaler (HPA `autoscaling/v2` field names). */
-export function connectionScaleDown(): inputs.autoscaling.v2.HPAScalingRules {
-  return {
-    stabilizationWindowSeconds: SCALE_IN_STABILIZATION_SECONDS,
-    policies: [
-      { type: "Pods", value: SCALE_IN_PODS_PER_PERIOD, periodSeconds: SCALE_IN_PERIOD_SECONDS },
-    ],
-  };
-}
 
 /**
  * The fleet's total connected clients. KEDA's prometheus trigger defaults to the `AverageValue`
@@ -84,7 +68,7 @@ export function scaledObjectArgs(
       minReplicaCount: autoscaling.minReplicas,
       maxReplicaCount: autoscaling.maxReplicas,
       advanced: {
-        horizontalPodAutoscalerConfig: { behavior: { scaleDown: connectionScaleDown() } },
+        horizontalPodAutoscalerConfig: { behavior: { scaleDown: scaleInBehavior() } },
       },
       triggers: [
         {
@@ -136,7 +120,7 @@ export function adapterHpaArgs(
           },
         },
       ],
-      behavior: { scaleDown: connectionScaleDown() },
+      behavior: { scaleDown: scaleInBehavior() },
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   selectorLabels,
 } from "./common";
 import type { FleetContext } from "./context";
+import { scaleInBehavior } from "./scaleIn";
 
 /**
  * How long a terminating pod keeps serving before it gets SIGTERM (the preStop hook), so every
@@ -215,6 +216,8 @@ export function hpaArgs(
           },
         },
       ],
+      // One pod per minute after a 10-minute window, as for connection scaling (`scaleIn.ts`).
+      behavior: { scaleDown: scaleInBehavior() },
     },
   };
 }

@@ -8,7 +8,7 @@ import {
   SCALE_IN_PERIOD_SECONDS,
   SCALE_IN_PODS_PER_PERIOD,
   SCALE_IN_STABILIZATION_SECONDS,
-} from "../../../components/kubernetes/autoscaling";
+} from "../../../components/kubernetes/scaleIn";
 import { validateKubernetesFleet } from "../../../components/kubernetes/validate";
 import { TERMINATION_GRACE_SECONDS } from "../../../components/kubernetes/workload";
 import { maxConnectionsForMemory } from "../../../components/shared";
@@ -114,7 +114,7 @@ describe("KubernetesSocketIoFleet connection-based autoscaling", () => {
     });
   });
 
-  it("metric cpu (the default) keeps the CPU HPA and creates no ScaledObject", async () => {
+  it("metric cpu (the default) keeps the CPU HPA, with the same scale-in bound, and creates no ScaledObject", async () => {
     const { mocks } = await deploy(fleetArgs({ autoscaling: { minReplicas: 2, maxReplicas: 4 } }));
     assert.equal(mocks.ofType(SCALED_OBJECT).length, 0);
     assert.deepEqual(mocks.one(T.hpa).inputs.spec.metrics, [
@@ -123,7 +123,7 @@ describe("KubernetesSocketIoFleet connection-based autoscaling", () => {
         resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
       },
     ]);
-    assert.equal(mocks.one(T.hpa).inputs.spec.behavior, undefined);
+    assert.deepEqual(mocks.one(T.hpa).inputs.spec.behavior, { scaleDown: SCALE_DOWN });
   });
 
   it("the scale-in bound: one pod per period, the period longer than a pod's whole termination", () => {

@@ -255,6 +255,13 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
           resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } },
         },
       ],
+      // The fleet's scale-in bound (`scaleIn.ts`): one pod per minute after a 10-minute window.
+      behavior: {
+        scaleDown: {
+          stabilizationWindowSeconds: 600,
+          policies: [{ type: "Pods", value: 1, periodSeconds: 60 }],
+        },
+      },
     });
     assert.equal(mocks.one(T.deployment).inputs.spec.replicas, 3, "the initial count");
   });
