@@ -24,7 +24,6 @@ export function objectNames(name: string) {
     podMonitor: name,
     redisMonitor: `${name}-redis`,
     rules: name,
-    dashboard: `${name}-dashboard`,
     scaledObject: name,
   };
 }

@@ -106,7 +106,7 @@ export function resolveContext(
     replicas,
     pdb: (autoscaling?.minReplicas ?? replicas) >= 2,
     monitoringNamespaces: resolveMonitoringNamespaces(args),
-    monitoring: resolveMonitoring(args, args.namespace?.name ?? name, namespace),
+    monitoring: resolveMonitoring(name, args, args.namespace?.name ?? name, namespace),
     monitoringWithoutCollector: monitoringWithoutCollector(args),
     capacity: resolveCapacity(spec, limits.memory),
   };

@@ -26,7 +26,7 @@ export function createMonitoring(ctx: FleetContext, parent: pulumi.Resource): vo
   new k8s.apiextensions.CustomResource(ctx.names.rules, rulesArgs(ctx, monitoring), opts);
   if (monitoring.dashboardNamespace !== undefined) {
     new k8s.core.v1.ConfigMap(
-      ctx.names.dashboard,
+      monitoring.dashboardName,
       dashboardConfigMapArgs(
         {
           name: ctx.name,
@@ -34,7 +34,7 @@ export function createMonitoring(ctx: FleetContext, parent: pulumi.Resource): vo
           selectors: fleetSelectors(ctx, monitoring),
           connectionsPerNode: ctx.capacity.connectionsPerNode,
         },
-        ctx.names.dashboard,
+        monitoring.dashboardName,
         monitoring.dashboardNamespace,
       ),
       opts,

@@ -33,7 +33,8 @@ export interface KubernetesGrafanaDashboard {
   /**
    * Namespace of the ConfigMap. Default: the fleet's namespace, which kube-prometheus-stack's
    * Grafana reads (its sidecar searches every namespace); the Grafana chart alone searches only
-   * its own namespace, so name that one here.
+   * its own namespace, so name that one here (the ConfigMap is then named
+   * `<fleet namespace>-<name>-dashboard`, unique among fleets).
    */
   namespace?: string;
 }

@@ -26,6 +26,11 @@ export interface ResolvedMonitoring {
   labels: Record<string, string>;
   /** Where the dashboard ConfigMap goes; unset: no dashboard. */
   dashboardNamespace?: pulumi.Input<string>;
+  /**
+   * The ConfigMap's name: `<name>-dashboard`, or in a shared Grafana namespace
+   * `<fleet namespace>-<name>-dashboard`, so fleets of one name in two namespaces do not collide.
+   */
+  dashboardName: string;
   /** Whether a redis exporter sidecar runs beside the in-cluster Valkey (and is scraped). */
   redisExporter: boolean;
 }
@@ -76,6 +81,7 @@ export function resolveMonitoringNamespaces(
 }
 
 export function resolveMonitoring(
+  name: string,
   args: KubernetesSocketIoFleetArgs,
   namespaceName: string,
   namespace: pulumi.Input<string>,
@@ -89,6 +95,10 @@ export function resolveMonitoring(
     labels: { ...args.monitoring?.labels },
     dashboardNamespace:
       (dashboard?.enabled ?? true) ? (dashboard?.namespace ?? namespace) : undefined,
+    dashboardName:
+      dashboard?.namespace === undefined
+        ? `${name}-dashboard`
+        : `${namespaceName}-${name}-dashboard`,
     redisExporter: (args.redis?.mode ?? "in-cluster") === "in-cluster",
   };
 }

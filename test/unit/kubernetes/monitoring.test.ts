@@ -336,7 +336,7 @@ describe("KubernetesSocketIoFleet monitoring", () => {
       fleetArgs({ ingress: GKE, monitoring: { dashboard: { namespace: "grafana" } } }),
     );
     assert.equal(
-      other.mocks.named(M.configMap, "chat-dashboard").inputs.metadata.namespace,
+      other.mocks.named(M.configMap, "chat-chat-dashboard").inputs.metadata.namespace,
       "grafana",
     );
     const off = await deploy(
