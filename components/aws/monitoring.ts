@@ -86,7 +86,7 @@ export function createFleetMonitoring(
         ecs: { ClusterName: clusterName, ServiceName: serviceName },
         loadBalancer,
         targetGroup,
-        redisMembers: [...members].sort(),
+        redisMembers: [...(members ?? [])].sort(),
         connectionsPerNode: o.connectionsPerNode,
       })),
     parent,
