@@ -310,7 +310,9 @@ function memberQueries(
   m: MemberAlarm,
 ): pulumi.Input<aws.types.input.cloudwatch.MetricAlarmMetricQuery[]> {
   const build = (all: string[] | undefined) => {
-    const ids = [...(all ?? [])].sort().slice(chunk * MEMBERS_PER_ALARM, (chunk + 1) * MEMBERS_PER_ALARM);
+    const ids = [...(all ?? [])]
+      .sort()
+      .slice(chunk * MEMBERS_PER_ALARM, (chunk + 1) * MEMBERS_PER_ALARM);
     return [
       ...ids.map((id, i) => ({
         id: `m${i}`,

@@ -19,8 +19,11 @@
  *   deregistration delay (ECS status poll + the app's drain + margin) plus the stop timeout; then
  *   the alarm must see `SCALE_IN_EVALUATION_PERIODS` fresh minutes (plus a minute of metric
  *   ingestion) before the next decision, so it never acts on load measured before the last
- *   removal. CloudWatch re-invokes an Auto Scaling action every minute the alarm stays in ALARM
- *   (CloudWatch "Alarm actions"), and the cooldown blocks those re-invocations.
+ *   removal. CloudWatch repeats Auto Scaling actions while the alarm stays in ALARM ("except for
+ *   Auto Scaling actions, the actions happen only on state transitions", CloudWatch User Guide
+ *   "Alarm actions"), and for a scale-in step policy "the cooldown period is used to block
+ *   subsequent scale-in requests until it has expired" while a scale-out still happens at once
+ *   (Application Auto Scaling API, `StepScalingPolicyConfiguration.Cooldown`).
  *
  * Numbers with the defaults (1 GiB task, deregistration delay 33 s, stop timeout 30 s):
  * cooldown = ⌈(33 + 30 + 3 × 60 + 60) ÷ 60⌉ × 60 = 360 s, so at most one task every 6 minutes
