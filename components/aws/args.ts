@@ -224,7 +224,9 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
    */
   memoryMiB?: number;
   /**
-   * Target-tracking on CPU; `replicas` becomes the initial count. Default none (a fixed count).
+   * Target-tracking on CPU, and with `monitoring` (the default) on connections per task with
+   * scale-in one task at a time; `replicas` becomes the initial count. Default none (a fixed
+   * count).
    */
   autoscaling?: AwsAutoscaling;
   /**
