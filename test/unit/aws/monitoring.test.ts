@@ -9,6 +9,7 @@ import {
 } from "../../../components/aws/metricsCollector";
 import { ALERT_NAMES, METRIC_NAMES, fleetAlerts } from "../../../components/shared";
 import type { MockRecorder } from "../../helpers/mocks";
+import { RESOURCE_RULES, DEFAULT_RULE_CONFIG } from "../../../policy/rules";
 import {
   ACCOUNT,
   AWS_OUTPUTS,
@@ -128,6 +129,25 @@ describe("AwsSocketIoFleet: monitoring (collector, alarms, dashboard)", () => {
         pipelines: { metrics: { receivers: ["prometheus"], exporters: ["awsemf"] } },
       },
     });
+  });
+
+  it("the task definition with the sidecar passes every rule of the policy pack", async () => {
+    const mocks = await fleet();
+    const td = mocks.one(T.taskDef);
+    const resource = { type: td.type, name: td.name, urn: td.urn, props: td.inputs };
+    for (const rule of RESOURCE_RULES) {
+      assert.deepEqual(rule.check(resource, DEFAULT_RULE_CONFIG), [], rule.name);
+    }
+    // The rule does read the collector: a writable root filesystem there is refused.
+    const defs = containers(mocks);
+    defs[1].readonlyRootFilesystem = false;
+    const broken = {
+      ...resource,
+      props: { ...td.inputs, containerDefinitions: JSON.stringify(defs) },
+    };
+    const refused = RESOURCE_RULES.flatMap((rule) => rule.check(broken, DEFAULT_RULE_CONFIG));
+    assert.equal(refused.length, 1);
+    assert.match(refused[0], /metrics-collector/);
   });
 
   it("collects every metric an alert reads, only socketio_* metrics, and the selector matches names exactly", () => {
