@@ -19,7 +19,7 @@ import {
   type AwsSocketIoFleetOptions,
 } from "./args";
 import { createLoadBalancer } from "./loadBalancer";
-import { createFleetMonitoring } from "./monitoring";
+import { createFleetMonitoring, memberClusterCount } from "./monitoring";
 import { AWS_MONITORING_DEFAULTS } from "./monitoringArgs";
 import { awsNodeCapacity } from "./validateMonitoring";
 import { createNetwork } from "./network";
@@ -342,14 +342,6 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
       alarmTopic: this.alarmTopic,
     });
   }
-}
-
-/** Member clusters of a managed replication group (a plain count from the args). */
-function memberClusterCount(redis: AwsManagedRedisArgs): number {
-  const nodes = 1 + (redis.replicas ?? AWS_DEFAULTS.redis.replicas);
-  return redis.clusterMode === "enabled"
-    ? (redis.shards ?? AWS_DEFAULTS.clusterRedis.shards) * nodes
-    : nodes;
 }
 
 /** `obj` without its `undefined` members, so spreading it over defaults keeps the defaults. */

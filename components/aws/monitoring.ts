@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { fleetAlerts } from "../shared";
-import { AWS_DEFAULTS, type AwsAutoscalingArgs } from "./args";
+import { AWS_DEFAULTS, type AwsAutoscalingArgs, type AwsManagedRedisArgs } from "./args";
 import { type AlarmTargets, fleetAlarmDefinitions } from "./alarms";
 import { type ConnectionScaling, createConnectionScaling } from "./connectionScaling";
 import { createDashboard } from "./dashboard";
@@ -109,4 +109,12 @@ export function createFleetMonitoring(
           parent,
         );
   return { alarmTopic, alarms, dashboard, connectionScaling };
+}
+
+/** Member clusters of a managed replication group: a plain count from the args. */
+export function memberClusterCount(redis: AwsManagedRedisArgs): number {
+  const nodes = 1 + (redis.replicas ?? AWS_DEFAULTS.redis.replicas);
+  return redis.clusterMode === "enabled"
+    ? (redis.shards ?? AWS_DEFAULTS.clusterRedis.shards) * nodes
+    : nodes;
 }

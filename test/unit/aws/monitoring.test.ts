@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { AwsSocketIoFleet, type AwsSocketIoFleetArgs } from "../../../components/aws";
 import { ALARM_PERIOD_SECONDS, fleetAlarmDefinitions } from "../../../components/aws/alarms";
+import { memberClusterCount } from "../../../components/aws/monitoring";
 import {
   ADOT_COLLECTOR_IMAGE,
   EMF_METRICS,
@@ -371,6 +372,14 @@ describe("AwsSocketIoFleet: monitoring (collector, alarms, dashboard)", () => {
     const none = fleetAlarmDefinitions(alerts, targets).map((d) => d.suffix);
     assert.ok(!none.some((s) => s.startsWith("Redis") || s === ALERT_NAMES.redisMemoryHigh));
     assert.equal(ALARM_PERIOD_SECONDS, 60);
+    // The plain member count: 1 + replicas per shard, times the shards in cluster mode.
+    assert.equal(memberClusterCount({ mode: "managed" }), 2);
+    assert.equal(memberClusterCount({ mode: "managed", replicas: 0 }), 1);
+    assert.equal(
+      memberClusterCount({ mode: "managed", clusterMode: "enabled", shards: 3, replicas: 2 }),
+      9,
+    );
+    assert.equal(memberClusterCount({ mode: "managed", clusterMode: "enabled" }), 4);
   });
 
   it("notifies an existing SNS topic, or one it creates; none by default", async () => {
