@@ -71,6 +71,8 @@ export function awsOnlyAlarms(alerts: FleetAlert[], t: AlarmTargets): AlarmDefin
         treatMissingData: "notBreaching",
       },
     },
+    // `Maximum` of the service metric is the busiest task, `Average` the whole service (ECS
+    // Developer Guide "Amazon ECS service utilization metrics").
     {
       suffix: "EcsCpuHigh",
       missingDataReason: "ECS publishes every minute while the service runs; a gap keeps the state",
