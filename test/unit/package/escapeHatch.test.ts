@@ -47,6 +47,7 @@ describe("the cross-language escape hatch: transforms matched by type token", fu
       certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
       domainName: "chat.acme.com",
       autoscaling: { minReplicas: 2, maxReplicas: 4 },
+      monitoring: { createAlarmTopic: true },
     };
     const mocks = await awsMocks();
     await sharedProvider().construct("chat", token, inputs, {});
