@@ -26,6 +26,7 @@ import { applyHttpTimeouts } from "./httpTimeouts";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics, type FleetMetrics, instrument, instrumentRedis } from "./metrics";
 import { createMetricsServer } from "./metricsServer";
+import { connectionCeiling } from "./connectionCeiling";
 import { installGate } from "./gate";
 import { corsOptions, isOriginAllowed } from "./origin";
 import { createStaticHandler, defaultPublicDir } from "./publicFiles";
@@ -155,8 +156,9 @@ export function createFleetServer(
     path: io.path().replace(/\/?$/, "/"),
     originAllowed,
     draining: () => draining,
-    onRefused: (req, status) =>
-      logger.warn({ origin: req.headers.origin, url: req.url, status }, "request refused"),
+    full: connectionCeiling(io, config.maxConnections),
+    onRefused: (req, status, reason) =>
+      logger.warn({ origin: req.headers.origin, url: req.url, status, reason }, "request refused"),
   });
   const connections = trackConnections(io);
   instrument(io, metrics);
