@@ -46,3 +46,22 @@ export function resolveConnectionsPerNode(
 ): number {
   return configured ?? defaultConnectionsPerNode(memoryMiB);
 }
+
+/**
+ * Connections a proxy may hold open to one node per session: a polling session holds its
+ * long-poll GET and sends a POST beside it, a websocket upgrades beside its last poll.
+ */
+export const PROXY_CONNECTIONS_PER_SESSION = 2;
+
+/**
+ * The proxy's connection limit per node (HAProxy `server … maxconn`) for nodes with a hard
+ * ceiling of `maxConnectionsPerNode` sessions: enough for every session the node accepts
+ * (`PROXY_CONNECTIONS_PER_SESSION` each), so the proxy never queues one of them; above it
+ * requests wait in the proxy's queue (a new session goes to any node with room) instead of
+ * reaching a node that would refuse them. Undefined without a ceiling: no limit per node.
+ */
+export function proxyServerMaxconn(maxConnectionsPerNode: number | undefined): number | undefined {
+  return maxConnectionsPerNode === undefined
+    ? undefined
+    : maxConnectionsPerNode * PROXY_CONNECTIONS_PER_SESSION;
+}

@@ -76,6 +76,7 @@ export {
   NODE_BASELINE_MIB,
   defaultConnectionsPerNode,
   maxConnectionsForMemory,
+  proxyServerMaxconn,
   resolveConnectionsPerNode,
 } from "./capacity";
 export {
