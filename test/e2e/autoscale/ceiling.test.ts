@@ -97,6 +97,6 @@ async function haproxyStats(socket: string, server: string) {
   const columns = header.replace(/^# /, "").split(",");
   const row = rows.map((r) => r.split(",")).find((c) => c[0] === UPSTREAM_NAME && c[1] === server);
   if (row === undefined) throw new Error(`no ${server} in show stat`);
-  const value = (name: string) => Number(row[columns.indexOf(name)] || 0);
+  const value = (name: string) => Number(row[columns.indexOf(name)] ?? 0);
   return { wretr: value("wretr"), wredis: value("wredis") };
 }
