@@ -12,8 +12,8 @@
  *   drain = grace + (batches − 1) × 0.25 s (≤ 2 + 9.75 s), peak = batch × 4 reconnects/s;
  * - the next removal waits until the survivors hold the moved clients and the autoscaler has
  *   seen them: `SCALE_IN_SETTLE_SECONDS` (two 15 s scrapes);
- * - the survivors accept `SURVIVOR_HANDSHAKES_PER_SECOND` new sessions per second each (measured
- *   by `npm run bench -- --capacity`, with headroom), so moving C clients to S survivors takes at
+ * - the survivors accept `SURVIVOR_HANDSHAKES_PER_SECOND` new sessions per second each (the
+ *   slowest rate `npm run bench -- --capacity` measured), so moving C clients to S survivors takes at
  *   least C ÷ (S × rate) s.
  *
  * removal period = ⌈max(drain + settle, C ÷ (S × rate))⌉ s, one node per period: clients moved
@@ -33,9 +33,10 @@ export const DRAIN_BATCH_INTERVAL_MS = 250;
 /** Time for the survivors to absorb one drain and the autoscaler to see it: two 15 s scrapes. */
 export const SCALE_IN_SETTLE_SECONDS = 30;
 /**
- * New sessions (handshake + upgrade to websocket) a survivor node accepts per second while it
- * keeps serving its own clients: a fifth of what one node accepted in `npm run bench --
- * --capacity` on 2 shared cores (BENCHMARKS.md, "Capacity").
+ * New sessions (websocket handshake and first event) a survivor node accepts per second while it
+ * holds its own clients: the slowest step of `npm run bench -- --capacity` (208/s filling one
+ * node from 0 to 9,800 clients; 208–353/s over the steps, load generator on the same 2 shared
+ * cores, so a lower bound; BENCHMARKS.md, "Capacity of one node").
  */
 export const SURVIVOR_HANDSHAKES_PER_SECOND = 200;
 
