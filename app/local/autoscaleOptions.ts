@@ -37,8 +37,19 @@ export interface AutoscaleFlags {
 export function readAutoscaleFlags(
   values: Partial<Record<keyof typeof AUTOSCALE_FLAGS, string>>,
   nodes: number,
+  proxy: string,
   problems: string[],
 ): AutoscaleFlags {
+  if (values["max-connections"] !== undefined && proxy !== "haproxy") {
+    // Measured: nginx (max_fails=1 fail_timeout=5s) and Apache (failonstatus=503, retry=1)
+    // count a full node's 503 as a failure and take the node out, so the polling clients
+    // pinned to it land on another node ("Session ID unknown") and reconnect. HAProxy retries
+    // the request elsewhere (retry-on 503) without marking the node down.
+    problems.push(
+      `--max-connections with --proxy ${proxy}: ${proxy} takes a node out on its first 503, ` +
+        "moving its polling clients; use --proxy haproxy (retries the 503 elsewhere, keeps the node)",
+    );
+  }
   const int = (flag: string, raw: string | undefined, min: number, max: number) => {
     if (raw === undefined) return undefined;
     const n = /^\d+$/.test(raw) ? Number(raw) : NaN;

@@ -153,7 +153,7 @@ function readOptions(): Options {
       problems.push(`--${flag} ${path}: not an executable file`);
     }
   }
-  const capacity = readAutoscaleFlags(values, nodes, problems);
+  const capacity = readAutoscaleFlags(values, nodes, values.proxy, problems);
   if (problems.length > 0) fail(`${problems.join("\n")}\n\n${USAGE}`);
   return {
     nodes,
