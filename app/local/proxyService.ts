@@ -111,8 +111,9 @@ export function proxyService(options: ProxyOptions): ProxyService {
       );
       if (answer.trim() !== "") throw new Error(`${options.kind}: drain ${name}: ${answer.trim()}`);
       const servers = await haproxyServers(socket);
+      // DRAIN while its checks pass; a node already DOWN (crashed) gets no new sessions anyway.
       const state = servers.find((s) => s.server === name)?.status;
-      if (state === undefined || !state.startsWith("DRAIN")) {
+      if (state === undefined || state.startsWith("UP")) {
         throw new Error(`${options.kind}: ${name} is ${state ?? "absent"}, not DRAIN`);
       }
     },
