@@ -53,7 +53,8 @@ export interface ProxyService {
    * cookie names it), confirmed by `show stat`. A reload without the node instead would send a
    * polling session's next request elsewhere ("Session ID unknown"): all its clients at once.
    * nginx and Apache have no such state: the node's own 503 on new sessions while draining
-   * sends them elsewhere.
+   * sends them elsewhere. A reload resets runtime state; the fleet's scaling steps run one at a
+   * time, so none reloads in the middle of a drain.
    */
   stopNewSessions(name: string): Promise<void>;
   /** Renders the config for `nodes` and reloads gracefully; resolves once it took effect. */
