@@ -15,6 +15,13 @@ import { BIN_PATH_ENV, findBinary, isExecutable } from "./binaries";
 import { clusterService } from "./clusterNode";
 import { type Dashboard, startDashboard } from "./dashboard/server";
 import { LocalFleet } from "./fleet";
+import {
+  AUTOSCALE_FLAGS,
+  AUTOSCALE_USAGE,
+  type AutoscaleFlags,
+  readAutoscaleFlags,
+  startAutoscaler,
+} from "./autoscaleOptions";
 import { HOST, freePort } from "./probes";
 import { PROXY_BINARIES, PROXY_PACKAGES, type ProxyKind } from "./proxyProcess";
 import { liveRuns, stopGroups } from "./processRun";
@@ -37,6 +44,7 @@ const USAGE = `Usage: npm start -- [options]
   --dashboard-port P     port of the dashboard on 127.0.0.1 (default: a free one)
   --redis-server PATH    the redis-server binary (default: found on PATH or in /usr/sbin)
   --proxy-bin PATH       the proxy binary (default: found on PATH or in /usr/sbin)
+${AUTOSCALE_USAGE}
   -h, --help
 
 Binaries are searched in $${BIN_PATH_ENV} instead of PATH when it is set.`;
@@ -52,6 +60,7 @@ interface Options {
   dashboardPort: number;
   redisServer?: string;
   proxyBin?: string;
+  capacity: AutoscaleFlags;
 }
 
 let stopping = false;
@@ -97,6 +106,7 @@ function readOptions(): Options {
       "dashboard-port": { type: "string", default: "0" },
       "redis-server": { type: "string" },
       "proxy-bin": { type: "string" },
+      ...AUTOSCALE_FLAGS,
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -143,6 +153,7 @@ function readOptions(): Options {
       problems.push(`--${flag} ${path}: not an executable file`);
     }
   }
+  const capacity = readAutoscaleFlags(values, nodes, values.proxy, problems);
   if (problems.length > 0) fail(`${problems.join("\n")}\n\n${USAGE}`);
   return {
     nodes,
@@ -155,6 +166,7 @@ function readOptions(): Options {
     dashboardPort,
     redisServer: values["redis-server"],
     proxyBin: values["proxy-bin"],
+    capacity,
   };
 }
 
@@ -193,6 +205,11 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
   fleet.on("scaled", (names) => console.log(`socketio-fleet: nodes now ${names.join(", ")}`));
   fleet.on("fatal", (reason) => void shutdown(1, reason));
   dashboard = await startDashboard(fleet, { host: HOST, port: options.dashboardPort });
+  const scaling = startAutoscaler(fleet, options.capacity, (line) => console.log(line));
+  stopFleet = async () => {
+    await scaling.autoscaler?.stop();
+    await fleet.stop();
+  };
 
   const url = `http://${HOST}:${options.port}/`;
   const stickiness =
@@ -209,6 +226,7 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
       ...(fleet.redisCluster?.nodes.map((n) => processLine(n.process, `${HOST}:${n.port}`)) ?? []),
       ...fleet.nodes.map((node) => processLine(node.process, `${node.url}/`)),
       processLine(fleet.proxy!.process, `${url}  (config ${fleet.proxy!.prepared.configFile})`),
+      ...scaling.lines,
       `  logs           ${runDir}`,
       `Restart policy: ${options.restart}${options.restart === "always" ? " (kill a node: it comes back)" : " (any exit stops everything)"}.`,
       `Open ${url} in two browser windows (one private) to land on different nodes. Ctrl-C stops everything.`,
@@ -256,6 +274,8 @@ function resolveSpec(options: Options): ResolvedFleetSpec {
       adapter: options.adapter,
       stickiness: { mode: options.proxy === "nginx" ? "client-ip" : "cookie" },
       cors: { origins: options.origins, credentials: true },
+      connectionsPerNode: options.capacity.connectionsPerNode,
+      maxConnectionsPerNode: options.capacity.maxConnections,
     });
   } catch (err) {
     if (err instanceof FleetSpecError) fail(err.message);
