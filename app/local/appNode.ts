@@ -77,6 +77,7 @@ export function nodeEnvironment(
     metricsPort: options.metricsPort,
     // Above the reuse window of the proxy the engine renders in front of the nodes.
     httpKeepAliveTimeoutMs: proxyNodeKeepAliveMs(options.spec),
+    maxConnections: options.spec.maxConnectionsPerNode,
   });
   const env: NodeJS.ProcessEnv = {
     ...process.env,

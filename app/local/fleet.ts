@@ -164,6 +164,8 @@ export class LocalFleet extends EventEmitter<FleetEvents> {
     if (node === undefined) throw new Error("no node to remove");
     if (this.nodes.length === 1)
       throw new Error(`${node.name} is the last node: stop the fleet instead`);
+    // New sessions elsewhere first; its own sessions keep working until their batch closes.
+    await this.proxy?.stopNewSessions(node.name);
     await node.process.stop("SIGTERM", NODE_DRAIN_GRACE_MS);
     this.nodes.splice(this.nodes.indexOf(node), 1);
     await this.proxy?.reload(this.nodes);

@@ -17,6 +17,13 @@ import { type Dashboard, startDashboard } from "./dashboard/server";
 import { LocalFleet } from "./fleet";
 import { MONITORING_PACKAGES, monitoringLines, monitoringOptions } from "./monitoringCli";
 import type { MonitoringOptions } from "./monitoring";
+import {
+  AUTOSCALE_FLAGS,
+  AUTOSCALE_USAGE,
+  type AutoscaleFlags,
+  readAutoscaleFlags,
+  startAutoscaler,
+} from "./autoscaleOptions";
 import { HOST, freePort } from "./probes";
 import { PROXY_BINARIES, PROXY_PACKAGES, type ProxyKind } from "./proxyProcess";
 import { liveRuns, stopGroups } from "./processRun";
@@ -43,6 +50,7 @@ const USAGE = `Usage: npm start -- [options]
                          on the dashboard (needs apt-get install ${MONITORING_PACKAGES.join(" ")})
   --alert-time-scale X   multiply every alert duration by X (default 1; 0.1: a 5-minute
                          alert fires after 30 s, for a demo)
+${AUTOSCALE_USAGE}
   -h, --help
 
 Binaries are searched in $${BIN_PATH_ENV} instead of PATH when it is set.`;
@@ -59,6 +67,7 @@ interface Options {
   redisServer?: string;
   proxyBin?: string;
   monitoring?: MonitoringOptions;
+  capacity: AutoscaleFlags;
 }
 
 let stopping = false;
@@ -106,6 +115,7 @@ function readOptions(): Options {
       "proxy-bin": { type: "string" },
       monitoring: { type: "boolean", default: false },
       "alert-time-scale": { type: "string", default: "1" },
+      ...AUTOSCALE_FLAGS,
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -155,6 +165,7 @@ function readOptions(): Options {
   const monitoring = values.monitoring
     ? monitoringOptions(values["alert-time-scale"], problems)
     : undefined;
+  const capacity = readAutoscaleFlags(values, nodes, values.proxy, problems);
   if (problems.length > 0) fail(`${problems.join("\n")}\n\n${USAGE}`);
   return {
     nodes,
@@ -168,6 +179,7 @@ function readOptions(): Options {
     redisServer: values["redis-server"],
     proxyBin: values["proxy-bin"],
     monitoring,
+    capacity,
   };
 }
 
@@ -207,6 +219,11 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
   fleet.on("scaled", (names) => console.log(`socketio-fleet: nodes now ${names.join(", ")}`));
   fleet.on("fatal", (reason) => void shutdown(1, reason));
   dashboard = await startDashboard(fleet, { host: HOST, port: options.dashboardPort });
+  const scaling = startAutoscaler(fleet, options.capacity, (line) => console.log(line));
+  stopFleet = async () => {
+    await scaling.autoscaler?.stop();
+    await fleet.stop();
+  };
 
   const url = `http://${HOST}:${options.port}/`;
   const stickiness =
@@ -224,6 +241,7 @@ async function runFleet(options: Options, redisBinary: string, proxyBinary: stri
       ...fleet.nodes.map((node) => processLine(node.process, `${node.url}/`)),
       processLine(fleet.proxy!.process, `${url}  (config ${fleet.proxy!.prepared.configFile})`),
       ...(fleet.monitoring ? monitoringLines(fleet.monitoring) : []),
+      ...scaling.lines,
       `  logs           ${runDir}`,
       `Restart policy: ${options.restart}${options.restart === "always" ? " (kill a node: it comes back)" : " (any exit stops everything)"}.`,
       `Open ${url} in two browser windows (one private) to land on different nodes. Ctrl-C stops everything.`,
@@ -272,6 +290,8 @@ function resolveSpec(options: Options): ResolvedFleetSpec {
       adapter: options.adapter,
       stickiness: { mode: options.proxy === "nginx" ? "client-ip" : "cookie" },
       cors: { origins: options.origins, credentials: true },
+      connectionsPerNode: options.capacity.connectionsPerNode,
+      maxConnectionsPerNode: options.capacity.maxConnections,
     });
   } catch (err) {
     if (err instanceof FleetSpecError) fail(err.message);

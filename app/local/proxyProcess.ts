@@ -128,6 +128,11 @@ export async function haproxyAllUp(
   return nodes.every((node) => servers.some((s) => s.server === node.name && s.status === "UP"));
 }
 
+/** Sends one command to HAProxy's runtime API; resolves with its answer. */
+export function haproxyCommand(statsSocket: string, command: string): Promise<string> {
+  return askSocket(statsSocket, `${command}\n`);
+}
+
 function askSocket(path: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = "";

@@ -13,9 +13,11 @@ import {
   type PreparedProxy,
   type ProxyKind,
   RELOAD_SIGNALS,
+  haproxyCommand,
   haproxyServers,
   prepareProxy,
 } from "./proxyProcess";
+import { UPSTREAM_NAME } from "../../components/proxies/common";
 import { childPids } from "./processRun";
 import { type RestartPolicy, SupervisedProcess } from "./supervisor";
 
@@ -45,6 +47,16 @@ export interface ProxyService {
   allUp(): Promise<boolean>;
   /** Whether HAProxy reports `name` UP (other proxies have no per-backend view: true). */
   backendUp(name: string): Promise<boolean>;
+  /**
+   * Stops sending new sessions to `name` while its sessions keep working (before a scale-in
+   * drain). HAProxy: runtime state `drain` ("only persistent connections", i.e. requests whose
+   * cookie names it), confirmed by `show stat`. A reload without the node instead would send a
+   * polling session's next request elsewhere ("Session ID unknown"): all its clients at once.
+   * nginx and Apache have no such state: the node's own 503 on new sessions while draining
+   * sends them elsewhere. A reload resets runtime state; the fleet's scaling steps run one at a
+   * time, so none reloads in the middle of a drain.
+   */
+  stopNewSessions(name: string): Promise<void>;
   /** Renders the config for `nodes` and reloads gracefully; resolves once it took effect. */
   reload(nodes: readonly ProxyNode[], timeoutMs?: number): Promise<void>;
 }
@@ -91,6 +103,21 @@ export function proxyService(options: ProxyOptions): ProxyService {
     nodes: () => nodes,
     allUp,
     backendUp,
+    async stopNewSessions(name) {
+      const socket = prepared.statsSocket;
+      if (socket === undefined) return;
+      const answer = await haproxyCommand(
+        socket,
+        `set server ${UPSTREAM_NAME}/${name} state drain`,
+      );
+      if (answer.trim() !== "") throw new Error(`${options.kind}: drain ${name}: ${answer.trim()}`);
+      const servers = await haproxyServers(socket);
+      // DRAIN while its checks pass; a node already DOWN (crashed) gets no new sessions anyway.
+      const state = servers.find((s) => s.server === name)?.status;
+      if (state === undefined || state.startsWith("UP")) {
+        throw new Error(`${options.kind}: ${name} is ${state ?? "absent"}, not DRAIN`);
+      }
+    },
     async reload(next, timeoutMs = RELOAD_TIMEOUT_MS) {
       const run = supervised.run;
       if (run === undefined || run.hasExited()) throw new Error(`${options.kind} is not running`);

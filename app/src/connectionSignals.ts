@@ -25,7 +25,7 @@ import {
   type HandshakeFailureReason,
   METRIC_NAMES,
 } from "../../components/shared/metricNames";
-import type { RefusalStatus } from "./gate";
+import type { RefusalReason } from "./gate";
 import type { FleetMetrics } from "./metrics";
 
 /** The message the app's `allowRequest` refuses a disallowed Origin with. */
@@ -54,10 +54,20 @@ export function connectionErrorReason(err: EngineConnectionError): HandshakeFail
   return typeof err.code === "number" ? (ENGINE_ERROR_REASONS[err.code] ?? "other") : "other";
 }
 
-/** The gate refuses a websocket upgrade's Origin (403), a new session while draining (503), or a target that is not a URL while draining (400). */
-export function gateRefusalReason(status: RefusalStatus): HandshakeFailureReason {
-  return status === 403 ? "origin_refused" : status === 503 ? "draining" : "bad_request";
+/**
+ * The gate's refusals as reasons: a websocket upgrade's Origin (403), a new session while draining
+ * or at the `MAX_CONNECTIONS` ceiling (503), a target that is not a URL while draining (400).
+ */
+export function gateRefusalReason(reason: RefusalReason): HandshakeFailureReason {
+  return GATE_REASONS[reason];
 }
+
+const GATE_REASONS: Record<RefusalReason, HandshakeFailureReason> = {
+  origin: "origin_refused",
+  draining: "draining",
+  "at-capacity": "at_capacity",
+  "bad-target": "bad_request",
+};
 
 /** Socket.IO 4.8's `DisconnectReason` as label values (a new one is a type error here). */
 const DISCONNECT_LABELS: Record<DisconnectReason, DisconnectReasonLabel> = {

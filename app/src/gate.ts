@@ -7,7 +7,8 @@
  *   so the upgrade of an existing polling session would otherwise skip the check.
  * - While draining, new Socket.IO sessions (no `sid`) get 503, polling or websocket, so clients
  *   retry and the load balancer sends them elsewhere; existing sessions keep working until their
- *   batch is closed.
+ *   batch is closed. The same 503 (with `Retry-After`) while the node is at its connection
+ *   ceiling (`full`, see `connectionCeiling.ts`).
  * - A request target that is not a URL (`GET //[ HTTP/1.1`: Node's parser accepts any request
  *   line, `new URL` does not) gets 400 while draining, when the gate has to parse it. In normal
  *   operation such requests pass through untouched (engine.io answers them itself); a parse error
@@ -21,8 +22,13 @@ export interface GateRules {
   path: string;
   originAllowed(req: IncomingMessage): boolean;
   draining(): boolean;
-  onRefused(req: IncomingMessage, status: RefusalStatus): void;
+  /** At the connection ceiling: new sessions get 503 as while draining. @default never */
+  full?(): boolean;
+  onRefused(req: IncomingMessage, status: RefusalStatus, reason: RefusalReason): void;
 }
+
+/** Why a request was refused: the Origin check, a drain, the ceiling, or a target that is no URL. */
+export type RefusalReason = "origin" | "draining" | "at-capacity" | "bad-target";
 
 export type RefusalStatus = 400 | 403 | 503;
 
@@ -39,23 +45,30 @@ export interface Gate {
 
 export function installGate(httpServer: HttpServer, rules: GateRules): Gate {
   const upgraded = new Set<Duplex>();
-  /** 503 for a new Socket.IO session while draining, 400 for a target that is not a URL. */
-  const drainRefusal = (req: IncomingMessage): 400 | 503 | undefined => {
-    if (!rules.draining()) return undefined;
+  /**
+   * 503 for a new Socket.IO session while draining or at the ceiling, 400 for a target that is
+   * not a URL while draining.
+   */
+  const sessionRefusal = (req: IncomingMessage): Refusal | undefined => {
+    const reason = rules.draining() ? "draining" : rules.full?.() ? "at-capacity" : undefined;
+    if (reason === undefined) return undefined;
     const url = parseTarget(req.url);
-    if (url === undefined) return 400;
-    return url.pathname.startsWith(rules.path) && !url.searchParams.has("sid") ? 503 : undefined;
+    if (url === undefined) {
+      return reason === "draining" ? { status: 400, reason: "bad-target" } : undefined;
+    }
+    const newSession = url.pathname.startsWith(rules.path) && !url.searchParams.has("sid");
+    return newSession ? { status: 503, reason } : undefined;
   };
 
   const requestListeners = httpServer.listeners("request") as RequestListener[];
   httpServer.removeAllListeners("request");
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const refusal = drainRefusal(req);
+    const refusal = sessionRefusal(req);
     if (refusal !== undefined) {
-      rules.onRefused(req, refusal);
-      const headers = refusal === 503 ? { "Retry-After": "1" } : {};
-      res.writeHead(refusal, { "Content-Type": "text/plain", ...headers });
-      res.end(refusal === 503 ? "Draining" : "Bad Request");
+      rules.onRefused(req, refusal.status, refusal.reason);
+      const headers = refusal.status === 503 ? { "Retry-After": RETRY_AFTER_SECONDS } : {};
+      res.writeHead(refusal.status, { "Content-Type": "text/plain", ...headers });
+      res.end(BODIES[refusal.reason]);
       return;
     }
     for (const listener of requestListeners) listener.call(httpServer, req, res);
@@ -64,10 +77,12 @@ export function installGate(httpServer: HttpServer, rules: GateRules): Gate {
   const upgradeListeners = httpServer.listeners("upgrade") as UpgradeListener[];
   httpServer.removeAllListeners("upgrade");
   httpServer.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const status = !rules.originAllowed(req) ? 403 : drainRefusal(req);
-    if (status !== undefined) {
-      rules.onRefused(req, status);
-      refuseUpgrade(socket, status);
+    const refusal: Refusal | undefined = !rules.originAllowed(req)
+      ? { status: 403, reason: "origin" }
+      : sessionRefusal(req);
+    if (refusal !== undefined) {
+      rules.onRefused(req, refusal.status, refusal.reason);
+      refuseUpgrade(socket, refusal.status);
       return;
     }
     upgraded.add(socket);
@@ -82,6 +97,21 @@ export function installGate(httpServer: HttpServer, rules: GateRules): Gate {
     },
   };
 }
+
+interface Refusal {
+  status: RefusalStatus;
+  reason: RefusalReason;
+}
+
+/** What a refused client waits before retrying (`Retry-After`, seconds). */
+const RETRY_AFTER_SECONDS = "1";
+
+const BODIES: Record<RefusalReason, string> = {
+  origin: "Forbidden",
+  draining: "Draining",
+  "at-capacity": "At capacity",
+  "bad-target": "Bad Request",
+};
 
 /** The request target as a URL, or undefined when it is not one. */
 function parseTarget(target: string | undefined): URL | undefined {
@@ -101,8 +131,9 @@ const STATUS_TEXT: Record<RefusalStatus, string> = {
 function refuseUpgrade(socket: Duplex, status: RefusalStatus): void {
   const text = STATUS_TEXT[status];
   socket.on("error", () => undefined);
+  const retryAfter = status === 503 ? `Retry-After: ${RETRY_AFTER_SECONDS}\r\n` : "";
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n${retryAfter}` +
       `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   );
 }

@@ -34,6 +34,7 @@ import {
   instrumentRedis,
 } from "./metrics";
 import { createMetricsServer } from "./metricsServer";
+import { connectionCeiling } from "./connectionCeiling";
 import { installGate } from "./gate";
 import { corsOptions, isOriginAllowed } from "./origin";
 import { createStaticHandler, defaultPublicDir } from "./publicFiles";
@@ -164,9 +165,10 @@ export function createFleetServer(
     path: io.path().replace(/\/?$/, "/"),
     originAllowed,
     draining: () => draining,
-    onRefused: (req, status) => {
-      metrics.connectionErrors.inc({ reason: gateRefusalReason(status) });
-      logger.warn({ origin: req.headers.origin, url: req.url, status }, "request refused");
+    full: connectionCeiling(io, config.maxConnections),
+    onRefused: (req, status, reason) => {
+      metrics.connectionErrors.inc({ reason: gateRefusalReason(reason) });
+      logger.warn({ origin: req.headers.origin, url: req.url, status, reason }, "request refused");
     },
   });
   const connections = trackConnections(io);

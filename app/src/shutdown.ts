@@ -12,10 +12,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Server, Socket } from "socket.io";
 import { AppEnvError } from "../../components/shared/appEnv";
 import { APP_DRAIN_SECONDS } from "../../components/shared/defaults";
+import {
+  DRAIN_BATCH_INTERVAL_MS,
+  DRAIN_GRACE_MS,
+  drainBatchSize,
+} from "../../components/shared/scaleInRules";
 import type { Logger } from "./logger";
 
-/** Default pause between turning not-ready and closing clients. */
-export const DEFAULT_DRAIN_GRACE_MS = 2000;
+/**
+ * Default pause between turning not-ready and closing clients. The drain's numbers live in
+ * `components/shared/scaleInRules.ts`, which derives the scale-in bound from them.
+ */
+export const DEFAULT_DRAIN_GRACE_MS = DRAIN_GRACE_MS;
 
 export interface DrainOptions {
   /**
@@ -47,10 +55,10 @@ export function trackConnections(io: Server): ReadonlySet<ClientConnection> {
 export async function disconnectInBatches(
   connections: Iterable<ClientConnection>,
   logger: Logger,
-  { batchSize, batchIntervalMs = 250 }: DrainOptions = {},
+  { batchSize, batchIntervalMs = DRAIN_BATCH_INTERVAL_MS }: DrainOptions = {},
 ): Promise<void> {
   const all = [...connections];
-  const size = batchSize ?? Math.max(50, Math.ceil(all.length / 40));
+  const size = batchSize ?? drainBatchSize(all.length);
   logger.info({ clients: all.length, batchSize: size }, "draining clients");
   for (let i = 0; i < all.length; i += size) {
     if (i > 0) await sleep(batchIntervalMs);

@@ -2,6 +2,9 @@ import type * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import type * as pulumi from "@pulumi/pulumi";
 import { APP_DRAIN_SECONDS, ECS_STATUS_POLL_SECONDS, type SocketIoFleetArgs } from "../shared";
+import type { AwsMonitoring } from "./monitoringArgs";
+
+export type { AwsMonitoring, AwsMonitoringArgs } from "./monitoringArgs";
 
 /** An existing network to run in. */
 export interface AwsNetwork {
@@ -221,7 +224,9 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
    */
   memoryMiB?: number;
   /**
-   * Target-tracking on CPU; `replicas` becomes the initial count. Default none (a fixed count).
+   * Target-tracking on CPU, and with `monitoring` (the default) on connections per task with
+   * scale-in one task at a time; `replicas` becomes the initial count. Default none (a fixed
+   * count).
    */
   autoscaling?: AwsAutoscaling;
   /**
@@ -256,6 +261,11 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
    * and failover, reachable only by the tasks.
    */
   redis?: AwsRedis;
+  /**
+   * The app's metrics in CloudWatch (an ADOT collector sidecar), the fleet's alarms, a dashboard,
+   * and with `autoscaling` scaling on connections per task. Default { enabled: true }.
+   */
+  monitoring?: AwsMonitoring;
 }
 
 /**

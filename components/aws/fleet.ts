@@ -1,4 +1,4 @@
-import type * as aws from "@pulumi/aws";
+import * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -19,6 +19,9 @@ import {
   type AwsSocketIoFleetOptions,
 } from "./args";
 import { createLoadBalancer } from "./loadBalancer";
+import { createFleetMonitoring, memberClusterCount } from "./monitoring";
+import { AWS_MONITORING_DEFAULTS } from "./monitoringArgs";
+import { awsNodeCapacity } from "./validateMonitoring";
 import { createNetwork } from "./network";
 import { awsPlatform } from "./platform";
 import { createRedis } from "./redis";
@@ -114,6 +117,12 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
   readonly redisSecret: aws.secretsmanager.Secret;
   /** The scaling target of the service (only with `autoscaling`). */
   readonly autoscalingTarget?: aws.appautoscaling.Target;
+  /** The log group the metrics collector writes to (only with `monitoring`). */
+  readonly metricsLogGroup?: aws.cloudwatch.LogGroup;
+  /** The CloudWatch dashboard (only with `monitoring`). */
+  readonly dashboard?: aws.cloudwatch.Dashboard;
+  /** The alarms' SNS topic (only with `monitoring.createAlarmTopic`). */
+  readonly alarmTopic?: aws.sns.Topic;
 
   constructor(name: string, args: AwsSocketIoFleetArgs, opts: AwsSocketIoFleetOptions = {}) {
     const { transform: transformOption, ...resourceOptions } = opts;
@@ -155,6 +164,14 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     const redisArgs = (args.redis ?? { mode: "managed" }) as
       AwsManagedRedisArgs | AwsExternalRedisArgs | AwsServerlessRedisArgs;
     const transform = transformOption ?? {};
+    const monitoring = { ...AWS_MONITORING_DEFAULTS, ...defined(args.monitoring ?? {}) };
+    // The node's capacity from the memory the app keeps beside the collector (`validateMonitoring.ts`).
+    const capacity = awsNodeCapacity({
+      memoryMiB: a.memoryMiB,
+      monitoring: args.monitoring,
+      connectionsPerNode: spec.connectionsPerNode,
+      maxConnectionsPerNode: spec.maxConnectionsPerNode,
+    });
 
     // 2. Network and security groups.
     const network = createNetwork(name, args.network, transform, this);
@@ -222,6 +239,9 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         redisTlsCa: redisArgs.mode === "external" ? redisArgs.tlsCa : undefined,
         redisMode: redis.redisMode,
         autoscaling: args.autoscaling,
+        cpuScaleIn: !monitoring.enabled,
+        monitoring: monitoring.enabled ? monitoring : undefined,
+        maxConnections: capacity.maxConnections,
         dependsOn: [
           lb.httpListener,
           ...(lb.httpsListener ? [lb.httpsListener] : []),
@@ -232,7 +252,37 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
       this,
     );
 
-    // 6. Public outputs.
+    // 6. Alarms, dashboard and connection scaling.
+    const observed = monitoring.enabled
+      ? createFleetMonitoring(
+          name,
+          {
+            monitoring,
+            connectionsPerNode: capacity.connectionsPerNode,
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            clusterName: svc.clusterName,
+            family: svc.family,
+            serviceName: svc.service.name,
+            loadBalancerArnSuffix: lb.loadBalancer.arnSuffix,
+            targetGroupArnSuffix: lb.targetGroup.arnSuffix,
+            redis:
+              redis.replicationGroup === undefined || redisArgs.mode !== "managed"
+                ? undefined
+                : {
+                    memberClusters: redis.replicationGroup.memberClusters,
+                    memberCount: memberClusterCount(redisArgs),
+                  },
+            autoscaling:
+              args.autoscaling === undefined || svc.autoscalingTarget === undefined
+                ? undefined
+                : { args: args.autoscaling, target: svc.autoscalingTarget },
+            deregistrationDelaySeconds: a.deregistrationDelaySeconds,
+          },
+          this,
+        )
+      : undefined;
+
+    // 7. Public outputs.
     const scheme = args.certificateArn === undefined ? "http" : "https";
     this.loadBalancerDnsName = lb.loadBalancer.dnsName;
     this.url = pulumi
@@ -259,6 +309,9 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     this.serverlessCache = redis.serverlessCache;
     this.redisSecret = redis.secret;
     this.autoscalingTarget = svc.autoscalingTarget;
+    this.metricsLogGroup = svc.collector?.logGroup;
+    this.dashboard = observed?.dashboard;
+    this.alarmTopic = observed?.alarmTopic;
 
     this.registerOutputs({
       url: this.url,
@@ -284,6 +337,9 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
       serverlessCache: this.serverlessCache,
       redisSecret: this.redisSecret,
       autoscalingTarget: this.autoscalingTarget,
+      metricsLogGroup: this.metricsLogGroup,
+      dashboard: this.dashboard,
+      alarmTopic: this.alarmTopic,
     });
   }
 }

@@ -9,6 +9,8 @@ export type {
   AwsExternalRedisArgs,
   AwsFleetTransforms,
   AwsManagedRedisArgs,
+  AwsMonitoring,
+  AwsMonitoringArgs,
   AwsServerlessRedisArgs,
   AwsNetwork,
   AwsNetworkArgs,
@@ -19,6 +21,7 @@ export type {
 } from "./args";
 export { AWS_DEFAULTS, AwsRedisClusterMode, AwsRedisEngine, AwsRedisMode } from "./args";
 export { albBackendReuseSeconds, albKeepAliveMs } from "./keepAlive";
+export { AWS_MONITORING_DEFAULTS } from "./monitoringArgs";
 export { AWS_TARGET_ARGS, awsPlatform } from "./platform";
 export {
   FARGATE_SIZES,

@@ -14,6 +14,7 @@ export const AWS_TARGET_ARGS = [
   "deletionProtection",
   "clusterArn",
   "redis",
+  "monitoring",
   "transform",
 ] as const;
 

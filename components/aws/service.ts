@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_DRAIN_SECONDS, renderAppEnv, type ResolvedFleetSpec } from "../shared";
+import {
+  APP_DRAIN_SECONDS,
+  DEFAULT_METRICS_PORT,
+  renderAppEnv,
+  type ResolvedFleetSpec,
+} from "../shared";
 import {
   type AwsAutoscalingArgs,
   type AwsFleetTransforms,
@@ -10,6 +15,12 @@ import {
 import { CONTAINER_NAME, containerDefinition, secretVersionRef } from "./container";
 import { createTaskRoles, type FleetRoles } from "./iam";
 import { albKeepAliveMs } from "./keepAlive";
+import {
+  collectorConfigYaml,
+  collectorContainerDefinition,
+  createMetricsCollector,
+  type MetricsCollector,
+} from "./metricsCollector";
 
 export { CONTAINER_NAME } from "./container";
 /** Grace before ALB health checks count: the app connects to Redis before it is healthy. */
@@ -27,6 +38,12 @@ export interface FleetService extends FleetRoles {
   service: aws.ecs.Service;
   autoscalingTarget?: aws.appautoscaling.Target;
   autoscalingPolicy?: aws.appautoscaling.Policy;
+  /** The metrics sidecar's log group and grant (with `monitoring`). */
+  collector?: MetricsCollector;
+  /** The task definition family: plain, and the app metrics' `TaskFamily` dimension. */
+  family: string;
+  /** The cluster's name (the app metrics' `ClusterName` dimension). */
+  clusterName: pulumi.Output<string>;
 }
 
 export interface ServiceOptions {
@@ -46,6 +63,12 @@ export interface ServiceOptions {
   /** PEM of an external Redis's private CA (`REDIS_TLS_CA`), when it has one. */
   redisTlsCa?: pulumi.Input<string>;
   autoscaling?: AwsAutoscalingArgs;
+  /** Whether the CPU policy may scale in (false when connection scaling owns scale-in). */
+  cpuScaleIn?: boolean;
+  /** The metrics collector sidecar (`monitoring` on); absent: none. */
+  monitoring?: { namespace: string; metricsLogRetentionDays: number };
+  /** The node's hard ceiling of connections (`MAX_CONNECTIONS`). */
+  maxConnections?: number;
   /** What must exist before tasks start: listeners, the secret's value. */
   dependsOn: pulumi.Resource[];
   transform: AwsFleetTransforms;
@@ -87,6 +110,18 @@ export function createService(
     },
     parent,
   );
+  const collector =
+    o.monitoring === undefined
+      ? undefined
+      : createMetricsCollector(
+          name,
+          {
+            retentionDays: o.monitoring.metricsLogRetentionDays,
+            taskRoleName: roles.taskRole.name,
+          },
+          parent,
+        );
+  const family = taskFamily(name);
 
   // STICKY_COOKIE_NAME only for `app_cookie` stickiness (cookie mode with a name).
   const env = (redisTlsCa: string | undefined) =>
@@ -96,6 +131,7 @@ export function createService(
       httpKeepAliveTimeoutMs: albKeepAliveMs(o.spec),
       redisTlsCa,
       redisMode: o.redisMode,
+      maxConnections: o.maxConnections,
     });
   const containerDefinitions = pulumi
     .all([
@@ -106,22 +142,49 @@ export function createService(
       logGroup.name,
       region,
       o.redisTlsCa,
+      pulumi.all([clusterName, collector?.logGroup.name ?? ""]),
     ])
-    .apply(([image, userEnv, secretArn, versionId, logGroupName, r, redisTlsCa]) =>
-      JSON.stringify([
-        containerDefinition({
-          spec: o.spec,
-          image,
-          environment: { ...userEnv, ...env(redisTlsCa) },
-          redisUrlFrom: secretVersionRef(secretArn, versionId),
-          logGroupName,
-          region: r,
-          stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
-        }),
-      ]),
+    .apply(
+      ([
+        image,
+        userEnv,
+        secretArn,
+        versionId,
+        logGroupName,
+        r,
+        redisTlsCa,
+        [cluster, metricsLogGroup],
+      ]) =>
+        JSON.stringify([
+          containerDefinition({
+            spec: o.spec,
+            image,
+            environment: { ...userEnv, ...env(redisTlsCa) },
+            redisUrlFrom: secretVersionRef(secretArn, versionId),
+            logGroupName,
+            region: r,
+            stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
+          }),
+          ...(o.monitoring === undefined
+            ? []
+            : [
+                collectorContainerDefinition({
+                  configYaml: collectorConfigYaml({
+                    metricsPort: DEFAULT_METRICS_PORT,
+                    namespace: o.monitoring.namespace,
+                    clusterName: cluster,
+                    taskFamily: family,
+                    logGroupName: metricsLogGroup,
+                    region: r,
+                  }),
+                  logGroupName,
+                  region: r,
+                }),
+              ]),
+        ]),
     );
   const taskArgs: aws.ecs.TaskDefinitionArgs = {
-    family: `${name}-${pulumi.getStack()}`.replace(/[^A-Za-z0-9_-]/g, "-"),
+    family,
     requiresCompatibilities: ["FARGATE"],
     networkMode: "awsvpc",
     cpu: String(o.cpu),
@@ -172,13 +235,17 @@ export function createService(
   o.transform.service?.(serviceArgs);
   const service = new aws.ecs.Service(`${name}-service`, serviceArgs, {
     parent,
-    dependsOn: [...o.dependsOn, ...roles.executionPolicies],
+    dependsOn: [
+      ...o.dependsOn,
+      ...roles.executionPolicies,
+      ...(collector === undefined ? [] : [collector.policy]),
+    ],
     // Autoscaling owns the task count after creation.
     ignoreChanges: o.autoscaling === undefined ? [] : ["desiredCount"],
   });
 
   if (o.autoscaling === undefined) {
-    return { logGroup, ...roles, cluster, taskDefinition, service };
+    return { logGroup, ...roles, cluster, taskDefinition, service, collector, family, clusterName };
   }
   const autoscalingTarget = new aws.appautoscaling.Target(
     `${name}-scaling`,
@@ -201,6 +268,8 @@ export function createService(
       targetTrackingScalingPolicyConfiguration: {
         predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
         targetValue: o.autoscaling.targetCpuPercent ?? AWS_DEFAULTS.targetCpuPercent,
+        // With connection scaling, scale-in is one task at a time (`connectionScaling.ts`).
+        ...(o.cpuScaleIn === false ? { disableScaleIn: true } : {}),
         // Scale in slowly: every removed task drops its sockets, which reconnect elsewhere.
         scaleInCooldown: 300,
         scaleOutCooldown: 60,
@@ -216,7 +285,15 @@ export function createService(
     service,
     autoscalingTarget,
     autoscalingPolicy,
+    collector,
+    family,
+    clusterName,
   };
+}
+
+/** The task definition family (also the app metrics' `TaskFamily`): plain, unique per stack. */
+export function taskFamily(name: string): string {
+  return `${name}-${pulumi.getStack()}`.replace(/[^A-Za-z0-9_-]/g, "-");
 }
 
 /** `NAME` of `arn:…:cluster/NAME` (a plain name is returned as is). */

@@ -16,6 +16,7 @@ import { checkNetwork } from "./validateNetwork";
 import { checkRedis } from "./validateRedis";
 import { checkClusterAdapter } from "./validateValkey";
 import { awsPlatform } from "./platform";
+import { checkAwsCapacity, checkMonitoring } from "./validateMonitoring";
 
 /** Valid Fargate (Linux) memory sizes in MiB per CPU size. */
 export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
@@ -51,6 +52,8 @@ export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
   checkNetwork(args.network, args.redis, add);
   checkRedis(args.redis, add);
   checkClusterAdapter(args, add);
+  checkMonitoring(args.monitoring, add);
+  checkAwsCapacity(args, add);
   if (args.transform !== undefined) add("transform", transformMovedMessage("AwsSocketIoFleet"));
   return problems;
 }

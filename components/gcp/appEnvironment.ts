@@ -15,6 +15,7 @@ export function gcpAppEnv(
   spec: ResolvedFleetSpec,
   redisTlsCa: pulumi.Input<string> | undefined,
   redisMode: "standalone" | "cluster" = "standalone",
+  maxConnections?: number,
 ): pulumi.Output<Record<string, string>> {
   return pulumi.all([pulumi.output(spec.env), pulumi.output(redisTlsCa)]).apply(([userEnv, ca]) => {
     const contract = renderAppEnv(spec, {
@@ -22,6 +23,7 @@ export function gcpAppEnv(
       httpKeepAliveTimeoutMs: GOOGLE_FRONT_END_KEEPALIVE_MS,
       redisTlsCa: ca === undefined || ca === "" ? undefined : ca,
       redisMode,
+      ...(maxConnections === undefined ? {} : { maxConnections }),
     });
     const env: Record<string, string> = { ...(userEnv as Record<string, string>), ...contract };
     delete env[APP_ENV.redisUrl];

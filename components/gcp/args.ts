@@ -7,6 +7,7 @@
 import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SocketIoFleetArgs } from "../shared";
+import type { GcpMonitoring } from "./monitoringArgs";
 
 /** What runs the Socket.IO nodes. */
 export const GcpComputeMode = {
@@ -118,8 +119,9 @@ export interface GcpCompute {
   /** Memory limit of each Cloud Run instance, e.g. "512Mi" (cloud-run mode). Default: "512Mi". */
   memory?: string;
   /**
-   * Concurrent requests per Cloud Run instance; each websocket holds one (cloud-run mode,
-   * 1–1000). Default: 1000, Cloud Run's maximum.
+   * Concurrent requests per Cloud Run instance; each websocket holds one, so this caps the
+   * connections an instance gets (cloud-run mode, 1–1000). Default: `connectionsPerNode` up to
+   * 1000, Cloud Run's maximum (1000 for the default 512Mi).
    */
   maxRequestsPerInstance?: number;
 }
@@ -245,6 +247,12 @@ export interface GcpSocketIoFleetArgs extends SocketIoFleetArgs {
    * error rates and latencies. Use 1 while debugging, 0 to log nothing.
    */
   requestLogSampleRate?: number;
+  /**
+   * The app's metrics in Managed Service for Prometheus, the fleet's alert policies and a
+   * dashboard in Cloud Monitoring, and (with `autoscaling`) scaling on connections. Default:
+   * { enabled: true, scrapeIntervalSeconds: 30 }, no notification channels.
+   */
+  monitoring?: GcpMonitoring;
 }
 
 /** TypeScript-only escape hatches: each receives a child's args before it is created. */
@@ -263,6 +271,8 @@ export interface GcpFleetTransforms {
   securityPolicy?: (args: gcp.compute.SecurityPolicyArgs) => void;
   redisInstance?: (args: gcp.redis.InstanceArgs) => void;
   valkeyInstance?: (args: gcp.memorystore.InstanceArgs) => void;
+  alertPolicy?: (args: gcp.monitoring.AlertPolicyArgs) => void;
+  dashboard?: (args: gcp.monitoring.DashboardArgs) => void;
 }
 
 /**

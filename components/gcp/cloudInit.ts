@@ -14,6 +14,7 @@
  */
 import { stringify } from "yaml";
 import { APP_ENV } from "../shared";
+import { COLLECTOR_UNIT, collectorFiles, type VmCollectorInput } from "./vmCollector";
 
 /** Name of the unit and of the container. */
 export const UNIT_NAME = "socketio-fleet";
@@ -38,6 +39,8 @@ export interface CloudConfigInput {
   redisSecretVersion: string;
   /** PEM of the CA the app must trust for Redis (Memorystore's server CA). */
   redisTlsCa?: string;
+  /** The metrics collector beside the app (`vmCollector.ts`); unset: none. */
+  collector?: VmCollectorInput;
 }
 
 /** Paths and binaries, overridable so tests can run the scripts outside a VM. */
@@ -68,10 +71,18 @@ export function renderCloudConfig(input: CloudConfigInput, paths: HostPaths = CO
   if (input.redisTlsCa !== undefined) {
     files.splice(1, 0, file(`${paths.configDir}/redis-ca.pem`, "0644", input.redisTlsCa));
   }
+  const units = [UNIT_NAME];
+  if (input.collector !== undefined) {
+    const collectorPaths = { configDir: paths.configDir, docker: paths.docker, appUnit: UNIT_NAME };
+    for (const f of collectorFiles(input.collector, collectorPaths)) {
+      files.push(file(f.path, f.permissions, f.content));
+    }
+    units.push(COLLECTOR_UNIT);
+  }
   const config = {
     users: [{ name: CREDENTIAL_USER.name, uid: CREDENTIAL_USER.uid }],
     write_files: files,
-    runcmd: ["systemctl daemon-reload", `systemctl start ${UNIT_NAME}.service`],
+    runcmd: ["systemctl daemon-reload", ...units.map((u) => `systemctl start ${u}.service`)],
   };
   return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
 }
@@ -108,15 +119,17 @@ export function renderUnit(image: string, paths: HostPaths = COS_PATHS): string 
 }
 
 /**
- * The container's command line. It publishes exactly the app port: the metrics port stays on the
- * container's network, and COS's host firewall opens only what `docker run -p` publishes
+ * The container's command line. It publishes exactly the app port, and with a collector the
+ * metrics port on the VM's loopback only (127.0.0.1, where the collector scrapes it); COS's host
+ * firewall opens only what `docker run -p` publishes
  * (cloud.google.com/container-optimized-os/docs/how-to/firewall).
  */
 export function renderStartScript(
-  input: Pick<CloudConfigInput, "image" | "containerPort" | "redisTlsCa">,
+  input: Pick<CloudConfigInput, "image" | "containerPort" | "redisTlsCa" | "collector">,
   paths: HostPaths = COS_PATHS,
 ): string {
   const port = input.containerPort;
+  const metrics = input.collector?.metricsPort;
   const ca = input.redisTlsCa !== undefined;
   return [
     "#!/bin/bash",
@@ -131,6 +144,7 @@ export function renderStartScript(
       : []),
     `exec ${paths.docker} run --rm --name=${UNIT_NAME} \\`,
     `  --publish=${port}:${port} \\`,
+    ...(metrics === undefined ? [] : [`  --publish=127.0.0.1:${metrics}:${metrics} \\`]),
     "  --read-only --tmpfs=/tmp \\",
     "  --log-driver=gcplogs \\",
     `  --stop-timeout=${CONTAINER_STOP_SECONDS} \\`,

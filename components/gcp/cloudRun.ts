@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_ENV, type ResolvedFleetSpec } from "../shared";
 import type { GcpAutoscaling, GcpFleetTransforms, ResolvedGcpCompute } from "./args";
+import { APP_CONTAINER, collectorContainer, collectorVolume } from "./runCollector";
 import { CLOUD_RUN_RESERVED_ENV } from "./validateCloudLimits";
 
 export interface FleetCloudRun {
@@ -22,6 +23,14 @@ export interface CloudRunOptions {
   /** The version number: a new URL makes a new revision. */
   redisSecretVersion: pulumi.Input<string>;
   autoscaling?: GcpAutoscaling;
+  /** Concurrent requests per instance: the connections cap (`nodeCapacity.ts`). */
+  concurrency: number;
+  /** The run-gmp-sidecar and its RunMonitoring secret version (monitoring on). */
+  collector?: {
+    image: string;
+    configSecretId: pulumi.Input<string>;
+    configVersion: pulumi.Input<string>;
+  };
   deletionProtection: boolean;
   dependsOn: pulumi.Resource[];
   transform: GcpFleetTransforms;
@@ -67,15 +76,23 @@ export function createCloudRun(
       serviceAccount: o.serviceAccountEmail,
       executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
       timeout: `${o.spec.connectionTimeoutSeconds}s`,
-      maxInstanceRequestConcurrency: o.compute.maxRequestsPerInstance,
+      // Each websocket holds one request for its whole life: the most connections an instance
+      // gets, since Cloud Run cannot scale on a custom metric (`nodeCapacity.ts`).
+      maxInstanceRequestConcurrency: o.concurrency,
       sessionAffinity: false,
       scaling: { minInstanceCount: min, maxInstanceCount: max },
       vpcAccess: {
         networkInterfaces: [{ network: o.networkId, subnetwork: o.subnetworkId }],
         egress: "PRIVATE_RANGES_ONLY",
       },
+      ...(o.collector === undefined
+        ? {}
+        : { volumes: [collectorVolume(o.collector.configSecretId, o.collector.configVersion)] }),
       containers: [
         {
+          // Named so the collector can wait for it (`dependsOns`); the only one with `ports`
+          // (Cloud Run takes requests on one ingress container).
+          name: APP_CONTAINER,
           image: o.spec.image,
           ports: { containerPort: o.spec.containerPort },
           envs,
@@ -95,6 +112,7 @@ export function createCloudRun(
             failureThreshold: 3,
           },
         },
+        ...(o.collector === undefined ? [] : [collectorContainer(o.collector.image)]),
       ],
     },
   };

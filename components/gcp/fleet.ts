@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  DEFAULT_METRICS_PORT,
   clientOptionsFor,
   formatProblems,
   resolveFleetSpec,
@@ -26,6 +27,10 @@ import { createNetwork } from "./network";
 import { gcpPlatform } from "./platform";
 import { createRedis } from "./redis";
 import { createSecurityPolicy } from "./securityPolicy";
+import { createFleetMonitoring } from "./fleetMonitoring";
+import { createRunCollectorConfig, type RunCollectorConfig } from "./metricsCollector";
+import { resolveGcpMonitoring } from "./monitoringArgs";
+import { gcpCapacity } from "./nodeCapacity";
 import { validateGcpFleet, validateGcpFleetName } from "./validate";
 
 /** The token the schema analyzer gives this class; new, so it needs no alias. */
@@ -71,6 +76,12 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
   readonly valkeyInstance?: gcp.memorystore.Instance;
   readonly redisSecret: gcp.secretmanager.Secret;
   readonly serviceAccount: gcp.serviceaccount.Account;
+  /** Cloud Monitoring alert policies by alert name (`monitoring.enabled`). */
+  readonly alertPolicies?: Record<string, gcp.monitoring.AlertPolicy>;
+  /** The fleet's Cloud Monitoring dashboard (`monitoring.enabled`). */
+  readonly dashboard?: gcp.monitoring.Dashboard;
+  /** The node capacity in connections, as derived or given (`connectionsPerNode`). */
+  readonly connectionsPerNode: pulumi.Output<number>;
 
   constructor(name: string, args: GcpSocketIoFleetArgs, opts?: GcpSocketIoFleetOptions) {
     const { transform: transformOption, ...resourceOptions } = opts ?? {};
@@ -93,6 +104,17 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       args.project ?? gcp.organizations.getClientConfigOutput({ parent: this }).project;
     const cloudRun = compute.mode === GcpComputeMode.CloudRun;
     const ids = fleetIds(name, pulumi.getProject(), pulumi.getStack());
+    const monitoring = resolveGcpMonitoring(args.monitoring, cloudRun);
+    const capacity = gcpCapacity(
+      spec,
+      {
+        cloudRun,
+        machineType: compute.machineType,
+        memory: compute.memory,
+        collector: !cloudRun && monitoring.enabled,
+      },
+      args.compute?.maxRequestsPerInstance,
+    );
 
     // 2. Network, Redis and its secret, the nodes' identity.
     const network = createNetwork(
@@ -132,7 +154,22 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       this,
     );
     const ready = [redis.secretVersion, identity.secretAccess, ...identity.projectRoles];
-    const env = gcpAppEnv(spec, redis.tlsCa, redis.redisMode);
+    const env = gcpAppEnv(spec, redis.tlsCa, redis.redisMode, capacity.maxConnections);
+    const runCollector: RunCollectorConfig | undefined =
+      cloudRun && monitoring.enabled
+        ? createRunCollectorConfig(
+            name,
+            {
+              project: args.project,
+              secretId: ids.collectorConfigSecretId,
+              metricsPort: DEFAULT_METRICS_PORT,
+              scrapeIntervalSeconds: monitoring.scrapeIntervalSeconds,
+              member: identity.serviceAccount.member,
+              image: monitoring.collectorImage,
+            },
+            this,
+          )
+        : undefined;
 
     // 3. The nodes.
     let group: ReturnType<typeof createInstanceGroup> | undefined;
@@ -153,8 +190,15 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
           redisSecretId: redis.secret.secretId,
           redisSecretVersion: redis.secretVersion.version,
           autoscaling: args.autoscaling,
+          concurrency: capacity.concurrency,
+          collector: runCollector?.sidecar,
           deletionProtection: args.deletionProtection,
-          dependsOn: [...ready, waitForSecretAccess(name, identity.secretAccess, this)],
+          dependsOn: [
+            ...ready,
+            waitForSecretAccess(name, identity.secretAccess, this, [
+              ...(runCollector === undefined ? [] : [runCollector.access]),
+            ]),
+          ],
           transform,
         },
         this,
@@ -183,6 +227,15 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
           env,
           redisSecretVersion: redis.secretVersion.name,
           autoscaling: args.autoscaling,
+          connectionsPerNode: capacity.connectionsPerNode,
+          collector: monitoring.enabled
+            ? {
+                image: monitoring.collectorImage,
+                metricsPort: DEFAULT_METRICS_PORT,
+                namespace: ids.metricsNamespace,
+                scrapeIntervalSeconds: monitoring.scrapeIntervalSeconds,
+              }
+            : undefined,
           dependsOn: [...ready, firewall, ...(identity.imagePull ? [identity.imagePull] : [])],
           transform,
         },
@@ -221,7 +274,26 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       this,
     );
 
-    // 5. Public outputs.
+    // 5. Alert policies and the dashboard, on the series the collectors write.
+    const observed = monitoring.enabled
+      ? createFleetMonitoring(
+          name,
+          {
+            project: args.project,
+            monitoring,
+            cloudRunService: run?.service,
+            metricsNamespace: ids.metricsNamespace,
+            redis,
+            backendServiceName: backend.backendService.name,
+            minReadyNodes: args.autoscaling?.minReplicas ?? spec.replicas,
+            connectionsPerNode: capacity.connectionsPerNode,
+            transform,
+          },
+          this,
+        )
+      : undefined;
+
+    // 6. Public outputs.
     const tls = frontend.httpsProxy !== undefined;
     this.ipAddress = frontend.address.address;
     this.url =
@@ -246,6 +318,9 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
     this.valkeyInstance = redis.valkey?.instance;
     this.redisSecret = redis.secret;
     this.serviceAccount = identity.serviceAccount;
+    this.connectionsPerNode = pulumi.output(capacity.connectionsPerNode);
+    this.alertPolicies = observed?.alertPolicies;
+    this.dashboard = observed?.dashboard;
 
     this.registerOutputs({
       url: this.url,
@@ -268,6 +343,9 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
       valkeyInstance: this.valkeyInstance,
       redisSecret: this.redisSecret,
       serviceAccount: this.serviceAccount,
+      alertPolicies: this.alertPolicies,
+      dashboard: this.dashboard,
+      connectionsPerNode: this.connectionsPerNode,
     });
   }
 }

@@ -19,6 +19,8 @@ export function waitForSecretAccess(
   name: string,
   secretAccess: gcp.secretmanager.SecretIamMember,
   parent: pulumi.Resource,
+  /** Other grants the revision needs (the collector's config secret), made beside it. */
+  alsoAfter: pulumi.Resource[] = [],
 ): time.Sleep {
   return new time.Sleep(
     `${name}-iam-propagation`,
@@ -26,6 +28,6 @@ export function waitForSecretAccess(
       createDuration: IAM_PROPAGATION_WAIT,
       triggers: { member: secretAccess.member, secretId: secretAccess.secretId },
     },
-    { parent, dependsOn: [secretAccess] },
+    { parent, dependsOn: [secretAccess, ...alsoAfter] },
   );
 }

@@ -21,6 +21,11 @@ export {
 } from "./args";
 export { GCP_TARGET_ARGS, GOOGLE_FRONT_END_RANGES, gcpPlatform } from "./platform";
 export {
+  GCP_COLLECTOR_IMAGES,
+  GCP_MONITORING_DEFAULTS,
+  type GcpMonitoring,
+} from "./monitoringArgs";
+export {
   MAX_FLEET_NAME_LENGTH as MAX_GCP_FLEET_NAME_LENGTH,
   validateGcpFleet,
   validateGcpFleetName,

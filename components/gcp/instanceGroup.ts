@@ -8,6 +8,9 @@ import {
   type ResolvedGcpCompute,
 } from "./args";
 import { renderCloudConfig } from "./cloudInit";
+import { connectionMetric, scaleInControl } from "./connectionScaling";
+import { GCP_MONITORING_DEFAULTS } from "./monitoringArgs";
+import type { VmCollectorInput } from "./vmCollector";
 import { MAX_REGION_ZONES } from "./platform";
 import { vmImageProblem } from "./validateCloudLimits";
 
@@ -34,6 +37,10 @@ export interface InstanceGroupOptions {
   /** `projects/…/secrets/…/versions/N`: a new version rolls the group. */
   redisSecretVersion: pulumi.Input<string>;
   autoscaling?: GcpAutoscaling;
+  /** The metrics collector beside the app (monitoring on); also turns on connection scaling. */
+  collector?: VmCollectorInput;
+  /** The node capacity: the autoscaler's connections per VM. */
+  connectionsPerNode: number;
   /** What must exist before VMs start: the secret version, its IAM binding, the firewall. */
   dependsOn: pulumi.Resource[];
   transform: GcpFleetTransforms;
@@ -68,6 +75,7 @@ export function createInstanceGroup(
         env: plain,
         redisSecretVersion: version,
         redisTlsCa: full[APP_ENV.redisTlsCa],
+        ...(o.collector === undefined ? {} : { collector: o.collector }),
       });
     });
 
@@ -171,8 +179,14 @@ export function createInstanceGroup(
       cpuUtilization: {
         target: (o.autoscaling.targetCpuPercent ?? GCP_DEFAULTS.targetCpuPercent) / 100,
       },
-      // Scale in one VM per 10 minutes: each removed VM drops its sockets, which reconnect.
-      scaleInControl: { maxScaledInReplicas: { fixed: 1 }, timeWindowSec: 600 },
+      // Connections per VM beside CPU, when they are collected (`connectionScaling.ts`).
+      ...(o.collector === undefined
+        ? {}
+        : { metrics: [connectionMetric(o.collector.namespace, o.connectionsPerNode)] }),
+      // Each removed VM drops its sockets, which reconnect: one VM per window.
+      scaleInControl: scaleInControl(
+        o.collector?.scrapeIntervalSeconds ?? GCP_MONITORING_DEFAULTS.scrapeIntervalSeconds,
+      ),
     },
   };
   o.transform.autoscaler?.(autoscalerArgs);

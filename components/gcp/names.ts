@@ -21,6 +21,10 @@ export interface FleetIds {
   serviceAccountId: string;
   /** `<name>-redis-url-<suffix>`. */
   redisSecretId: string;
+  /** `<name>-<suffix>`: the `namespace` label of the fleet's metrics (instance-group mode). */
+  metricsNamespace: string;
+  /** `<name>-gmp-config-<suffix>`: the Cloud Run collector's RunMonitoring config. */
+  collectorConfigSecretId: string;
 }
 
 /** The per-stack ids of fleet `name` in Pulumi project `project`, stack `stack`. */
@@ -29,5 +33,10 @@ export function fleetIds(name: string, project: string, stack: string): FleetIds
     .update(`${project}/${stack}/${name}`)
     .digest("hex")
     .slice(0, ID_SUFFIX_LENGTH);
-  return { serviceAccountId: `${name}-${suffix}`, redisSecretId: `${name}-redis-url-${suffix}` };
+  return {
+    serviceAccountId: `${name}-${suffix}`,
+    redisSecretId: `${name}-redis-url-${suffix}`,
+    metricsNamespace: `${name}-${suffix}`,
+    collectorConfigSecretId: `${name}-gmp-config-${suffix}`,
+  };
 }

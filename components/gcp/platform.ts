@@ -15,6 +15,7 @@ export const GCP_TARGET_ARGS = [
   "redis",
   "deletionProtection",
   "requestLogSampleRate",
+  "monitoring",
 ] as const;
 
 /**

@@ -18,6 +18,7 @@ import {
 import { checkCrossSiteCookie } from "./validateCookie";
 import { checkRedis, checkSecurityPolicy } from "./validateServices";
 import { checkValkeyFleet } from "./validateValkey";
+import { checkGcpCapacity, checkMonitoring } from "./validateMonitoring";
 
 /**
  * Longest component name: child names derive from it (`${name}-<6 hex>` is the service account id,
@@ -54,6 +55,8 @@ export function validateGcpFleet(args: unknown): FleetSpecProblem[] {
   checkZones(args, add);
   checkVmImage(args, add);
   checkRequestLogSampleRate(args.requestLogSampleRate, add);
+  checkMonitoring(args.monitoring, add);
+  checkGcpCapacity(args, add);
   return problems;
 }
 

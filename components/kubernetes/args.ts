@@ -2,8 +2,14 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SocketIoFleetArgs } from "../shared";
 import type { KubernetesGateway } from "./gatewayArgs";
+import type {
+  KubernetesAutoscalingMetric,
+  KubernetesConnectionScaling,
+  KubernetesMonitoring,
+} from "./monitoringArgs";
 
 export * from "./gatewayArgs";
+export * from "./monitoringArgs";
 
 /**
  * The ingress controller (or the Gateway API) that routes traffic in; each spells affinity its
@@ -221,16 +227,13 @@ export interface KubernetesAutoscaling {
    * reconnections a node's loss causes.
    */
   targetCpuPercent?: number;
-}
-
-/** Who may scrape the pods' metrics port (`METRICS_PORT`, never on the Service the ingress routes). */
-export interface KubernetesMonitoring {
   /**
-   * Namespaces whose pods may reach the metrics port (e.g. `["monitoring"]` for a Prometheus
-   * there), matched by their `kubernetes.io/metadata.name` label. Default []: no pod outside the
-   * fleet can reach the metrics port.
+   * What the autoscaler follows: "cpu" (an HPA on CPU) or "connections" (connected clients per
+   * pod against `connectionsPerNode`, with a scale-in rate bounded for drains). Default "cpu".
    */
-  namespaces: string[];
+  metric?: KubernetesAutoscalingMetric;
+  /** With `metric: "connections"`: the scaler. Default { scaler: "keda" }. */
+  connections?: KubernetesConnectionScaling;
 }
 
 /** The TypeScript names before the package schema (same types). */
@@ -264,11 +267,14 @@ export interface KubernetesSocketIoFleetArgs extends SocketIoFleetArgs {
    */
   resources?: KubernetesResources;
   /**
-   * A HorizontalPodAutoscaler (autoscaling/v2) on CPU; `replicas` is then the initial count.
-   * Default none (a fixed count).
+   * A HorizontalPodAutoscaler (autoscaling/v2) on CPU, or on connections per pod; `replicas` is
+   * then the initial count. Default none (a fixed count).
    */
   autoscaling?: KubernetesAutoscaling;
-  /** Who may scrape the pods' metrics port. Default none: the metrics port admits no traffic. */
+  /**
+   * Metrics collection, the fleet's alerts and a Grafana dashboard, and who may scrape the pods.
+   * Default { enabled: true }, with the collector chosen by platform (see `collector`).
+   */
   monitoring?: KubernetesMonitoring;
 }
 

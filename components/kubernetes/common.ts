@@ -21,13 +21,25 @@ export function objectNames(name: string) {
     backendPolicy: name,
     healthCheckPolicy: name,
     destinationRule: name,
+    podMonitor: name,
+    redisMonitor: `${name}-redis`,
+    rules: name,
+    scaledObject: name,
   };
 }
 
 export type ObjectNames = ReturnType<typeof objectNames>;
 
 /** Secret keys: the app reads `url`; in-cluster Redis reads its config file. */
-export const REDIS_SECRET_KEYS = { url: "url", config: "redis.conf" } as const;
+export const REDIS_SECRET_KEYS = {
+  url: "url",
+  config: "redis.conf",
+  /**
+   * In-cluster with monitoring only: the redis exporter's password file (`--redis.password-file`,
+   * JSON `{ "<redis URL>": "<password>" }`), so the password stays out of its environment too.
+   */
+  exporterPasswords: "redis-exporter-passwords.json",
+} as const;
 
 /** Selector labels: stable (a Deployment's selector is immutable), so only name and component. */
 export function selectorLabels(

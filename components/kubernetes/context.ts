@@ -11,6 +11,16 @@ import {
   type ResourceQuantities,
 } from "./args";
 import { type ObjectNames, objectNames } from "./common";
+import {
+  type ResolvedCapacity,
+  type ResolvedConnectionScaling,
+  type ResolvedMonitoring,
+  resolveCapacity,
+  resolveConnectionScaling,
+  resolveMonitoring,
+  resolveMonitoringNamespaces,
+  monitoringWithoutCollector,
+} from "./resolveMonitoring";
 
 export type ResolvedRedis =
   | { mode: "in-cluster"; storageGi?: number; image: string; port: number }
@@ -39,13 +49,25 @@ export interface FleetContext {
   names: ObjectNames;
   redis: ResolvedRedis;
   resources: { requests: ResourceQuantities; limits: ResourceQuantities };
-  autoscaling?: { minReplicas: number; maxReplicas: number; targetCpuPercent: number };
+  autoscaling?: {
+    minReplicas: number;
+    maxReplicas: number;
+    targetCpuPercent: number;
+    /** Set with `metric: "connections"`: the scaler that follows connections per pod. */
+    connections?: ResolvedConnectionScaling;
+  };
   /** Initial replica count (clamped into the autoscaling range when `replicas` was left out). */
   replicas: number;
   /** Whether the Deployment keeps at least one pod through a voluntary disruption. */
   pdb: boolean;
-  /** Namespaces admitted to the metrics port (none by default). */
+  /** Namespaces admitted to the metrics ports (none by default; `gmp-system` with GKE's collector). */
   monitoringNamespaces: string[];
+  /** The collector, rules and dashboard; unset when monitoring is off or has no collector. */
+  monitoring?: ResolvedMonitoring;
+  /** Monitoring is on (the default) but no collector was named or implied: warned at preview. */
+  monitoringWithoutCollector: boolean;
+  /** Connections per node and the hard ceiling, from the memory limit unless given. */
+  capacity: ResolvedCapacity;
 }
 
 export function resolveContext(
@@ -60,11 +82,13 @@ export function resolveContext(
     minReplicas: args.autoscaling.minReplicas,
     maxReplicas: args.autoscaling.maxReplicas,
     targetCpuPercent: args.autoscaling.targetCpuPercent ?? d.targetCpuPercent,
+    connections: resolveConnectionScaling(args),
   };
   const replicas =
     autoscaling && args.replicas === undefined
       ? Math.min(Math.max(spec.replicas, autoscaling.minReplicas), autoscaling.maxReplicas)
       : spec.replicas;
+  const limits = { ...d.resources.limits, ...args.resources?.limits };
   return {
     name,
     namespace,
@@ -76,12 +100,15 @@ export function resolveContext(
     redis: resolveRedis(args.redis),
     resources: {
       requests: { ...d.resources.requests, ...args.resources?.requests },
-      limits: { ...d.resources.limits, ...args.resources?.limits },
+      limits,
     },
     autoscaling,
     replicas,
     pdb: (autoscaling?.minReplicas ?? replicas) >= 2,
-    monitoringNamespaces: [...(args.monitoring?.namespaces ?? [])],
+    monitoringNamespaces: resolveMonitoringNamespaces(args),
+    monitoring: resolveMonitoring(name, args, args.namespace?.name ?? name, namespace),
+    monitoringWithoutCollector: monitoringWithoutCollector(args),
+    capacity: resolveCapacity(spec, limits.memory),
   };
 }
 

@@ -16,6 +16,7 @@ import { createRedis } from "./redis";
 import { validateKubernetesFleet, validateKubernetesFleetTransform } from "./validate";
 import { kubernetesFleetWarnings } from "./warnings";
 import { deploymentArgs, hpaArgs, pdbArgs, serviceArgs } from "./workload";
+import { createAutoscaler, createMonitoring } from "./fleetMonitoring";
 
 /** The type token, as Pulumi's component package names it for every language. */
 export const KUBERNETES_FLEET_TYPE = "socketio-fleet:index:KubernetesSocketIoFleet";
@@ -111,18 +112,20 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
       httpKeepAliveTimeoutMs: plan.backendReuse.appKeepAliveMs,
     });
     transform.deployment?.(depArgs);
-    new k8s.apps.v1.Deployment(name, depArgs, {
+    const deployment = new k8s.apps.v1.Deployment(name, depArgs, {
       parent: this,
       dependsOn: [redis.secret, ...(redis.statefulSet ? [redis.statefulSet] : [])],
       // With an autoscaler, `replicas` is only the initial count: do not fight the HPA.
       ignoreChanges: ctx.autoscaling ? ["spec.replicas"] : [],
     });
     if (ctx.pdb) new k8s.policy.v1.PodDisruptionBudget(name, pdbArgs(ctx), { parent: this });
-    if (ctx.autoscaling) {
+    if (ctx.autoscaling && ctx.autoscaling.connections === undefined) {
       new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, hpaArgs(ctx, ctx.autoscaling), {
         parent: this,
       });
     }
+    // Connection-based scaling (KEDA or prometheus-adapter) instead of the CPU HPA, never both.
+    createAutoscaler(ctx, this, deployment);
 
     // 6. NetworkPolicies.
     new k8s.networking.v1.NetworkPolicy(name, fleetNetworkPolicyArgs(ctx), { parent: this });
@@ -132,7 +135,10 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
       });
     }
 
-    // 7. The Ingress.
+    // 7. Monitors, the fleet's alerts and the Grafana dashboard (with a collector).
+    createMonitoring(ctx, this);
+
+    // 8. The Ingress.
     let ingress: k8s.networking.v1.Ingress | undefined;
     if (plan.ingress) {
       const ingArgs = plan.ingress;
@@ -143,7 +149,7 @@ export class KubernetesSocketIoFleet extends pulumi.ComponentResource {
       });
     }
 
-    // 8. Outputs.
+    // 9. Outputs.
     this.url = publicUrl(ctx, ingress);
     this.namespace = pulumi.output(namespace);
     this.serviceName = service.metadata.name;

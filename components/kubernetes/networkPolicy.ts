@@ -1,7 +1,8 @@
 /**
  * NetworkPolicies: the fleet's pods accept traffic only on their port (and, from the namespaces
  * named in `monitoring`, on the metrics port) and reach only Redis and DNS; in-cluster Redis
- * (Valkey) accepts only the fleet's pods and reaches nothing. They take effect only
+ * (Valkey) accepts only the fleet's pods (and, from the monitoring namespaces, scrapes of its
+ * exporter sidecar) and reaches nothing. They take effect only
  * where the CNI enforces NetworkPolicy (Calico, Cilium, GKE Dataplane V2, kind ≥ v0.24, …).
  */
 import type * as inputs from "@pulumi/kubernetes/types/input";
@@ -9,6 +10,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import { DEFAULT_METRICS_PORT } from "../shared";
 import { objectLabels, selectorLabels } from "./common";
 import type { FleetContext } from "./context";
+import { REDIS_EXPORTER_PORT } from "./monitoring";
 
 /**
  * DNS: ports 53 and 5353 (UDP and TCP) to any destination. The resolver a pod reaches is not a
@@ -53,15 +55,18 @@ export function fleetNetworkPolicyArgs(ctx: FleetContext): k8s.networking.v1.Net
         // From anywhere (the ingress controller, or the cloud load balancer's health checks and
         // traffic straight to pod IPs with NEG / ALB ip targets), but only on the app's port.
         { ports: [{ protocol: "TCP", port: ctx.spec.containerPort }] },
-        ...metricsIngress(ctx.monitoringNamespaces),
+        ...metricsIngress(ctx.monitoringNamespaces, DEFAULT_METRICS_PORT),
       ],
       egress: [redisEgress, DNS_EGRESS],
     },
   };
 }
 
-/** The metrics port, only from pods in the namespaces named for monitoring (none: no rule). */
-function metricsIngress(namespaces: string[]): inputs.networking.v1.NetworkPolicyIngressRule[] {
+/** A metrics port, only from pods in the namespaces named for monitoring (none: no rule). */
+function metricsIngress(
+  namespaces: string[],
+  port: number,
+): inputs.networking.v1.NetworkPolicyIngressRule[] {
   if (namespaces.length === 0) return [];
   return [
     {
@@ -74,7 +79,7 @@ function metricsIngress(namespaces: string[]): inputs.networking.v1.NetworkPolic
           },
         },
       ],
-      ports: [{ protocol: "TCP", port: DEFAULT_METRICS_PORT }],
+      ports: [{ protocol: "TCP", port }],
     },
   ];
 }
@@ -94,6 +99,10 @@ export function redisNetworkPolicyArgs(ctx: FleetContext): k8s.networking.v1.Net
           from: [{ podSelector: { matchLabels: selectorLabels(ctx.name, "server") } }],
           ports: [{ protocol: "TCP", port: ctx.redis.port }],
         },
+        // The redis exporter sidecar's port, from the monitoring namespaces only.
+        ...(ctx.monitoring?.redisExporter
+          ? metricsIngress(ctx.monitoringNamespaces, REDIS_EXPORTER_PORT)
+          : []),
       ],
       // Redis needs no connections of its own (no replication, no DNS).
       egress: [],

@@ -19,6 +19,11 @@ import { CLIENT_ADDRESS_MODES, K8S_DEFAULTS, type KubernetesFleetTransforms } fr
 import { kubernetesPlatform } from "./platform";
 import { parseQuantity } from "./quantity";
 import { checkIngress, DNS_LABEL } from "./validateIngress";
+import {
+  checkConnectionAutoscaling,
+  checkMemoryCapacity,
+  checkMonitoring,
+} from "./validateMonitoring";
 
 /** Longest component name: object names add suffixes such as `-redis-0` within 63 characters. */
 export const MAX_NAME_LENGTH = 40;
@@ -39,6 +44,8 @@ export function validateKubernetesFleet(name: unknown, args: unknown): FleetSpec
   checkResources(args.resources, add);
   checkAutoscaling(args.autoscaling, args.replicas, add);
   checkMonitoring(args.monitoring, add);
+  checkConnectionAutoscaling(args, add);
+  checkMemoryCapacity(args, add);
   if (args.transform !== undefined) {
     add("transform", transformMovedMessage("KubernetesSocketIoFleet"));
   }
@@ -83,25 +90,6 @@ function checkNamespace(value: unknown, add: Add) {
   if (value.create !== undefined && typeof value.create !== "boolean") {
     add("namespace.create", `\`namespace.create\` (${show(value.create)}) must be true or false`);
   }
-}
-
-function checkMonitoring(value: unknown, add: Add) {
-  if (value === undefined) return;
-  if (!isRecord(value) || !Array.isArray(value.namespaces)) {
-    add(
-      "monitoring",
-      `\`monitoring\` (${show(value)}) must be an object such as { namespaces: ["monitoring"] }`,
-    );
-    return;
-  }
-  checkKnownKeys(value, "monitoring.", ["namespaces"], add);
-  value.namespaces.forEach((ns: unknown, i: number) => {
-    if (typeof ns === "string" && DNS_LABEL.test(ns) && ns.length <= 63) return;
-    add(
-      `monitoring.namespaces[${i}]`,
-      `\`monitoring.namespaces[${i}]\` (${show(ns)}) must be a namespace name: lower-case letters, digits and "-", starting with a letter, at most 63 characters, e.g. "monitoring"`,
-    );
-  });
 }
 
 /** An RFC 6265 token (the shared validator reports names that are not one). */
@@ -288,7 +276,12 @@ function checkAutoscaling(value: unknown, replicas: unknown, add: Add) {
     );
     return;
   }
-  checkKnownKeys(value, "autoscaling.", ["minReplicas", "maxReplicas", "targetCpuPercent"], add);
+  checkKnownKeys(
+    value,
+    "autoscaling.",
+    ["minReplicas", "maxReplicas", "targetCpuPercent", "metric", "connections"],
+    add,
+  );
   for (const key of ["minReplicas", "maxReplicas"] as const) {
     if (value[key] === undefined) {
       add(

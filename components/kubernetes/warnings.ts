@@ -18,5 +18,16 @@ export function kubernetesFleetWarnings(ctx: FleetContext): string[] {
       );
     }
   }
+  if (ctx.monitoringWithoutCollector) warnings.push(MONITORING_WITHOUT_COLLECTOR_WARNING);
   return warnings;
 }
+
+/**
+ * Monitoring is on by default, but off GKE the component cannot know which collector's CRDs the
+ * cluster has, and creating a kind the cluster lacks fails `pulumi up`: it creates none and says so.
+ */
+export const MONITORING_WITHOUT_COLLECTOR_WARNING =
+  "Monitoring is on by default, but no collector is set: no PodMonitor, alert rules or dashboard were created " +
+  '(the component only assumes GKE Managed Prometheus on GKE). Set `monitoring.collector` to "prometheus-operator" ' +
+  '(with `monitoring.namespaces` naming where Prometheus runs) or "gke-managed-prometheus", or set ' +
+  "`monitoring.enabled: false` to silence this.";

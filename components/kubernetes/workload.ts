@@ -17,6 +17,7 @@ import {
   selectorLabels,
 } from "./common";
 import type { FleetContext } from "./context";
+import { scaleInBehavior } from "./scaleIn";
 
 /**
  * How long a terminating pod keeps serving before it gets SIGTERM (the preStop hook), so every
@@ -123,6 +124,8 @@ export function appEnv(ctx: FleetContext, options: WorkloadOptions = {}): inputs
     httpKeepAliveTimeoutMs: options.httpKeepAliveTimeoutMs,
     // The in-cluster Valkey is one standalone pod; an external one is what the user says.
     redisMode: ctx.redis.mode === "external" && ctx.redis.cluster ? "cluster" : "standalone",
+    // `maxConnectionsPerNode`, else what the memory limit holds (`resolveCapacity`).
+    maxConnections: ctx.capacity.maxConnections,
   });
   return [
     ...Object.entries(contract).map(([name, value]) => ({ name, value })),
@@ -213,6 +216,8 @@ export function hpaArgs(
           },
         },
       ],
+      // One pod per minute after a 10-minute window, as for connection scaling (`scaleIn.ts`).
+      behavior: { scaleDown: scaleInBehavior() },
     },
   };
 }

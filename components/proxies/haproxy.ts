@@ -1,4 +1,5 @@
 import type { ResolvedFleetSpec } from "../shared/args";
+import { proxyServerMaxconn } from "../shared/capacity";
 import {
   PROXY_HEALTH_PATH,
   PROXY_UPSTREAM_IDLE_SECONDS,
@@ -28,6 +29,12 @@ export interface HaproxyRenderOptions extends ProxyRenderOptions {
    * @default 9000
    */
   maxconn?: number;
+  /**
+   * Connection limit per server (`server … maxconn`): above it requests queue (`timeout queue`)
+   * and new sessions go to a server with room.
+   * @default proxyServerMaxconn(spec.maxConnectionsPerNode): twice the node's hard ceiling; none without one
+   */
+  serverMaxconn?: number;
 }
 
 /**
@@ -68,6 +75,7 @@ export function renderHaproxyConfig(
   checkAddresses(options);
   const mode = spec.stickiness.mode;
   const httpTimeout = httpTimeoutSeconds(spec);
+  const serverMaxconn = options.serverMaxconn ?? proxyServerMaxconn(spec.maxConnectionsPerNode);
   const global = [
     "global",
     `  maxconn ${options.maxconn ?? 9000}`,
@@ -110,7 +118,8 @@ export function renderHaproxyConfig(
       (node) =>
         `  server ${node.name} ${hostPort(node)}` +
         (mode === "cookie" ? ` cookie ${node.name}` : "") +
-        " check inter 1s fastinter 500ms fall 2 rise 2",
+        " check inter 1s fastinter 500ms fall 2 rise 2" +
+        (serverMaxconn === undefined ? "" : ` maxconn ${serverMaxconn}`),
     ),
   ];
   return [global, defaults, frontend, backend].map((s) => s.join("\n")).join("\n\n") + "\n";

@@ -4,10 +4,13 @@
  * so the capacity follows the node's memory.
  *
  * The derivation, with the numbers it rests on:
- * - an idle Socket.IO connection costs ≈ 12 KiB of V8 heap and ≈ 20 KiB of RSS on Node
- *   (measured on the app: `npm run bench`, memory scenario);
- * - a node at rest (Node, socket.io, ioredis, prom-client) holds ≈ 100 MiB RSS, so
- *   `NODE_BASELINE_MIB` keeps 128 MiB aside;
+ * - an idle Socket.IO websocket connection costs ≈ 12.6 KiB of V8 heap and ≈ 15.6 KiB of RSS
+ *   on Node (`npm run bench -- --capacity`: one node filled from 0 to 9,800 clients, slope of
+ *   memory over connections; BENCHMARKS.md); `CONNECTION_RSS_KIB` keeps 20 KiB, the earlier
+ *   before/after figures of the main benchmark (20.5–32 KiB at 300–1,500 clients) and room for
+ *   polling clients, which cost more;
+ * - a node at rest (Node, socket.io, ioredis, prom-client) holds ≈ 75–100 MiB RSS (75 MiB in
+ *   the capacity run), so `NODE_BASELINE_MIB` keeps 128 MiB aside;
  * - half of the rest is headroom: send buffers of a broadcast to slow clients, polling clients
  *   (heavier than websockets), the reconnect burst a lost node sends to the survivors, and GC.
  *
@@ -15,7 +18,7 @@
  * hundred: 512 MiB → 9,800; 1 GiB → 22,900; 2 GiB → 49,100.
  */
 
-/** RSS of one idle connection, KiB (measured; see above). */
+/** RSS of one idle connection, KiB (measured 15.6, kept at 20; see above). */
 export const CONNECTION_RSS_KIB = 20;
 /** Memory kept for the node itself, MiB. */
 export const NODE_BASELINE_MIB = 128;
@@ -45,4 +48,23 @@ export function resolveConnectionsPerNode(
   memoryMiB: number,
 ): number {
   return configured ?? defaultConnectionsPerNode(memoryMiB);
+}
+
+/**
+ * Connections a proxy may hold open to one node per session: a polling session holds its
+ * long-poll GET and sends a POST beside it, a websocket upgrades beside its last poll.
+ */
+export const PROXY_CONNECTIONS_PER_SESSION = 2;
+
+/**
+ * The proxy's connection limit per node (HAProxy `server … maxconn`) for nodes with a hard
+ * ceiling of `maxConnectionsPerNode` sessions: enough for every session the node accepts
+ * (`PROXY_CONNECTIONS_PER_SESSION` each), so the proxy never queues one of them; above it
+ * requests wait in the proxy's queue (a new session goes to any node with room) instead of
+ * reaching a node that would refuse them. Undefined without a ceiling: no limit per node.
+ */
+export function proxyServerMaxconn(maxConnectionsPerNode: number | undefined): number | undefined {
+  return maxConnectionsPerNode === undefined
+    ? undefined
+    : maxConnectionsPerNode * PROXY_CONNECTIONS_PER_SESSION;
 }

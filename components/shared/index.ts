@@ -82,5 +82,18 @@ export {
   NODE_BASELINE_MIB,
   defaultConnectionsPerNode,
   maxConnectionsForMemory,
+  proxyServerMaxconn,
   resolveConnectionsPerNode,
 } from "./capacity";
+export {
+  DRAIN_BATCHES,
+  DRAIN_BATCH_INTERVAL_MS,
+  DRAIN_GRACE_MS,
+  MIN_DRAIN_BATCH,
+  SCALE_IN_SETTLE_SECONDS,
+  SURVIVOR_HANDSHAKES_PER_SECOND,
+  type ScaleInBound,
+  type ScaleInBoundOptions,
+  drainBatchSize,
+  scaleInBound,
+} from "./scaleInRules";

@@ -49,6 +49,7 @@ export const HANDSHAKE_FAILURE_REASONS = [
   "unsupported_protocol_version",
   "origin_refused",
   "draining",
+  "at_capacity",
   "other",
 ] as const;
 export type HandshakeFailureReason = (typeof HANDSHAKE_FAILURE_REASONS)[number];

@@ -12,6 +12,11 @@ export interface PromSelectors {
   app: string;
   /** Matchers for the redis exporter's series; unset: the Redis memory alert is left out. */
   redis?: string;
+  /**
+   * A series that already is the used-memory ratio (0–1), for a managed Redis that reports one
+   * (Memorystore's `redis_googleapis_com:stats_memory_usage_ratio{…}`); used instead of `redis`.
+   */
+  redisRatio?: string;
 }
 
 export interface PromRenderOptions {
@@ -70,6 +75,9 @@ export function alertExpression(
     case "scrape-down":
       return `up{${sel()}} ${op} ${alert.threshold}`;
     case "redis-memory":
+      if (selectors.redisRatio !== undefined) {
+        return `${selectors.redisRatio} ${op} ${alert.threshold}`;
+      }
       if (selectors.redis === undefined) return undefined;
       // maxmemory 0 means "no limit": no ratio to alert on.
       return (

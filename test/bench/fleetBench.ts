@@ -5,7 +5,8 @@
  * broadcast latency (same-node and cross-node), burst deliveries per second, lost messages and
  * memory per connection, and stops everything; then it measures recovery after a SIGKILL (B, and
  * A as the baseline). Prints tables and writes `bench/results/<date>.json`. With `--scale`: the
- * scaling benchmark of room broadcasts per adapter and fleet size instead (`scale/scaleBench.ts`). Every wait is
+ * scaling benchmark of room broadcasts per adapter and fleet size instead (`scale/scaleBench.ts`); with
+ * `--capacity`: one node filled to its capacity, memory per connection (`capacity.ts`). Every wait is
  * bounded; every process it starts is stopped, also on failure and Ctrl-C.
  */
 import { join } from "node:path";
@@ -28,6 +29,7 @@ import { SCENARIOS, type RunningScenario, startScenario } from "./scenarios";
 import { type BenchOptions, readOptions } from "./options";
 import { stopAll } from "../helpers/processes";
 import { scaleBench, stopScaleWorkers } from "./scale/scaleBench";
+import { capacityBench } from "./capacity";
 
 const REPO_ROOT = join(__dirname, "..", "..", "..");
 
@@ -35,6 +37,12 @@ async function main(): Promise<void> {
   if (process.argv.includes("--scale")) {
     installCleanup();
     await scaleBench(process.argv.slice(2));
+    await stopAll();
+    process.exit(0);
+  }
+  if (process.argv.includes("--capacity")) {
+    installCleanup();
+    await capacityBench(process.argv.slice(2));
     await stopAll();
     process.exit(0);
   }

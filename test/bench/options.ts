@@ -20,6 +20,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick               a small smoke run (about a minute)
   --scale               the scaling benchmark instead (room broadcasts per adapter and fleet
                         size; \`npm run bench -- --scale --help\`)
+  --capacity            the capacity benchmark instead (one node filled to its capacity:
+                        memory per connection, handshakes/s, the ceiling; \`--capacity --help\`)
 
 Writes bench/results/<date>.json; with --quick <date>-quick.json, with other flags <date>-custom.json.
   -h, --help`;

@@ -36,6 +36,9 @@ export interface ClusterSchemas {
 
 const GKE = "gke-crds-catalog-7b1e26e";
 const ISTIO = "istio-crds-catalog-7b1e26e";
+const PROMETHEUS_OPERATOR = "prometheus-operator-v0.93.0";
+const PROMETHEUS_ENGINE = "prometheus-engine-v0.17.2";
+const KEDA = "keda-v2.20.2";
 
 /** The fixture of an `apiVersion`/`kind`, or undefined when none is pinned. */
 function fixtureOf(apiVersion: string, kind: string, cluster: ClusterSchemas): string | undefined {
@@ -61,6 +64,11 @@ function fixtureOf(apiVersion: string, kind: string, cluster: ClusterSchemas): s
     "networking.gke.io/v1/GCPBackendPolicy": join(GKE, "gcpbackendpolicy-v1.json"),
     "networking.gke.io/v1/HealthCheckPolicy": join(GKE, "healthcheckpolicy-v1.json"),
     "networking.istio.io/v1/DestinationRule": join(ISTIO, "destinationrule-v1.json"),
+    "monitoring.coreos.com/v1/PodMonitor": join(PROMETHEUS_OPERATOR, "podmonitor-v1.json"),
+    "monitoring.coreos.com/v1/PrometheusRule": join(PROMETHEUS_OPERATOR, "prometheusrule-v1.json"),
+    "monitoring.googleapis.com/v1/PodMonitoring": join(PROMETHEUS_ENGINE, "podmonitoring-v1.json"),
+    "monitoring.googleapis.com/v1/Rules": join(PROMETHEUS_ENGINE, "rules-v1.json"),
+    "keda.sh/v1alpha1/ScaledObject": join(KEDA, "scaledobject-v1alpha1.json"),
   };
   const key = `${apiVersion}/${kind}`;
   if (key in builtIn) return join(k8s, builtIn[key]);
@@ -87,11 +95,23 @@ export function closeSchema(schema: unknown): unknown {
   ) {
     node.additionalProperties = false;
   }
+  // A Go (RE2) pattern JavaScript cannot compile, e.g. prometheus-operator's `^(?i)(abort|warn)?$`
+  // inline flag: left unchecked (like CEL rules) rather than failing every object of the kind.
+  if (typeof node.pattern === "string" && !compiles(node.pattern)) delete node.pattern;
   if (node["x-kubernetes-int-or-string"] === true) {
     delete node.type;
     node.anyOf = [{ type: "integer" }, { type: "string" }];
   }
   return node;
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, "u");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });

@@ -15,7 +15,10 @@ import {
   gateRefusalReason,
   ORIGIN_REFUSED,
 } from "../../../app/src/connectionSignals";
-import { DISCONNECT_REASONS } from "../../../components/shared/metricNames";
+import {
+  DISCONNECT_REASONS,
+  HANDSHAKE_FAILURE_REASONS,
+} from "../../../components/shared/metricNames";
 import { get, tryUpgrade } from "../../helpers/rawHttp";
 import { assertBoundedLabels, sampleValue } from "../../helpers/signalMetrics";
 import { closeClients, connectClient } from "../../helpers/socketClients";
@@ -50,8 +53,8 @@ describe("app signals: bounded label values", () => {
       assert.equal(connectionErrorReason({ code }), "other", String(code));
     }
     assert.deepEqual(
-      [403, 503, 400].map((s) => gateRefusalReason(s as 400 | 403 | 503)),
-      ["origin_refused", "draining", "bad_request"],
+      (["origin", "draining", "at-capacity", "bad-target"] as const).map(gateRefusalReason),
+      ["origin_refused", "draining", "at_capacity", "bad_request"],
     );
   });
 
@@ -135,7 +138,7 @@ describe("app signals: bounded label values", () => {
       const seen = assertBoundedLabels(await fleet.metrics.registry.metrics());
       assert.deepEqual(
         [...(seen.get("socketio_connection_errors_total.reason") ?? [])].length,
-        9,
+        HANDSHAKE_FAILURE_REASONS.length,
         "every reason is exposed",
       );
       assert.deepEqual(

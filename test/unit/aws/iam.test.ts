@@ -94,7 +94,9 @@ describe("AwsSocketIoFleet: IAM roles", () => {
     await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs()));
     const grants = mocks.ofType(T.rolePolicy).filter((p) => p.inputs.role === "fleet-task");
     assert.deepEqual(
-      grants.map((g) => [g.name, JSON.parse(g.inputs.policy)]),
+      grants
+        .map((g) => [g.name, JSON.parse(g.inputs.policy)])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
       [
         [
           "fleet-task-describe",
@@ -105,6 +107,20 @@ describe("AwsSocketIoFleet: IAM roles", () => {
                 Effect: "Allow",
                 Action: ["ecs:DescribeTasks"],
                 Resource: [`arn:aws:ecs:us-east-1:${ACCOUNT}:task/fleet-cluster/*`],
+              },
+            ],
+          },
+        ],
+        [
+          // The metrics collector: EMF events into its own log group only.
+          "fleet-task-metrics",
+          {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: [`arn:mock:${T.logGroup}:fleet-metrics:*`],
               },
             ],
           },

@@ -38,7 +38,12 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       // The replaced revision stays ACTIVE: a service cannot be rolled back to an INACTIVE one.
       skipDestroy: true,
     });
-    assert.deepEqual(containers(mocks), [
+    // The app, then the metrics collector (`monitoring.test.ts` asserts its definition).
+    assert.deepEqual(
+      containers(mocks).map((c) => c.name),
+      ["app", "metrics-collector"],
+    );
+    assert.deepEqual(containers(mocks).slice(0, 1), [
       {
         name: "app",
         image: "ghcr.io/acme/chat:1.2.3",
@@ -51,6 +56,8 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
           { name: "HEALTH_CHECK_PATH", value: "/healthz" },
           // The ALB's idle timeout (3600 s) plus 5 s.
           { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "3605000" },
+          // 80 % of what the 896 MiB beside the collector holds (`awsNodeCapacity`).
+          { name: "MAX_CONNECTIONS", value: "31400" },
           { name: "METRICS_PORT", value: "9464" },
           { name: "PING_INTERVAL_MS", value: "25000" },
           { name: "PING_TIMEOUT_MS", value: "20000" },
@@ -116,6 +123,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       { name: "HEALTH_CHECK_PATH", value: "/healthz" },
       { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "3605000" },
       { name: "LOG_FORMAT", value: "json" },
+      { name: "MAX_CONNECTIONS", value: "115300" },
       { name: "METRICS_PORT", value: "9464" },
       { name: "PING_INTERVAL_MS", value: "25000" },
       { name: "PING_TIMEOUT_MS", value: "20000" },
@@ -178,7 +186,8 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
     assert.ok(svc.dependencies.includes(listener.urn), "service must depend on the listener");
     assert.ok(svc.dependencies.includes(secretVersion.urn), "service must wait for the secret");
     const grants = mocks.ofType(T.rolePolicy);
-    assert.equal(grants.length, 2);
+    // Execution, task (DescribeTasks) and the collector's grant on the metrics log group.
+    assert.equal(grants.length, 3);
     for (const grant of grants) {
       assert.ok(svc.dependencies.includes(grant.urn), `service must wait for ${grant.name}`);
     }
@@ -203,7 +212,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
   it("keeps logs for logRetentionDays", async () => {
     const mocks = await awsMocks();
     await build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs({ logRetentionDays: 7 })));
-    assert.deepEqual(mocks.one(T.logGroup).inputs, { retentionInDays: 7 });
+    assert.deepEqual(mocks.named(T.logGroup, "fleet-logs").inputs, { retentionInDays: 7 });
   });
 
   it("reuses an ECS cluster given by ARN (no cluster created)", async () => {
@@ -245,7 +254,7 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       minCapacity: 2,
       maxCapacity: 10,
     });
-    const policy = mocks.one(T.scalingPolicy);
+    const policy = mocks.named(T.scalingPolicy, "fleet-cpu");
     assert.deepEqual(policy.inputs, {
       policyType: "TargetTrackingScaling",
       serviceNamespace: "ecs",
@@ -254,6 +263,8 @@ describe("AwsSocketIoFleet: ECS task, roles, service, autoscaling", () => {
       targetTrackingScalingPolicyConfiguration: {
         predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
         targetValue: 50,
+        // Scale-in is the connection policies' one task at a time (monitoring is on by default).
+        disableScaleIn: true,
         scaleInCooldown: 300,
         scaleOutCooldown: 60,
       },

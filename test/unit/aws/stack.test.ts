@@ -73,7 +73,10 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
       ],
       [2, 6],
     );
-    assert.equal(mocks.one(T.logGroup).inputs.retentionInDays, 14);
+    assert.equal(
+      mocks.ofType(T.logGroup).filter((g) => g.name.endsWith("-logs"))[0].inputs.retentionInDays,
+      14,
+    );
     assert.deepEqual(mocks.one(T.tg).inputs.stickiness, {
       enabled: true,
       type: "lb_cookie",

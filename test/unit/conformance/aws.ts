@@ -1,5 +1,6 @@
 /** The AWS target (ALB + ECS Fargate + ElastiCache), read back from the recorded inputs. */
 import { AwsSocketIoFleet } from "../../../components/aws";
+import { awsNodeCapacity } from "../../../components/aws/validateMonitoring";
 import { APP_ENV } from "../../../components/shared";
 import { isSecretInput, type MockRecorder } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
@@ -27,10 +28,11 @@ function needsTls(spec: SharedSpec): boolean {
   return (spec.cors?.origins ?? []).length > 0;
 }
 
-/** The plain environment of the task's one container. */
+/** The plain environment of the task's app container (the other one is the metrics collector). */
 function appEnvOf(mocks: MockRecorder): Record<string, string> {
-  const [app, ...others] = containers(mocks);
-  if (others.length > 0) throw new Error("one container expected");
+  const apps = containers(mocks).filter((c) => c.name === "app");
+  if (apps.length !== 1) throw new Error("one app container expected");
+  const [app] = apps;
   return Object.fromEntries(
     (app.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]),
   );
@@ -70,7 +72,7 @@ export const awsTarget: TargetAdapter<Built> = {
       exchange: {},
     }),
     env({ mocks }) {
-      const [app] = containers(mocks);
+      const [app] = containers(mocks).filter((c) => c.name === "app");
       const plain = appEnvOf(mocks);
       const fromSecrets = Object.fromEntries(
         (app.secrets as { name: string; valueFrom: string }[]).map((s) => [s.name, s.valueFrom]),
@@ -100,6 +102,9 @@ export const awsTarget: TargetAdapter<Built> = {
     clientOptions: ({ fleet }) => unwrap(fleet.clientOptions),
   },
   expected: {
+    // The default task's hard ceiling (`awsNodeCapacity`): 80 % of what 896 MiB beside the
+    // metrics collector holds.
+    appEnv: { maxConnections: awsNodeCapacity({}).maxConnections },
     redis: {
       // Pinned to the version holding the URL, so a new URL rolls the tasks.
       reference: `arn:mock:${T.secret}:fleet-redis-url:::${secretVersionId(

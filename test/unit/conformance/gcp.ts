@@ -109,8 +109,8 @@ export function gcpTarget(mode: GcpComputeModeName): TargetAdapter<Built> {
       }),
       env: ({ mocks }) => (cloudRun ? cloudRunEnv(mocks) : instanceGroupEnv(mocks)),
       redis({ mocks }) {
-        const secret = mocks.one(T.secret);
-        const version = mocks.one(T.secretVersion);
+        const secret = mocks.named(T.secret, "fleet-redis-url");
+        const version = mocks.named(T.secretVersion, "fleet-redis-url");
         if (version.inputs.secret !== `${secret.name}-id`) {
           throw new Error(`the secret version writes ${version.inputs.secret}`);
         }
@@ -139,7 +139,13 @@ export function gcpTarget(mode: GcpComputeModeName): TargetAdapter<Built> {
       clientOptions: ({ fleet }) => unwrap(fleet.clientOptions),
     },
     expected: {
-      appEnv: { httpKeepAliveTimeoutMs: GOOGLE_FRONT_END_KEEPALIVE_MS, redisTlsCa: CA_PEM },
+      appEnv: {
+        httpKeepAliveTimeoutMs: GOOGLE_FRONT_END_KEEPALIVE_MS,
+        redisTlsCa: CA_PEM,
+        // The instance group's ceiling from an e2-small's memory: 2048 − 384 (COS) − 256 (the
+        // metrics collector) = 1408 MiB, (1408 − 128) × 1024 ÷ 20 KiB = 65,536 connections.
+        ...(cloudRun ? {} : { maxConnections: 65536 }),
+      },
       redis: {
         reference: cloudRun
           ? { secretKeyRef: { secret: SECRET_ID, version: "1" } }
@@ -178,8 +184,15 @@ function instanceGroupEnv(mocks: MockRecorder): AppEnvironment {
 }
 
 function cloudRunEnv(mocks: MockRecorder): AppEnvironment {
-  const [container, ...others] = mocks.one(T.run).inputs.template.containers;
-  if (others.length > 0) throw new Error("one container expected");
+  const containers = mocks.one(T.run).inputs.template.containers as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // The app is the one ingress container; beside it only the metrics collector, without env.
+  const [container, ...others] = containers.filter((c) => c.ports !== undefined);
+  if (container === undefined || others.length > 0)
+    throw new Error("one ingress container expected");
+  const sidecars = containers.filter((c) => c !== container);
+  if (sidecars.some((c) => c.name !== "collector" || c.envs !== undefined)) {
+    throw new Error("only the metrics collector may run beside the app");
+  }
   const envs = container.envs as { name: string; value?: string; valueSource?: unknown }[];
   return {
     plain: {

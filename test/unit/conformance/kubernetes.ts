@@ -7,7 +7,13 @@ import {
   KubernetesSocketIoFleet,
   type KubernetesSocketIoFleetArgs,
 } from "../../../components/kubernetes";
-import { APP_ENV, type ResolvedFleetSpec } from "../../../components/shared";
+import { KUBERNETES_DEFAULTS } from "../../../components/kubernetes";
+import { memoryMiB } from "../../../components/kubernetes/resolveMonitoring";
+import {
+  APP_ENV,
+  maxConnectionsForMemory,
+  type ResolvedFleetSpec,
+} from "../../../components/shared";
 import { isSecretInput, type MockRecorder, setupMocks } from "../../helpers/mocks";
 import { unwrap } from "../../helpers/unwrap";
 import { CERT_ARN, K8S_OUTPUTS, PASSWORD, T } from "../kubernetes/fixtures";
@@ -305,6 +311,12 @@ export function kubernetesTarget(
       clientOptions: ({ fleet }) => unwrap(fleet.clientOptions),
     },
     expected: {
+      // The ceiling the default memory limit holds (`resolveCapacity`): no spec here sets one.
+      appEnv: {
+        maxConnections: maxConnectionsForMemory(
+          memoryMiB(KUBERNETES_DEFAULTS.resources.limits.memory)!,
+        ),
+      },
       redis: EXPECTED_REDIS[redisMode],
       url: () => `https://${HOST}`,
       keepAlive: (spec) => ({

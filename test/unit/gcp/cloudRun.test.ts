@@ -33,9 +33,11 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
       autoscaling: { minReplicas: 2, maxReplicas: 10 },
     });
     const service = mocks.one(T.run).inputs;
-    const container = service.template.containers[0];
+    const [container, collector] = service.template.containers;
+    assert.equal(collector.name, "collector"); // the sidecar: test/unit/gcp/monitoring*.test.ts
     const { envs, ...rest } = container;
     assert.deepEqual(rest, {
+      name: "app",
       image: IMAGE,
       ports: { containerPort: 3000 },
       resources: { limits: { cpu: "1", memory: "512Mi" }, cpuIdle: false, startupCpuBoost: true },
@@ -64,6 +66,15 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
         timeout: "1800s",
         maxInstanceRequestConcurrency: 1000,
         sessionAffinity: false,
+        volumes: [
+          {
+            name: "rungmp-config",
+            secret: {
+              secret: "fleet-gmp-config-847ef8",
+              items: [{ path: "config.yaml", version: "1" }],
+            },
+          },
+        ],
         scaling: { minInstanceCount: 2, maxInstanceCount: 10 },
         vpcAccess: {
           networkInterfaces: [{ network: "fleet-vpc-id", subnetwork: "fleet-subnet-id" }],
@@ -132,9 +143,11 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
   it("first deploy: the secretAccessor binding starts with the secret, before Memorystore (minutes of IAM propagation); the service waits for it and for the version", async () => {
     const mocks = await build();
     const names = (urns: string[]) => urns.map((u) => mocks.byUrn(u)?.type ?? u).sort();
-    const binding = mocks.one(T.secretIam);
+    const binding = mocks.named(T.secretIam, "fleet-redis-url-access");
     assert.deepEqual(names(binding.dependencies), [T.secret, T.account].sort());
-    assert.ok(names(mocks.one(T.secretVersion).dependencies).includes(T.redis));
+    assert.ok(
+      names(mocks.named(T.secretVersion, "fleet-redis-url").dependencies).includes(T.redis),
+    );
     const service = names(mocks.one(T.run).dependencies);
     for (const t of [T.secretIam, T.secretVersion]) assert.ok(service.includes(t), service.join());
   });
@@ -144,15 +157,16 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
       redis: { mode: "external", url: "rediss://:pw@redis.example.com:6379" },
     });
     const sleep = mocks.one("time:index/sleep:Sleep");
-    const binding = mocks.one(T.secretIam);
+    const binding = mocks.named(T.secretIam, "fleet-redis-url-access");
     assert.equal(sleep.name, "fleet-iam-propagation");
     assert.equal(sleep.inputs.createDuration, "120s");
     assert.deepEqual(Object.keys(sleep.inputs.triggers).sort(), ["member", "secretId"]);
     assert.equal(sleep.inputs.triggers.member, binding.inputs.member);
-    assert.deepEqual(
-      sleep.dependencies.map((u) => mocks.byUrn(u)?.type),
-      [T.secretIam],
-    );
+    // Both grants of the revision: the Redis URL and the collector's RunMonitoring config.
+    assert.deepEqual(sleep.dependencies.map((u) => mocks.byUrn(u)?.name).sort(), [
+      "fleet-gmp-config-access",
+      "fleet-redis-url-access",
+    ]);
     assert.ok(
       mocks.one(T.run).dependencies.includes(sleep.urn),
       "the service is created only after the wait",

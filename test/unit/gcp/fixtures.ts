@@ -32,7 +32,12 @@ export const T = {
   account: "gcp:serviceaccount/account:Account",
   projectIam: "gcp:projects/iAMMember:IAMMember",
   repoIam: "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+  alertPolicy: "gcp:monitoring/alertPolicy:AlertPolicy",
+  dashboard: "gcp:monitoring/dashboard:Dashboard",
 } as const;
+
+/** The random suffix the engine's auto-naming would give a child (its `name` output). */
+export const AUTONAME = (name: string) => `${name}-a1b2c3d`;
 
 export const PROJECT = "acme-test";
 /** The per-stack ids of fleet "fleet" in Pulumi project "socketio-fleet", stack "test". */
@@ -62,7 +67,8 @@ export const GCP_CALLS: NonNullable<MockOptions["calls"]> = {
 
 /** Computed outputs of the resources, as the engine would return them after `up`. */
 export const GCP_OUTPUTS: NonNullable<MockOptions["outputs"]> = {
-  [T.redis]: () => ({
+  [T.redis]: ({ name }) => ({
+    name: AUTONAME(name),
     host: REDIS_HOST,
     port: REDIS_PORT,
     authString: AUTH_STRING,
@@ -80,6 +86,7 @@ export const GCP_OUTPUTS: NonNullable<MockOptions["outputs"]> = {
   [T.template]: ({ name }) => ({ selfLinkUnique: `${name}-template-link?uniqueId=1` }),
   [T.run]: ({ name }) => ({ name, uri: `https://${name}.run.app` }),
   [T.router]: ({ name }) => ({ name }),
+  [T.backend]: ({ name }) => ({ name: AUTONAME(name) }),
 };
 
 export async function gcpMocks(options: MockOptions = {}): Promise<MockRecorder> {

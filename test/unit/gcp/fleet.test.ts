@@ -74,6 +74,14 @@ describe("GcpSocketIoFleet: outputs, parents, registration, preview", () => {
       "compute/targetHttpsProxy::fleet-https-proxy",
       "compute/uRLMap::fleet-redirect",
       "compute/uRLMap::fleet-urlmap",
+      "monitoring/alertPolicy::fleet-balancer5xx",
+      "monitoring/alertPolicy::fleet-clients-above-capacity",
+      "monitoring/alertPolicy::fleet-node-not-ready",
+      "monitoring/alertPolicy::fleet-ready-nodes-below-minimum",
+      "monitoring/alertPolicy::fleet-redis-disconnected",
+      "monitoring/alertPolicy::fleet-redis-memory-high",
+      "monitoring/alertPolicy::fleet-stickiness-broken",
+      "monitoring/dashboard::fleet-dashboard",
       "projects/iAMMember::fleet-logging-logwriter",
       "projects/iAMMember::fleet-monitoring-metricwriter",
       "redis/instance::fleet-redis",
@@ -95,8 +103,11 @@ describe("GcpSocketIoFleet: outputs, parents, registration, preview", () => {
     const outputs = mocks.registeredOutputs.get(mocks.one(T.fleet).urn);
     assert.ok(outputs, "registerOutputs was not called");
     assert.deepEqual(Object.keys(outputs).sort(), [
+      "alertPolicies",
       "backendService",
       "clientOptions",
+      "connectionsPerNode",
+      "dashboard",
       "firewall",
       "instanceGroupManager",
       "instanceTemplate",

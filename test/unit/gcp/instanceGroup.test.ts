@@ -110,7 +110,7 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
     assert.equal(group.updatePolicy.maxSurgeFixed, 2);
   });
 
-  it("autoscaling: a regional autoscaler on CPU with slow scale-in; the group's size left to it", async () => {
+  it("autoscaling: a regional autoscaler on CPU and connections per VM with slow scale-in; the group's size left to it", async () => {
     const mocks = await build({
       autoscaling: { minReplicas: 2, maxReplicas: 8, targetCpuPercent: 50 },
     });
@@ -122,6 +122,15 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
         maxReplicas: 8,
         cooldownPeriod: 180,
         cpuUtilization: { target: 0.5 },
+        // e2-small: 2048 MiB − 384 (COS) − 256 (collector) = 1408 MiB → 32,700 connections.
+        metrics: [
+          {
+            name: "prometheus.googleapis.com/socketio_connected_clients/gauge",
+            filter:
+              'resource.type = "prometheus_target" AND resource.labels.job = "socketio-fleet" AND resource.labels.namespace = "fleet-847ef8"',
+            singleInstanceAssignment: 32700,
+          },
+        ],
         scaleInControl: { maxScaledInReplicas: { fixed: 1 }, timeWindowSec: 600 },
       },
     });
@@ -270,6 +279,8 @@ describe("GcpSocketIoFleet: the instance group, its network, identity and Redis"
       HEALTH_CHECK_PATH: "/healthz",
       HTTP_KEEPALIVE_TIMEOUT_MS: "620000",
       LOG_LEVEL: "debug",
+      // The ceiling from memory: 1408 MiB for the app holds (1408 − 128) × 1024 ÷ 20 connections.
+      MAX_CONNECTIONS: "65536",
       METRICS_PORT: "9464",
       PING_INTERVAL_MS: "25000",
       PING_TIMEOUT_MS: "20000",

@@ -184,6 +184,8 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
       { name: "METRICS_PORT", value: "9464" },
       // ingress-nginx's upstream-keepalive-timeout (60 s) plus 5 s.
       { name: "HTTP_KEEPALIVE_TIMEOUT_MS", value: "65000" },
+      // What the default 512Mi limit holds at all (`resolveCapacity`).
+      { name: "MAX_CONNECTIONS", value: "19660" },
       { name: "NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
       { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: "chat-redis", key: "url" } } },
       { name: "FEATURE", value: "on" },
@@ -253,6 +255,13 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
           resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } },
         },
       ],
+      // The fleet's scale-in bound (`scaleIn.ts`): one pod per minute after a 10-minute window.
+      behavior: {
+        scaleDown: {
+          stabilizationWindowSeconds: 600,
+          policies: [{ type: "Pods", value: 1, periodSeconds: 60 }],
+        },
+      },
     });
     assert.equal(mocks.one(T.deployment).inputs.spec.replicas, 3, "the initial count");
   });

@@ -47,6 +47,7 @@ describe("the cross-language escape hatch: transforms matched by type token", fu
       certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
       domainName: "chat.acme.com",
       autoscaling: { minReplicas: 2, maxReplicas: 4 },
+      monitoring: { createAlarmTopic: true },
     };
     const mocks = await awsMocks();
     await sharedProvider().construct("chat", token, inputs, {});
@@ -78,6 +79,22 @@ describe("the cross-language escape hatch: transforms matched by type token", fu
       await mocks.settled();
       for (const type of childTypes(mocks, token)) seen.add(type);
     }
+    // The Prometheus Operator's kinds and KEDA's, which no default creates.
+    const mocks = await setupMocks({ outputs: K8S_OUTPUTS });
+    new KubernetesSocketIoFleet(
+      "chat",
+      fleetArgs({
+        monitoring: { collector: "prometheus-operator", namespaces: ["monitoring"] },
+        autoscaling: {
+          minReplicas: 2,
+          maxReplicas: 4,
+          metric: "connections",
+          connections: { prometheusUrl: "http://prometheus.monitoring.svc:9090" },
+        },
+      }),
+    );
+    await mocks.settled();
+    for (const type of childTypes(mocks, token)) seen.add(type);
     assert.deepEqual([...seen].sort(), readmeTokens("KubernetesSocketIoFleet").sort());
   });
 });

@@ -67,10 +67,33 @@ const AWS_REMOVED_SINCE_0_1_0 = [
   "aws:iam/rolePolicy:RolePolicy::chat-execution-secret",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment::chat-execution-managed",
 ];
-/** Children this release adds: the scoped execution policy, the task's own DescribeTasks. */
+/**
+ * Children this release adds: the scoped execution policy, the task's own DescribeTasks, and
+ * monitoring (on by default: the collector's log group and grant, the alarms, the dashboard, the
+ * connection scaling policies and their scale-in alarm).
+ */
 const AWS_ADDED_SINCE_0_1_0 = [
   "aws:iam/rolePolicy:RolePolicy::chat-execution-access",
   "aws:iam/rolePolicy:RolePolicy::chat-task-describe",
+  "aws:iam/rolePolicy:RolePolicy::chat-task-metrics",
+  "aws:cloudwatch/logGroup:LogGroup::chat-metrics",
+  "aws:cloudwatch/dashboard:Dashboard::chat-dashboard",
+  "aws:appautoscaling/policy:Policy::chat-connections",
+  "aws:appautoscaling/policy:Policy::chat-scale-in",
+  ...[
+    "AlbElb5xx",
+    "AlbUnhealthyHosts",
+    "EcsCpuHigh",
+    "EcsMemoryHigh",
+    "RedisEngineCpuHigh",
+    "RedisEvictions",
+    "SocketIoClientsAboveCapacity",
+    "SocketIoNodeNotReady",
+    "SocketIoRedisDisconnected",
+    "SocketIoRedisMemoryHigh",
+    "SocketIoStickinessBroken",
+    "scale-in",
+  ].map((suffix) => `aws:cloudwatch/metricAlarm:MetricAlarm::chat-${suffix}`),
 ];
 
 /** The children of a 0.1.0 Kubernetes fleet named "chat" (nginx, in-cluster Redis, an HPA). */

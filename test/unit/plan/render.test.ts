@@ -79,8 +79,11 @@ describe("plan: rendering every stack under mocks", function () {
     const definitions = (
       task.inputs.containerDefinitions as { "[json]": { name: string; image: string }[] }
     )["[json]"];
-    assert.equal(definitions.length, 1);
-    assert.equal(typeof definitions[0].name, "string");
+    // The app and the metrics collector sidecar (`monitoring`, on by default).
+    assert.deepEqual(
+      definitions.map((d) => d.name),
+      ["app", "metrics-collector"],
+    );
     const service = plan.resources.find((r) => r.type === "aws:ecs/service:Service");
     assert.deepEqual(service?.options, { ignoreChanges: ["desiredCount"] });
     assert.equal(definitions[0].image, "ghcr.io/acme/chat:2.0.0");

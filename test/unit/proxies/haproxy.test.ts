@@ -111,6 +111,20 @@ describe("renderHaproxyConfig", () => {
     assert.ok(!noSocket.some((l) => l.startsWith("stats socket")));
   });
 
+  it("limits each server to twice the nodes' hard ceiling (maxConnectionsPerNode), none without one", () => {
+    const ceiling = lines(
+      renderHaproxyConfig(spec({ maxConnectionsPerNode: 500 }), { nodes, listen }),
+    );
+    assert.equal(
+      ceiling.find((l) => l.startsWith("server node-1")),
+      "server node-1 127.0.0.1:4001 cookie node-1 check inter 1s fastinter 500ms fall 2 rise 2 maxconn 1000",
+    );
+    const given = lines(renderHaproxyConfig(spec(), { nodes, listen, serverMaxconn: 70 }));
+    assert.ok(given.find((l) => l.startsWith("server node-2"))?.endsWith(" maxconn 70"));
+    const none = lines(renderHaproxyConfig(spec(), { nodes, listen }));
+    assert.ok(none.filter((l) => l.startsWith("server ")).every((l) => !l.includes("maxconn")));
+  });
+
   it("refuses bad nodes and listen addresses, naming every field", () => {
     assert.throws(
       () =>

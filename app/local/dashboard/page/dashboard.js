@@ -178,6 +178,10 @@ function render(history) {
       values: pad(history.map((h) => h.nodes.reduce((t, n) => t + n.eventsInPerSecond, 0))),
     },
   ]);
+  // Node count over time (the autoscaler's work); without autoscaling, the nodes added or removed.
+  renderChart("nodes-chart", "nodes-legend", [
+    { name: "nodes", values: pad(history.map((h) => h.nodes.length)) },
+  ]);
   const status = document.getElementById("status");
   status.textContent = `${sample.nodes.length} nodes, updated ${new Date(sample.at).toLocaleTimeString()}`;
 }

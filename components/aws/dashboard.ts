@@ -1,0 +1,175 @@
+/**
+ * The fleet's CloudWatch dashboard: the app's signals (from the collector) beside the ALB, ECS and
+ * ElastiCache metrics. The body follows "Dashboard Body Structure and Syntax" (CloudWatch API
+ * reference): `widgets[]` of `type: "metric"` with `x`, `y`, `width`, `height` (24 columns) and
+ * `properties.{metrics, region, title, view, period, stat, annotations}`; a metric row is
+ * `[namespace, name, dimension, value, …, { stat, label }]`. `dashboardName` forces a new
+ * dashboard (terraform-provider-aws `cloudwatch/dashboard.go`), so it is the plain fleet family
+ * name, never a lookup.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { METRIC_NAMES, UNKNOWN_SESSION_FLOOR_PER_SECOND } from "../shared";
+import { ALARM_PERIOD_SECONDS } from "./alarms";
+
+export interface DashboardScope {
+  region: string;
+  namespace: string;
+  appDimensions: Record<string, string>;
+  ecs: { ClusterName: string; ServiceName: string };
+  loadBalancer: string;
+  targetGroup: string;
+  /** Member clusters of the managed replication group (none: no ElastiCache widgets). */
+  redisMembers: string[];
+  connectionsPerNode: number;
+}
+
+type MetricRow = (string | Record<string, unknown>)[];
+
+/** The dashboard body as an object (JSON-encoded by `createDashboard`). */
+export function dashboardBody(s: DashboardScope): { widgets: Record<string, unknown>[] } {
+  const app = (metric: string, stat: string, label: string): MetricRow => [
+    s.namespace,
+    metric,
+    ...Object.entries(s.appDimensions).flat(),
+    { stat, label },
+  ];
+  const ecs = (metric: string, stat: string): MetricRow => [
+    "AWS/ECS",
+    metric,
+    "ClusterName",
+    s.ecs.ClusterName,
+    "ServiceName",
+    s.ecs.ServiceName,
+    { stat, label: `${metric} (${stat.toLowerCase()} task)` },
+  ];
+  const alb = (metric: string, stat: string, withTargetGroup: boolean): MetricRow => [
+    "AWS/ApplicationELB",
+    metric,
+    ...(withTargetGroup ? ["TargetGroup", s.targetGroup] : []),
+    "LoadBalancer",
+    s.loadBalancer,
+    { stat, label: metric },
+  ];
+  const redis = (metric: string, stat: string): MetricRow[] =>
+    s.redisMembers.map((id) => [
+      "AWS/ElastiCache",
+      metric,
+      "CacheClusterId",
+      id,
+      { stat, label: `${metric} ${id}` },
+    ]);
+  const widgets: [string, MetricRow[], Record<string, unknown>?][] = [
+    [
+      "Connected clients per task",
+      [
+        app(METRIC_NAMES.connectedClients, "Average", "average task"),
+        app(METRIC_NAMES.connectedClients, "Maximum", "busiest task"),
+      ],
+      { horizontal: [{ label: "capacity (connectionsPerNode)", value: s.connectionsPerNode }] },
+    ],
+    [
+      "Unknown sessions per minute (stickiness)",
+      [app(METRIC_NAMES.unknownSessions, "Sum", "Session ID unknown")],
+      {
+        horizontal: [
+          {
+            label: "alert floor",
+            value: UNKNOWN_SESSION_FLOOR_PER_SECOND * ALARM_PERIOD_SECONDS,
+          },
+        ],
+      },
+    ],
+    [
+      "Redis connected / ready (lowest task)",
+      [
+        app(METRIC_NAMES.redisConnected, "Minimum", "Redis connected"),
+        app(METRIC_NAMES.ready, "Minimum", "ready"),
+      ],
+    ],
+    [
+      "Failed requests and disconnects per minute",
+      [
+        app(METRIC_NAMES.handshakeFailures, "Sum", "connection errors"),
+        app(METRIC_NAMES.disconnects, "Sum", "disconnects"),
+      ],
+    ],
+    [
+      "Adapter messages per minute",
+      [
+        app(METRIC_NAMES.adapterMessagesPublished, "Sum", "published"),
+        app(METRIC_NAMES.adapterMessagesReceived, "Sum", "received"),
+      ],
+    ],
+    [
+      "Redis round trip (seconds)",
+      [
+        app(METRIC_NAMES.redisRoundTripSeconds, "Average", "average"),
+        app(METRIC_NAMES.redisRoundTripSeconds, "Maximum", "slowest"),
+      ],
+    ],
+    [
+      "Load balancer",
+      [
+        alb("HTTPCode_ELB_5XX_Count", "Sum", false),
+        alb("HTTPCode_Target_4XX_Count", "Sum", false),
+        alb("UnHealthyHostCount", "Maximum", true),
+        alb("HealthyHostCount", "Minimum", true),
+      ],
+    ],
+    [
+      "ECS tasks: CPU and memory (%)",
+      [
+        ecs("CPUUtilization", "Average"),
+        ecs("CPUUtilization", "Maximum"),
+        ecs("MemoryUtilization", "Maximum"),
+      ],
+    ],
+  ];
+  if (s.redisMembers.length > 0) {
+    widgets.push(
+      [
+        "Redis memory and engine CPU (%)",
+        [
+          ...redis("DatabaseMemoryUsagePercentage", "Maximum"),
+          ...redis("EngineCPUUtilization", "Maximum"),
+        ],
+      ],
+      ["Redis evictions", redis("Evictions", "Sum")],
+    );
+  }
+  return {
+    widgets: widgets.map(([title, metrics, annotations], i) => ({
+      type: "metric",
+      x: (i % 2) * 12,
+      y: Math.floor(i / 2) * 6,
+      width: 12,
+      height: 6,
+      properties: {
+        title,
+        region: s.region,
+        view: "timeSeries",
+        period: ALARM_PERIOD_SECONDS,
+        metrics,
+        ...(annotations === undefined ? {} : { annotations }),
+      },
+    })),
+  };
+}
+
+/** The dashboard, named `dashboardName` (plain; see above). */
+export function createDashboard(
+  name: string,
+  dashboardName: string,
+  scope: pulumi.Input<DashboardScope>,
+  parent: pulumi.Resource,
+): aws.cloudwatch.Dashboard {
+  return new aws.cloudwatch.Dashboard(
+    `${name}-dashboard`,
+    {
+      dashboardName,
+      dashboardBody: pulumi.output(scope).apply((s) => JSON.stringify(dashboardBody(s))),
+    },
+    { parent },
+  );
+}
