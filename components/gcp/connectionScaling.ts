@@ -63,7 +63,10 @@ export function settleSeconds(scrapeIntervalSeconds: number): number {
   );
 }
 
-/** The longest `scaleInControl.timeWindowSec` the autoscaler takes (API: 0–3600). */
+/**
+ * The longest scale-in window used: an hour (the range gcloud documents for
+ * `--scale-in-control time-window`; the API reference states no bound, so longer is not risked).
+ */
 export const MAX_SCALE_IN_WINDOW_SECONDS = 3600;
 
 /**
