@@ -40,6 +40,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { METRIC_NAMES } from "../shared";
+import { scaleInBound } from "../shared/scaleInRules";
 import { ALARM_PERIOD_SECONDS } from "./alarms";
 import { STOP_TIMEOUT_SECONDS } from "./service";
 
@@ -50,11 +51,25 @@ export const SCALE_IN_EVALUATION_PERIODS = 3;
 /** Time for a minute's EMF events to become a CloudWatch datapoint (scrape + flush + ingest). */
 export const METRIC_LAG_SECONDS = 60;
 
-/** The scale-in cooldown: one removal drained and gone, then fresh data (see above). */
-export function scaleInCooldownSeconds(deregistrationDelaySeconds: number): number {
+/**
+ * The scale-in cooldown: one removal drained and gone, then fresh data (see above); and never
+ * shorter than the shared bound (`shared/scaleInRules.ts`) for a task removed at the scale-in
+ * condition (half its capacity) with the fewest survivors, so the survivors accept the moved
+ * clients even for very large tasks (with the defaults, 9,800 clients to one survivor: 49 s, far below 360 s).
+ */
+export function scaleInCooldownSeconds(
+  deregistrationDelaySeconds: number,
+  bound?: { connectionsPerNode: number; minReplicas: number },
+): number {
   const removal = deregistrationDelaySeconds + STOP_TIMEOUT_SECONDS;
   const fresh = SCALE_IN_EVALUATION_PERIODS * ALARM_PERIOD_SECONDS + METRIC_LAG_SECONDS;
-  return Math.ceil((removal + fresh) / 60) * 60;
+  const shared =
+    bound === undefined
+      ? 0
+      : scaleInBound(Math.ceil(bound.connectionsPerNode * SCALE_IN_LOAD_RATIO), {
+          survivors: bound.minReplicas,
+        }).removalPeriodSeconds;
+  return Math.ceil(Math.max(removal + fresh, shared) / 60) * 60;
 }
 
 /** Tasks removed per minute at most. */
@@ -67,6 +82,8 @@ export interface ConnectionScalingOptions {
   connectionsPerNode: number;
   targetCpuPercent: number;
   deregistrationDelaySeconds: number;
+  /** The autoscaling minimum: the fewest survivors of a removal. */
+  minReplicas: number;
   namespace: string;
   appDimensions: Record<string, pulumi.Input<string>>;
   ecs: { ClusterName: pulumi.Input<string>; ServiceName: pulumi.Input<string> };
@@ -117,7 +134,10 @@ export function createConnectionScaling(
       ...scalable,
       stepScalingPolicyConfiguration: {
         adjustmentType: "ChangeInCapacity",
-        cooldown: scaleInCooldownSeconds(o.deregistrationDelaySeconds),
+        cooldown: scaleInCooldownSeconds(o.deregistrationDelaySeconds, {
+          connectionsPerNode: o.connectionsPerNode,
+          minReplicas: o.minReplicas,
+        }),
         metricAggregationType: "Maximum",
         // The alarm fires below the threshold: any breach (metric − threshold < 0) removes one.
         stepAdjustments: [{ metricIntervalUpperBound: "0", scalingAdjustment: -1 }],

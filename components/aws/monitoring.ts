@@ -102,6 +102,7 @@ export function createFleetMonitoring(
             connectionsPerNode: o.connectionsPerNode,
             targetCpuPercent: o.autoscaling.args.targetCpuPercent ?? AWS_DEFAULTS.targetCpuPercent,
             deregistrationDelaySeconds: o.deregistrationDelaySeconds,
+            minReplicas: o.autoscaling.args.minReplicas,
             namespace,
             appDimensions,
             ecs,

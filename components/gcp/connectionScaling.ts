@@ -26,6 +26,7 @@
  */
 import { APP_DRAIN_SECONDS } from "../shared";
 import { METRICS_JOB } from "./vmCollector";
+import { scaleInBound } from "../shared/scaleInRules";
 
 /** The connected-clients gauge as GMP names it in Cloud Monitoring. */
 export const CONNECTED_CLIENTS_METRIC_TYPE =
@@ -62,13 +63,36 @@ export function settleSeconds(scrapeIntervalSeconds: number): number {
   );
 }
 
-/** `scaleInControl`: one VM per window, the window at least the settle time. */
-export function scaleInControl(scrapeIntervalSeconds: number) {
+/**
+ * The longest scale-in window used: an hour (the range gcloud documents for
+ * `--scale-in-control time-window`; the API reference states no bound, so longer is not risked).
+ */
+export const MAX_SCALE_IN_WINDOW_SECONDS = 3600;
+
+/**
+ * `scaleInControl`: one VM per window, the window at least the settle time and at least the
+ * shared bound (`shared/scaleInRules.ts`) for VMs of this capacity with the fewest survivors,
+ * so the survivors accept the moved clients (e2-small, 32,700, one survivor: 164 s, under the
+ * 600 s window; only very large machines lengthen it).
+ */
+export function scaleInControl(
+  scrapeIntervalSeconds: number,
+  bound?: { connectionsPerNode: number; minReplicas: number },
+) {
+  const shared =
+    bound === undefined
+      ? 0
+      : scaleInBound(bound.connectionsPerNode, { survivors: bound.minReplicas })
+          .removalPeriodSeconds;
   return {
     maxScaledInReplicas: { fixed: MAX_SCALED_IN_PER_WINDOW },
-    timeWindowSec: Math.max(
-      AUTOSCALER_SCALE_IN_STABILIZATION_SECONDS,
-      settleSeconds(scrapeIntervalSeconds),
+    timeWindowSec: Math.min(
+      MAX_SCALE_IN_WINDOW_SECONDS,
+      Math.max(
+        AUTOSCALER_SCALE_IN_STABILIZATION_SECONDS,
+        settleSeconds(scrapeIntervalSeconds),
+        shared,
+      ),
     ),
   };
 }
@@ -77,7 +101,11 @@ export function scaleInControl(scrapeIntervalSeconds: number) {
 export function movedClientsPerMinute(
   connectionsPerNode: number,
   scrapeIntervalSeconds: number,
+  minReplicas = 1,
 ): number {
-  const window = scaleInControl(scrapeIntervalSeconds).timeWindowSec;
+  const window = scaleInControl(scrapeIntervalSeconds, {
+    connectionsPerNode,
+    minReplicas,
+  }).timeWindowSec;
   return Math.ceil((connectionsPerNode * MAX_SCALED_IN_PER_WINDOW * 60) / window);
 }

@@ -186,6 +186,7 @@ export function createInstanceGroup(
       // Each removed VM drops its sockets, which reconnect: one VM per window.
       scaleInControl: scaleInControl(
         o.collector?.scrapeIntervalSeconds ?? GCP_MONITORING_DEFAULTS.scrapeIntervalSeconds,
+        { connectionsPerNode: o.connectionsPerNode, minReplicas: o.autoscaling.minReplicas },
       ),
     },
   };

@@ -10,7 +10,9 @@
  * preStop, and its clients reconnect to the survivors. So the rule bounds how many pods go
  * per period, and the numbers, with the default 512 Mi node (capacity C = 9,800):
  *
- * - at most 1 pod per `SCALE_IN_PERIOD_SECONDS` (60 s), a period longer than a pod's whole
+ * - at most 1 pod per `scaleInPeriodSeconds` (60 s for 512 Mi pods; longer where the shared
+ *   bound of `shared/scaleInRules.ts` says the survivors need it, e.g. 115 s for 1 Gi pods with
+ *   one survivor), a period longer than a pod's whole
  *   termination (`TERMINATION_GRACE_SECONDS` = 10 s preStop + 25 s `APP_DRAIN_SECONDS` + 5 s =
  *   40 s): one drain is over before the next starts, so at most C clients (9,800) move per
  *   minute, arriving within ≈ 12 s (≈ 820 handshakes/s across the survivors; 410/s each with 2
@@ -68,7 +70,11 @@ export function scaledObjectArgs(
       minReplicaCount: autoscaling.minReplicas,
       maxReplicaCount: autoscaling.maxReplicas,
       advanced: {
-        horizontalPodAutoscalerConfig: { behavior: { scaleDown: scaleInBehavior() } },
+        horizontalPodAutoscalerConfig: {
+          behavior: {
+            scaleDown: scaleInBehavior(ctx.capacity.connectionsPerNode, autoscaling.minReplicas),
+          },
+        },
       },
       triggers: [
         {
@@ -120,7 +126,9 @@ export function adapterHpaArgs(
           },
         },
       ],
-      behavior: { scaleDown: scaleInBehavior() },
+      behavior: {
+        scaleDown: scaleInBehavior(ctx.capacity.connectionsPerNode, autoscaling.minReplicas),
+      },
     },
   };
 }

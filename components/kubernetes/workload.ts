@@ -217,7 +217,9 @@ export function hpaArgs(
         },
       ],
       // One pod per minute after a 10-minute window, as for connection scaling (`scaleIn.ts`).
-      behavior: { scaleDown: scaleInBehavior() },
+      behavior: {
+        scaleDown: scaleInBehavior(ctx.capacity.connectionsPerNode, autoscaling.minReplicas),
+      },
     },
   };
 }

@@ -121,6 +121,13 @@ describe("AwsSocketIoFleet: autoscaling on connections per task (#21)", () => {
     assert.equal(scaleInCooldownSeconds(33), 360);
     assert.equal(scaleInTasksPerMinute(33), 60 / 360);
     assert.equal(scaleInCooldownSeconds(300), 600);
+    // The shared bound only matters for very large tasks: 19,600 per task (half moves) is 49 s,
+    // 1,000,000 per task with one survivor is 500,000 ÷ 200/s = 2,500 s → 2,520 s.
+    assert.equal(scaleInCooldownSeconds(33, { connectionsPerNode: 19_600, minReplicas: 1 }), 360);
+    assert.equal(
+      scaleInCooldownSeconds(33, { connectionsPerNode: 1_000_000, minReplicas: 1 }),
+      2520,
+    );
     // Removing one of N ≥ 2 tasks below half their target leaves them at most at the target.
     for (let n = 2; n <= 50; n++) assert.ok((SCALE_IN_LOAD_RATIO * n) / (n - 1) <= 1, `${n}`);
   });

@@ -147,5 +147,19 @@ describe("GCP node capacity", () => {
       timeWindowSec: 810,
     });
     assert.equal(movedClientsPerMinute(32700, 30), 3270);
+    // The shared bound lengthens the window only for very large machines: 32,700 clients to one
+    // survivor take 164 s; 400,000 take 2,000 s; the API caps the window at 3,600 s.
+    assert.equal(
+      scaleInControl(30, { connectionsPerNode: 32700, minReplicas: 1 }).timeWindowSec,
+      600,
+    );
+    assert.equal(
+      scaleInControl(30, { connectionsPerNode: 400_000, minReplicas: 1 }).timeWindowSec,
+      2000,
+    );
+    assert.equal(
+      scaleInControl(30, { connectionsPerNode: 2_000_000, minReplicas: 1 }).timeWindowSec,
+      3600,
+    );
   });
 });

@@ -8,10 +8,12 @@ import {
   SCALE_IN_PERIOD_SECONDS,
   SCALE_IN_PODS_PER_PERIOD,
   SCALE_IN_STABILIZATION_SECONDS,
+  scaleInPeriodSeconds,
 } from "../../../components/kubernetes/scaleIn";
 import { validateKubernetesFleet } from "../../../components/kubernetes/validate";
 import { TERMINATION_GRACE_SECONDS } from "../../../components/kubernetes/workload";
 import { maxConnectionsForMemory } from "../../../components/shared";
+import { scaleInBound } from "../../../components/shared/scaleInRules";
 import { assertApplies, KUBERNETES_MINORS } from "../../helpers/strictSchema";
 import { deploy, fleetArgs, T } from "./fixtures";
 
@@ -130,6 +132,17 @@ describe("KubernetesSocketIoFleet connection-based autoscaling", () => {
     assert.equal(SCALE_IN_PODS_PER_PERIOD, 1);
     assert.ok(TERMINATION_GRACE_SECONDS < SCALE_IN_PERIOD_SECONDS, "two drains never overlap");
     assert.ok(SCALE_IN_STABILIZATION_SECONDS >= 300, "at least the HPA's own default window");
+  });
+
+  it("the period also follows the shared bound: bigger pods and fewer survivors remove pods slower", () => {
+    // 512 Mi (9,800 clients): the shared bound (49 s with one survivor) is under a termination.
+    assert.equal(scaleInPeriodSeconds(9800, 1), SCALE_IN_PERIOD_SECONDS);
+    // 1 Gi (22,900): one survivor accepts 200 handshakes/s, so 115 s; two survivors halve it.
+    assert.equal(scaleInPeriodSeconds(22900, 1), 115);
+    assert.equal(scaleInPeriodSeconds(22900, 1), scaleInBound(22900).removalPeriodSeconds);
+    assert.equal(scaleInPeriodSeconds(22900, 2), SCALE_IN_PERIOD_SECONDS);
+    // Never above what an HPA policy takes.
+    assert.equal(scaleInPeriodSeconds(1_000_000, 1), 1800);
   });
 
   it("every object applies under strict server-side apply (KEDA v2.20.2 CRD, autoscaling/v2)", async () => {
