@@ -34,6 +34,8 @@ import { createAdapter as createRedisAdapter } from "@socket.io/redis-adapter";
 import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import type { ServerOptions } from "socket.io";
 import type { AppConfig } from "../../components/shared/appEnv";
+import type { REDIS_ROLES } from "../../components/shared/metricNames";
+import { type AdapterTraffic, countAdapterTraffic } from "./adapterTraffic";
 import type { Logger } from "./logger";
 import { boundClusterQueues, boundOfflineQueue } from "./offlineQueue";
 import { clusterConnections, clusterReady, createCluster } from "./redisCluster";
@@ -55,7 +57,15 @@ export type AdapterFactory = NonNullable<ServerOptions["adapter"]>;
  * What each adapter connection does (the `role` label of `socketio_redis_connected`).
  * `stream-reader`: the streams adapter's blocking `XREAD` loop.
  */
-export type RedisRole = "publisher" | "subscriber" | "stream-reader";
+export type RedisRole = (typeof REDIS_ROLES)[number];
+
+/** What the metrics observe on the adapter's Redis connections (all optional). */
+export interface AdapterObservers {
+  /** Adapter messages published and received (`adapterTraffic.ts`). */
+  traffic?: AdapterTraffic;
+  /** The round trip of each heartbeat PING (`redisHeartbeat.ts`), by the connection's role. */
+  roundTrip?(role: RedisRole, seconds: number): void;
+}
 
 export interface RedisConnection {
   role: RedisRole;
@@ -111,6 +121,7 @@ export function createAdapterSetup(
   onError: (err: Error) => void,
   /** Called for each command refused while Redis is unreachable (see `boundOfflineQueue`). */
   onDropped: () => void = () => undefined,
+  observers: AdapterObservers = {},
 ): AdapterSetup {
   const roles: RedisConnection[] = [];
   const everReady = new Set<Redis | Cluster>();
@@ -126,6 +137,9 @@ export function createAdapterSetup(
       client,
       ready: cluster ? () => clusterReady(cluster) : () => client.status === "ready",
     });
+    if (observers.traffic) countAdapterTraffic(client, role, observers.traffic);
+    const roundTrip = observers.roundTrip;
+    const onRoundTrip = roundTrip && ((seconds: number) => roundTrip(role, seconds));
     client.on("error", (err: Error) => {
       onError(err);
       logger.warn({ err: err.message, role }, "redis connection error");
@@ -151,10 +165,12 @@ export function createAdapterSetup(
         onError(err);
         logger.warn({ err: err.message, role, node }, "redis cluster node error");
       });
-      stopPings.push(pingAllEvery(() => clusterConnections(cluster), REDIS_PING_INTERVAL_MS));
+      stopPings.push(
+        pingAllEvery(() => clusterConnections(cluster), REDIS_PING_INTERVAL_MS, onRoundTrip),
+      );
     } else {
       const redis = client as Redis;
-      stopPings.push(pingEvery(redis, REDIS_PING_INTERVAL_MS));
+      stopPings.push(pingEvery(redis, REDIS_PING_INTERVAL_MS, onRoundTrip));
       // What the publisher writes must reach the primary (subscribers on a demoted primary still
       // get what the new primary publishes, replicated to them).
       if (role === "publisher") {

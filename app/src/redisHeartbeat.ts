@@ -5,17 +5,35 @@
  * arrive in time (see `redisOptions.ts`). PING is valid in subscribe mode (ioredis
  * `VALID_IN_SUBSCRIBER_MODE`). At most one PING is outstanding per connection; none is sent
  * while the connection is not ready, so pings never sit in the offline queue.
+ *
+ * Each PONG's round trip (from the call to the reply, so it includes ioredis's own queueing on
+ * that connection) is passed to `onRoundTrip` in seconds (`socketio_redis_roundtrip_seconds`);
+ * a PING that fails or never returns has no round trip and is not reported.
  */
 import type { Redis } from "ioredis";
 
+/** Receives the round trip of one PING, in seconds. */
+export type RoundTripObserver = (seconds: number) => void;
+
+/** One PING on `client`, its round trip reported on success. */
+function timedPing(client: Redis, onRoundTrip: RoundTripObserver | undefined): Promise<unknown> {
+  const start = process.hrtime.bigint();
+  return client.ping().then(() => {
+    onRoundTrip?.(Number(process.hrtime.bigint() - start) / 1e9);
+  });
+}
+
 /** Starts pinging `client`; returns a function that stops. */
-export function pingEvery(client: Redis, intervalMs: number): () => void {
+export function pingEvery(
+  client: Redis,
+  intervalMs: number,
+  onRoundTrip?: RoundTripObserver,
+): () => void {
   let outstanding = false;
   const timer = setInterval(() => {
     if (outstanding || client.status !== "ready") return;
     outstanding = true;
-    client
-      .ping()
+    timedPing(client, onRoundTrip)
       .catch(() => undefined) // the connection's own error/close handlers report it
       .finally(() => (outstanding = false));
   }, intervalMs);
@@ -28,14 +46,17 @@ export function pingEvery(client: Redis, intervalMs: number): () => void {
  * sharded subscribers, which come and go with the topology): every `intervalMs`, a PING on each
  * connection `connections()` returns that is ready and has none outstanding.
  */
-export function pingAllEvery(connections: () => Redis[], intervalMs: number): () => void {
+export function pingAllEvery(
+  connections: () => Redis[],
+  intervalMs: number,
+  onRoundTrip?: RoundTripObserver,
+): () => void {
   const outstanding = new WeakSet<Redis>();
   const timer = setInterval(() => {
     for (const client of connections()) {
       if (outstanding.has(client) || client.status !== "ready") continue;
       outstanding.add(client);
-      client
-        .ping()
+      timedPing(client, onRoundTrip)
         .catch(() => undefined) // the cluster's own error/close handlers report it
         .finally(() => outstanding.delete(client));
     }

@@ -24,7 +24,15 @@ import { installDemoProtocol } from "./demo";
 import { handleHealth, type Readiness, send } from "./health";
 import { applyHttpTimeouts } from "./httpTimeouts";
 import { createLogger, type Logger } from "./logger";
-import { createMetrics, type FleetMetrics, instrument, instrumentRedis } from "./metrics";
+import { gateRefusalReason, ORIGIN_REFUSED } from "./connectionSignals";
+import {
+  adapterObservers,
+  createMetrics,
+  type FleetMetrics,
+  instrument,
+  instrumentReadiness,
+  instrumentRedis,
+} from "./metrics";
 import { createMetricsServer } from "./metricsServer";
 import { installGate } from "./gate";
 import { corsOptions, isOriginAllowed } from "./origin";
@@ -110,6 +118,7 @@ export function createFleetServer(
     logger,
     () => metrics.adapterErrors.inc(),
     () => metrics.redisCommandsDropped.inc(),
+    adapterObservers(metrics),
   );
   let draining = false;
   const originAllowed = (req: IncomingMessage) => isOriginAllowed(config, req);
@@ -145,7 +154,7 @@ export function createFleetServer(
     allowRequest: (req, callback) => {
       if (!originAllowed(req)) {
         logger.warn({ origin: req.headers.origin }, "handshake refused: origin not allowed");
-        return callback("origin not allowed", false);
+        return callback(ORIGIN_REFUSED, false); // counted as origin_refused (connectionSignals.ts)
       }
       const own = options.serverOptions?.allowRequest;
       return own ? own(req, callback) : callback(null, true);
@@ -155,12 +164,15 @@ export function createFleetServer(
     path: io.path().replace(/\/?$/, "/"),
     originAllowed,
     draining: () => draining,
-    onRefused: (req, status) =>
-      logger.warn({ origin: req.headers.origin, url: req.url, status }, "request refused"),
+    onRefused: (req, status) => {
+      metrics.connectionErrors.inc({ reason: gateRefusalReason(status) });
+      logger.warn({ origin: req.headers.origin, url: req.url, status }, "request refused");
+    },
   });
   const connections = trackConnections(io);
   instrument(io, metrics);
   instrumentRedis(metrics, redis.roles);
+  instrumentReadiness(metrics, readiness);
   const metricsServer = createMetricsServer(metrics.registry);
   io.of("/").adapter.on("error", (err: Error) => {
     metrics.adapterErrors.inc();

@@ -6,6 +6,7 @@
 import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { AWS_DEFAULTS } from "./args";
+import { clusterModeAdapterProblem } from "../shared/adapterRules";
 
 /** The fields of `redis` with `mode: "serverless"`. */
 export const SERVERLESS_REDIS_KEYS = ["mode", "maxDataStorageGb", "maxEcpuPerSecond"] as const;
@@ -84,7 +85,9 @@ export function checkClusterAdapter(args: Record<string, unknown>, add: Add) {
   const clusterMode = redis.mode === "managed" && redis.clusterMode === "enabled";
   if (!serverless && !clusterMode) return;
   const adapter = args.adapter ?? "redis";
-  if (adapter === "redis-sharded" || typeof adapter !== "string") return;
+  // Which adapters a cluster carries is the shared rule (the app applies it at start too); the
+  // words below add this target's reason.
+  if (typeof adapter !== "string" || clusterModeAdapterProblem(adapter) === undefined) return;
   const where = serverless
     ? '`redis.mode: "serverless"` (ElastiCache Serverless'
     : '`redis.clusterMode: "enabled"` (a cluster-mode replication group';

@@ -6,6 +6,7 @@
 import { isRecord, show } from "../shared/checks";
 import { type Add, checkEnum, checkInteger, checkKnownKeys } from "../shared/ruleKit";
 import { GCP_DEFAULTS, GcpValkeyClusterMode } from "./args";
+import { clusterModeAdapterProblem } from "../shared/adapterRules";
 
 /** The fields of `redis` with `mode: "valkey"`. */
 export const VALKEY_REDIS_KEYS = [
@@ -75,7 +76,10 @@ export function checkValkeyFleet(args: Record<string, unknown>, add: Add) {
   }
   const cluster = (redis.clusterMode ?? GCP_DEFAULTS.valkey.clusterMode) === "enabled";
   const adapter = args.adapter ?? "redis";
-  if (!cluster || adapter === "redis-sharded" || typeof adapter !== "string") return;
+  // Which adapters a cluster carries is the shared rule (the app applies it at start too); the
+  // words below add this target's reason.
+  if (!cluster || typeof adapter !== "string" || clusterModeAdapterProblem(adapter) === undefined)
+    return;
   const why =
     adapter === "redis"
       ? "every PUBLISH is copied to every shard, so each shard carries every message"

@@ -41,7 +41,13 @@ export {
   type RedisMode,
   type RenderAppEnvOptions,
 } from "./appEnv";
-export { CLIENT_TRANSPORTS, HANDSHAKE_FAILURE_REASONS, METRIC_NAMES } from "./metricNames";
+export {
+  CLIENT_TRANSPORTS,
+  DISCONNECT_REASONS,
+  HANDSHAKE_FAILURE_REASONS,
+  METRIC_NAMES,
+  REDIS_ROLES,
+} from "./metricNames";
 export { originProblem } from "./checks";
 export { clientOptionsFor, type ClientSpec, type SocketIoClientOptions } from "./clientOptions";
 export {

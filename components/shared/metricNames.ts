@@ -24,7 +24,10 @@ export const METRIC_NAMES = {
    * Above a floor it means stickiness is broken: the balancer sent a poll to another node.
    */
   unknownSessions: "socketio_unknown_session_total",
-  /** Counter, label `reason` (Socket.IO's disconnect reasons): sockets disconnected. */
+  /**
+   * Counter, label `reason` (`DISCONNECT_REASONS`: Socket.IO's disconnect reasons, spaces as
+   * underscores): sockets disconnected.
+   */
   disconnects: "socketio_disconnects_total",
   /** Counter: adapter messages this node published to Redis. */
   adapterMessagesPublished: "socketio_adapter_messages_published_total",
@@ -52,3 +55,25 @@ export type HandshakeFailureReason = (typeof HANDSHAKE_FAILURE_REASONS)[number];
 
 /** `transport` values of `socketio_connected_clients_by_transport`. */
 export const CLIENT_TRANSPORTS = ["polling", "websocket"] as const;
+
+/**
+ * `reason` values of `socketio_disconnects_total`: Socket.IO 4.8's `DisconnectReason`, spaces
+ * replaced by underscores (a label value usable as is in PromQL, CloudWatch dimensions and Cloud
+ * Monitoring filters), and `other` for any reason a later Socket.IO adds.
+ */
+export const DISCONNECT_REASONS = [
+  "transport_error",
+  "transport_close",
+  "forced_close",
+  "ping_timeout",
+  "parse_error",
+  "server_shutting_down",
+  "forced_server_close",
+  "client_namespace_disconnect",
+  "server_namespace_disconnect",
+  "other",
+] as const;
+export type DisconnectReasonLabel = (typeof DISCONNECT_REASONS)[number];
+
+/** `role` values of `socketio_redis_connected` and `socketio_redis_roundtrip_seconds`. */
+export const REDIS_ROLES = ["publisher", "subscriber", "stream-reader"] as const;
