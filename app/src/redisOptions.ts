@@ -37,6 +37,13 @@
  * No `CLIENT` command: Memorystore refuses it, and ioredis sends `CLIENT SETINFO` after every
  * connect unless `disableClientInfo` is set, and `CLIENT SETNAME` with a `connectionName` (none
  * is set). The socket.io adapters send no `CLIENT` command of their own.
+ *
+ * `protocol: 2` (RESP2): ioredis 6 speaks RESP3 by default and opens every connection with
+ * `HELLO 3`, failing the connection on any error but "unknown command"/NOPROTO (a managed Redis
+ * answering NOPERM would be fatal). The adapters need nothing RESP3 adds, so the app keeps the
+ * wire protocol every adapter was written against; v6's fixes (an unsolicited `SUNSUBSCRIBE` on
+ * slot migration now triggers a slot refresh, `DataHandler.handleUnsolicitedUnsubscribe`) work in
+ * both protocols.
  */
 import { isIP } from "node:net";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
@@ -67,6 +74,7 @@ export function redisOptions(redisTlsCa: string | undefined): RedisOptions {
     keepAlive: REDIS_TCP_KEEPALIVE_MS,
     socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
     disableClientInfo: true,
+    protocol: 2,
     reconnectOnError: readOnlyReconnects,
     ...(redisTlsCa === undefined
       ? {}

@@ -77,9 +77,9 @@ describe("Redis Cluster: master failover (engine, redis-sharded, REDIS_MODE=clus
       `      ${victim.name} back as ${heir.name}'s replica ${Date.now() - killedAt} ms after SIGKILL`,
     );
     // A subscription a client moved onto the restarting node is dropped there when the node
-    // turns replica (an unsolicited SUNSUBSCRIBE, which ioredis 5.11.1 acts on only at its next
-    // slot refresh): one refresh interval later every client's map comes from a node that knows
-    // the new topology; probes must then reach every member again.
+    // turns replica (an unsolicited SUNSUBSCRIBE, which ioredis 6 answers with a slot refresh;
+    // the periodic refresh is the backstop): one refresh interval later every client's map comes
+    // from a node that knows the new topology; probes must then reach every member again.
     await sleep(CLUSTER_SLOTS_REFRESH_INTERVAL_MS + 1_000);
     await resumeAfter(clients, onVictim, "settled", 10_000);
     assert.deepEqual(
