@@ -89,12 +89,10 @@ export function fleetAlerts(context: AlertContext): FleetAlert[] {
       comparison: ">",
       threshold: UNKNOWN_SESSION_FLOOR_PER_SECOND,
       thresholdReason:
-        "A node that crashes makes each of its polling clients fail one poll (a drained node closes its sessions " +
-        "first, so a scale-in or rolling update counts nothing): a burst that ends within a heartbeat (45 s) and " +
-        "leaves the 2-minute rate window 2 minutes later, so one crash cannot hold for 5 minutes. Crashes every " +
-        "1.5–2.5 minutes under many polling clients can (promtool: 3 bursts of 1,000 clients 90–150 s apart fire " +
-        "it), and such a crash loop deserves the page too. A balancer without affinity fails every poll of every " +
-        "polling client for as long as it lasts, and one such client alone reconnects about every 2–5 s (0.2–0.5/s).",
+        "A crashed node makes each of its polling clients fail one poll (a drain counts nothing): a burst " +
+        "within a heartbeat (45 s) that leaves the 2-min window 2 min later, so one crash cannot hold 5 min " +
+        "(a crash loop 1.5–2.5 min apart can, and deserves the page). Without affinity every poll of every " +
+        "polling client fails for as long as it lasts: one such client alone makes 0.2–0.5/s.",
       forSeconds: 300,
     },
     {

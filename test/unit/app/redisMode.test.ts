@@ -115,6 +115,7 @@ describe("app clusterConnection (REDIS_MODE=cluster)", () => {
         keepAlive: REDIS_TCP_KEEPALIVE_MS,
         socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
         disableClientInfo: true,
+        protocol: 2,
         reconnectOnError: readOnlyReconnects,
         tls: { ca, checkServerIdentity: ipCnIdentity },
         commandTimeout: 1000,
