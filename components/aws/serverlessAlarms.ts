@@ -6,15 +6,18 @@
  *
  * Facts they rely on (each settled in sources, 2026-12):
  * - Namespace `AWS/ElastiCache`, one dimension `clusterId` whose value is the cache's name
- *   (not `CacheClusterId`, which only node-based clusters publish): AWS "Metrics and events for
- *   Valkey and Redis OSS serverless caches"; `aws cloudwatch list-metrics` output quoted in
- *   open-constructs/aws-cdk-library#68 and grafana/grafana-aws-sdk#151 ("Value":
- *   "my-redis-cluster", the cache name) and #305; cdklabs/cdk-monitoring-constructs#750, fixed
- *   by #766 (its `CacheClusterId` dimension left every serverless alarm without data).
+ *   (not `CacheClusterId`, which only node-based clusters publish): `aws cloudwatch list-metrics`
+ *   output quoted in open-constructs/aws-cdk-library#68 and grafana/grafana-aws-sdk#151
+ *   ("Value": "my-redis-cluster", the cache name) and #305; cdklabs/cdk-monitoring-constructs#750,
+ *   fixed by #766 (its `CacheClusterId` dimension left every serverless alarm without data).
+ *   aws/agent-toolkit-for-aws (`amazon-elasticache` skill: `references/monitoring/alarm-packs.md`,
+ *   `scripts/generate_dashboards.py`) names the dimension `ServerlessCacheName` instead, without
+ *   showing any published metric; the `list-metrics` outputs above are what CloudWatch holds, so
+ *   `clusterId` wins [the one point a first real deployment should confirm].
  * - `BytesUsedForCache` (unit Bytes, "the total number of bytes used by the data stored in your
  *   cache"), `ElastiCacheProcessingUnits` (Count, "the total number of ECPUs consumed by the
  *   requests"), `ThrottledCmds` (Count, "requests that were throttled by ElastiCache because the
- *   workload was scaling faster than ElastiCache can scale") and `Evictions` (Count): same page.
+ *   workload was scaling faster than ElastiCache can scale") and `Evictions` (Count): AWS "Metrics and events for Valkey and Redis OSS serverless caches".
  * - At the data-storage maximum the cache evicts keys that have a TTL (LRU) and then answers
  *   writes with OOM; above the ECPU/second maximum it throttles requests. AWS advises an alarm
  *   below each limit (it suggests 75 %): "Scaling ElastiCache" → "Setting scaling limits to
@@ -22,8 +25,9 @@
  * - `cacheUsageLimits.dataStorage.maximum` is an integer with unit "GB" (CloudFormation
  *   `AWS::ElastiCache::ServerlessCache DataStorage`; pulumi-aws typings: 1–5,000). No AWS page
  *   says whether that GB is 10^9 or 2^30 bytes [unconfirmed]. The threshold takes 10^9 (SI, what
- *   "GB" means by definition): if the service means 2^30, the alarm fires at 74.5 % of the real
- *   limit instead of 80 % (AWS's own advice is 75 %), never later than the catalog's ratio.
+ *   "GB" means by definition, and what the agent-toolkit alarm pack uses: "for a 5 GB limit,
+ *   alarm at ~4 GB (4,000,000,000 bytes)"): if the service means 2^30, the alarm fires at 74.5 % of
+ *   the real limit instead of 80 % (AWS's own advice is 75 %), never later than the catalog's ratio.
  * - The fleet always sets both limits (`maxDataStorageGb` default 10, `maxEcpuPerSecond`
  *   default 100,000, `AWS_DEFAULTS.serverlessRedis`), so a limit the user left unset is the
  *   default the cache was created with, and the alarms use the same value (`serverlessLimits`).
