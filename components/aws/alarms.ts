@@ -10,9 +10,9 @@
  * - `gauge-each`: `Maximum` across tasks for `>`, `Minimum` for `<` (every task writes into the
  *   one `[ClusterName, TaskFamily]` series, so the extreme is the worst node);
  * - `redis-memory`: ElastiCache `DatabaseMemoryUsagePercentage` (0–100) of every member cluster
- *   of the managed replication group, `MAX` across them, against threshold × 100. Not rendered for
- *   an external Redis (nothing to read) nor for ElastiCache Serverless, which has no memory
- *   ratio (its `BytesUsedForCache` against `maxDataStorageGb` is not wired yet).
+ *   of the managed replication group, `MAX` across them, against threshold × 100; on ElastiCache
+ *   Serverless, `BytesUsedForCache` against threshold × the data-storage limit in bytes
+ *   (`serverlessAlarms.ts`). Not rendered for an external Redis (nothing to read).
  *
  * Inputs checked against hashicorp/terraform-provider-aws
  * `internal/service/cloudwatch/metric_alarm.go`: `period` 10, 20, 30 or a multiple of 60;
@@ -25,6 +25,11 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { FleetAlert } from "../shared";
+import {
+  type ServerlessCacheTarget,
+  serverlessAlarms,
+  serverlessMemoryAlarm,
+} from "./serverlessAlarms";
 import { awsOnlyAlarms, memberAlarms } from "./serviceAlarms";
 
 /** Every alarm evaluates one-minute periods (what ALB, ECS and ElastiCache publish). */
@@ -47,6 +52,8 @@ export interface AlarmTargets {
   targetGroup: pulumi.Input<string>;
   /** The managed replication group's member clusters and how many there are (a plain count). */
   redis?: { memberClusters: pulumi.Input<string[]>; memberCount: number };
+  /** The ElastiCache Serverless cache (`redis.mode: "serverless"`). */
+  serverless?: ServerlessCacheTarget;
   /** SNS topic ARNs notified on ALARM and OK. */
   actions: pulumi.Input<string>[];
 }
@@ -73,7 +80,8 @@ export function fleetAlarmDefinitions(alerts: FleetAlert[], t: AlarmTargets): Al
   const shared = alerts
     .filter((alert) => alert.prometheusOnly !== true)
     .flatMap((alert) => sharedAlarms(alert, t));
-  return [...shared, ...awsOnlyAlarms(alerts, t)];
+  const serverless = t.serverless === undefined ? [] : serverlessAlarms(t.serverless, t.actions);
+  return [...shared, ...awsOnlyAlarms(alerts, t), ...serverless];
 }
 
 function sharedAlarms(alert: FleetAlert, t: AlarmTargets): AlarmDefinition[] {
@@ -125,6 +133,7 @@ function sharedAlarms(alert: FleetAlert, t: AlarmTargets): AlarmDefinition[] {
         },
       ];
     case "redis-memory":
+      if (t.serverless !== undefined) return [serverlessMemoryAlarm(alert, common, t.serverless)];
       if (t.redis === undefined) return [];
       return memberAlarms(alert.name, t.redis, {
         metricName: "DatabaseMemoryUsagePercentage",
@@ -144,10 +153,20 @@ function sharedAlarms(alert: FleetAlert, t: AlarmTargets): AlarmDefinition[] {
 }
 
 function describe(alert: FleetAlert): string {
-  return `${alert.summary}. ${alert.description} Threshold: ${alert.thresholdReason}`.slice(
-    0,
-    MAX_ALARM_DESCRIPTION,
+  return fitDescription(
+    `${alert.summary}. ${alert.description} Threshold: ${alert.thresholdReason}`,
   );
+}
+
+/**
+ * `text` within CloudWatch's 1024 characters: whole sentences and "…" when it is longer, so a
+ * notification never ends mid-word.
+ */
+export function fitDescription(text: string): string {
+  if (text.length <= MAX_ALARM_DESCRIPTION) return text;
+  const room = text.slice(0, MAX_ALARM_DESCRIPTION - 1);
+  const end = room.lastIndexOf(". ");
+  return `${end > 0 ? room.slice(0, end + 1) : room}…`;
 }
 
 /** The EMF series folds every label into one, so a label-selected signal cannot be rendered. */

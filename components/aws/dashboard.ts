@@ -9,8 +9,17 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { METRIC_NAMES, UNKNOWN_SESSION_FLOOR_PER_SECOND } from "../shared";
+import {
+  METRIC_NAMES,
+  REDIS_MEMORY_RATIO_LIMIT,
+  UNKNOWN_SESSION_FLOOR_PER_SECOND,
+} from "../shared";
 import { ALARM_PERIOD_SECONDS } from "./alarms";
+import {
+  SERVERLESS_BYTES_PER_GB,
+  serverlessEcpuThresholdPerPeriod,
+  serverlessMemoryThresholdBytes,
+} from "./serverlessAlarms";
 
 export interface DashboardScope {
   region: string;
@@ -21,6 +30,8 @@ export interface DashboardScope {
   targetGroup: string;
   /** Member clusters of the managed replication group (none: no ElastiCache widgets). */
   redisMembers: string[];
+  /** The ElastiCache Serverless cache: its name (`clusterId`) and limits (none: no widgets). */
+  serverlessCache?: { name: string; maxDataStorageGb: number; maxEcpuPerSecond: number };
   connectionsPerNode: number;
 }
 
@@ -138,6 +149,7 @@ export function dashboardBody(s: DashboardScope): { widgets: Record<string, unkn
       ["Redis evictions", redis("Evictions", "Sum")],
     );
   }
+  if (s.serverlessCache !== undefined) widgets.push(...serverlessWidgets(s.serverlessCache));
   return {
     widgets: widgets.map(([title, metrics, annotations], i) => ({
       type: "metric",
@@ -155,6 +167,48 @@ export function dashboardBody(s: DashboardScope): { widgets: Record<string, unkn
       },
     })),
   };
+}
+
+/** ElastiCache Serverless: data stored and ECPUs against their limits, throttling, evictions. */
+function serverlessWidgets(
+  c: NonNullable<DashboardScope["serverlessCache"]>,
+): [string, MetricRow[], Record<string, unknown>?][] {
+  const row = (metric: string, stat: string, label: string): MetricRow => [
+    "AWS/ElastiCache",
+    metric,
+    "clusterId",
+    c.name,
+    { stat, label },
+  ];
+  return [
+    [
+      "Redis data stored (bytes)",
+      [row("BytesUsedForCache", "Maximum", "BytesUsedForCache")],
+      {
+        horizontal: [
+          {
+            label: "memory alert",
+            value: serverlessMemoryThresholdBytes(REDIS_MEMORY_RATIO_LIMIT, c.maxDataStorageGb),
+          },
+          { label: "maxDataStorageGb", value: c.maxDataStorageGb * SERVERLESS_BYTES_PER_GB },
+        ],
+      },
+    ],
+    [
+      "Redis ECPUs per minute",
+      [row("ElastiCacheProcessingUnits", "Sum", "ECPUs")],
+      {
+        horizontal: [
+          { label: "ECPU alert", value: serverlessEcpuThresholdPerPeriod(c.maxEcpuPerSecond) },
+          { label: "maxEcpuPerSecond × 60", value: c.maxEcpuPerSecond * ALARM_PERIOD_SECONDS },
+        ],
+      },
+    ],
+    [
+      "Redis throttled commands and evictions per minute",
+      [row("ThrottledCmds", "Sum", "throttled commands"), row("Evictions", "Sum", "evictions")],
+    ],
+  ];
 }
 
 /** The dashboard, named `dashboardName` (plain; see above). */

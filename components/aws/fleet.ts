@@ -25,6 +25,7 @@ import { awsNodeCapacity } from "./validateMonitoring";
 import { createNetwork } from "./network";
 import { awsPlatform } from "./platform";
 import { createRedis } from "./redis";
+import { serverlessLimits } from "./serverlessCache";
 import { createSecurityGroups } from "./securityGroups";
 import { createService } from "./service";
 import { validateAwsFleet, validateAwsFleetName, validateAwsFleetTransform } from "./validate";
@@ -272,6 +273,10 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
                     memberClusters: redis.replicationGroup.memberClusters,
                     memberCount: memberClusterCount(redisArgs),
                   },
+            serverless:
+              redis.serverlessCache === undefined || redisArgs.mode !== "serverless"
+                ? undefined
+                : { cacheName: redis.serverlessCache.name, ...serverlessLimits(redisArgs) },
             autoscaling:
               args.autoscaling === undefined || svc.autoscalingTarget === undefined
                 ? undefined

@@ -11,6 +11,7 @@ import { type AlarmTargets, fleetAlarmDefinitions } from "./alarms";
 import { type ConnectionScaling, createConnectionScaling } from "./connectionScaling";
 import { createDashboard } from "./dashboard";
 import { appMetricDimensions } from "./metricsCollector";
+import type { ServerlessCacheTarget } from "./serverlessAlarms";
 import { AWS_MONITORING_DEFAULTS, type AwsMonitoring } from "./monitoringArgs";
 
 export interface FleetMonitoringResources {
@@ -31,6 +32,8 @@ export interface MonitoringOptions {
   loadBalancerArnSuffix: pulumi.Input<string>;
   targetGroupArnSuffix: pulumi.Input<string>;
   redis?: { memberClusters: pulumi.Input<string[]>; memberCount: number };
+  /** The ElastiCache Serverless cache and its limits (`redis.mode: "serverless"`). */
+  serverless?: ServerlessCacheTarget;
   autoscaling?: { args: AwsAutoscalingArgs; target: aws.appautoscaling.Target };
   deregistrationDelaySeconds: number;
 }
@@ -60,6 +63,7 @@ export function createFleetMonitoring(
     loadBalancer: o.loadBalancerArnSuffix,
     targetGroup: o.targetGroupArnSuffix,
     redis: o.redis,
+    serverless: o.serverless,
     actions: topicArn === undefined ? [] : [topicArn],
   };
   const alarms = fleetAlarmDefinitions(
@@ -78,17 +82,28 @@ export function createFleetMonitoring(
         o.loadBalancerArnSuffix,
         o.targetGroupArnSuffix,
         o.redis?.memberClusters ?? [],
+        o.serverless?.cacheName ?? "",
       ])
-      .apply(([region, clusterName, serviceName, loadBalancer, targetGroup, members]) => ({
-        region,
-        namespace,
-        appDimensions: appMetricDimensions({ clusterName, taskFamily: o.family }),
-        ecs: { ClusterName: clusterName, ServiceName: serviceName },
-        loadBalancer,
-        targetGroup,
-        redisMembers: [...(members ?? [])].sort(),
-        connectionsPerNode: o.connectionsPerNode,
-      })),
+      .apply(
+        ([region, clusterName, serviceName, loadBalancer, targetGroup, members, cacheName]) => ({
+          region,
+          namespace,
+          appDimensions: appMetricDimensions({ clusterName, taskFamily: o.family }),
+          ecs: { ClusterName: clusterName, ServiceName: serviceName },
+          loadBalancer,
+          targetGroup,
+          redisMembers: [...(members ?? [])].sort(),
+          serverlessCache:
+            o.serverless === undefined
+              ? undefined
+              : {
+                  name: cacheName,
+                  maxDataStorageGb: o.serverless.maxDataStorageGb,
+                  maxEcpuPerSecond: o.serverless.maxEcpuPerSecond,
+                },
+          connectionsPerNode: o.connectionsPerNode,
+        }),
+      ),
     parent,
   );
 

@@ -49,13 +49,7 @@ export function createServerlessRedis(
   o: ServerlessRedisOptions,
   parent: pulumi.Resource,
 ) {
-  const limits = {
-    ...AWS_DEFAULTS.serverlessRedis,
-    ...defined({
-      maxDataStorageGb: o.redis.maxDataStorageGb,
-      maxEcpuPerSecond: o.redis.maxEcpuPerSecond,
-    }),
-  };
+  const limits = serverlessLimits(o.redis);
   const suffix = new random.RandomString(
     `${name}-redis-ids`,
     { length: 8, special: false, upper: false },
@@ -118,6 +112,20 @@ export function createServerlessRedis(
   );
   const endpoint = host.apply((h) => `${h}:${REDIS_PORT}`);
   return { url, endpoint, resources: { serverlessCache, userGroup, authToken: password } };
+}
+
+/** The cache's usage limits: the args over the defaults (what the cache and its alarms use). */
+export function serverlessLimits(redis: AwsServerlessRedisArgs): {
+  maxDataStorageGb: number;
+  maxEcpuPerSecond: number;
+} {
+  return {
+    ...AWS_DEFAULTS.serverlessRedis,
+    ...defined({
+      maxDataStorageGb: redis.maxDataStorageGb,
+      maxEcpuPerSecond: redis.maxEcpuPerSecond,
+    }),
+  };
 }
 
 function defined<T extends object>(obj: T): Partial<T> {

@@ -204,8 +204,16 @@ describe("AwsSocketIoFleet: monitoring (collector, alarms, dashboard)", () => {
     const alerts = fleetAlerts({ connectionsPerNode: CAPACITY });
     const byName = Object.fromEntries(alerts.map((a) => [a.name, a]));
     const stickiness = byName[ALERT_NAMES.stickinessBroken];
-    assert.deepEqual(alarm(mocks, ALERT_NAMES.stickinessBroken), {
-      alarmDescription: `${stickiness.summary}. ${stickiness.description} Threshold: ${stickiness.thresholdReason}`,
+    // Longer than CloudWatch's 1024 characters: cut after the last whole sentence that fits.
+    const full = `${stickiness.summary}. ${stickiness.description} Threshold: ${stickiness.thresholdReason}`;
+    const { alarmDescription, ...stickinessAlarm } = alarm(mocks, ALERT_NAMES.stickinessBroken);
+    assert.ok(full.length > 1024);
+    assert.ok(alarmDescription.length <= 1024 && alarmDescription.endsWith(".…"), alarmDescription);
+    assert.ok(full.startsWith(`${alarmDescription.slice(0, -1)} `), alarmDescription);
+    // Every sentence that fits is kept: the next one would not.
+    const next = full.indexOf(". ", alarmDescription.length);
+    assert.ok((next < 0 ? full.length : next + 1) + 1 > 1024, alarmDescription);
+    assert.deepEqual(stickinessAlarm, {
       comparisonOperator: "GreaterThanThreshold",
       evaluationPeriods: stickiness.forSeconds / 60,
       datapointsToAlarm: stickiness.forSeconds / 60,
@@ -351,7 +359,7 @@ describe("AwsSocketIoFleet: monitoring (collector, alarms, dashboard)", () => {
     }
   });
 
-  it("one metric-math alarm per 19 member clusters of a cluster-mode group; none for ElastiCache Serverless", () => {
+  it("one metric-math alarm per 19 member clusters of a cluster-mode group; none without a managed group", () => {
     const alerts = fleetAlerts({ connectionsPerNode: 100 });
     const targets = {
       namespace: "N",
