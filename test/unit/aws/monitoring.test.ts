@@ -1,7 +1,11 @@
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { AwsSocketIoFleet, type AwsSocketIoFleetArgs } from "../../../components/aws";
-import { ALARM_PERIOD_SECONDS, fleetAlarmDefinitions } from "../../../components/aws/alarms";
+import {
+  ALARM_PERIOD_SECONDS,
+  fitDescription,
+  fleetAlarmDefinitions,
+} from "../../../components/aws/alarms";
 import { memberClusterCount } from "../../../components/aws/monitoring";
 import {
   ADOT_COLLECTOR_IMAGE,
@@ -204,15 +208,19 @@ describe("AwsSocketIoFleet: monitoring (collector, alarms, dashboard)", () => {
     const alerts = fleetAlerts({ connectionsPerNode: CAPACITY });
     const byName = Object.fromEntries(alerts.map((a) => [a.name, a]));
     const stickiness = byName[ALERT_NAMES.stickinessBroken];
-    // Longer than CloudWatch's 1024 characters: cut after the last whole sentence that fits.
+    // The whole text when it fits CloudWatch's 1024 characters (the catalog keeps it short).
     const full = `${stickiness.summary}. ${stickiness.description} Threshold: ${stickiness.thresholdReason}`;
     const { alarmDescription, ...stickinessAlarm } = alarm(mocks, ALERT_NAMES.stickinessBroken);
-    assert.ok(full.length > 1024);
-    assert.ok(alarmDescription.length <= 1024 && alarmDescription.endsWith(".…"), alarmDescription);
-    assert.ok(full.startsWith(`${alarmDescription.slice(0, -1)} `), alarmDescription);
-    // Every sentence that fits is kept: the next one would not.
-    const next = full.indexOf(". ", alarmDescription.length);
-    assert.ok((next < 0 ? full.length : next + 1) + 1 > 1024, alarmDescription);
+    assert.ok(full.length <= 1024, `${full.length} characters`);
+    assert.equal(alarmDescription, full);
+    // A longer one is cut after the last whole sentence that fits, and says so.
+    const long = `${full} ${"Another sentence that will not fit. ".repeat(20)}`.trim();
+    const cut = fitDescription(long);
+    assert.ok(cut.length <= 1024 && cut.endsWith(".…"), cut);
+    assert.ok(long.startsWith(`${cut.slice(0, -1)} `), cut);
+    const next = long.indexOf(". ", cut.length);
+    assert.ok((next < 0 ? long.length : next + 1) + 1 > 1024, "every sentence that fits is kept");
+    assert.equal(fitDescription(full), full);
     assert.deepEqual(stickinessAlarm, {
       comparisonOperator: "GreaterThanThreshold",
       evaluationPeriods: stickiness.forSeconds / 60,
