@@ -34,6 +34,7 @@ import { METRIC_NAMES } from "../shared";
 import { objectLabels } from "./common";
 import type { FleetContext } from "./context";
 import { fleetSelectors } from "./monitoring";
+import { deploymentHpaArgs } from "./workload";
 import { scaleInBehavior } from "./scaleIn";
 import type { ResolvedConnectionScaling, ResolvedMonitoring } from "./resolveMonitoring";
 
@@ -107,28 +108,13 @@ export function adapterHpaArgs(
   ctx: FleetContext,
   autoscaling: Autoscaling,
 ): k8s.autoscaling.v2.HorizontalPodAutoscalerArgs {
-  return {
-    metadata: {
-      name: ctx.names.hpa,
-      namespace: ctx.namespace,
-      labels: objectLabels(ctx.name, "server"),
-    },
-    spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: ctx.names.deployment },
-      minReplicas: autoscaling.minReplicas,
-      maxReplicas: autoscaling.maxReplicas,
-      metrics: [
-        {
-          type: "Pods",
-          pods: {
-            metric: { name: METRIC_NAMES.connectedClients },
-            target: { type: "AverageValue", averageValue: String(ctx.capacity.connectionsPerNode) },
-          },
-        },
-      ],
-      behavior: {
-        scaleDown: scaleInBehavior(ctx.capacity.connectionsPerNode, autoscaling.minReplicas),
+  return deploymentHpaArgs(ctx, autoscaling, [
+    {
+      type: "Pods",
+      pods: {
+        metric: { name: METRIC_NAMES.connectedClients },
+        target: { type: "AverageValue", averageValue: String(ctx.capacity.connectionsPerNode) },
       },
     },
-  };
+  ]);
 }

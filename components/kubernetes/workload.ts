@@ -197,6 +197,26 @@ export function hpaArgs(
   ctx: FleetContext,
   autoscaling: NonNullable<FleetContext["autoscaling"]>,
 ): k8s.autoscaling.v2.HorizontalPodAutoscalerArgs {
+  return deploymentHpaArgs(ctx, autoscaling, [
+    {
+      type: "Resource",
+      resource: {
+        name: "cpu",
+        target: { type: "Utilization", averageUtilization: autoscaling.targetCpuPercent },
+      },
+    },
+  ]);
+}
+
+/**
+ * The fleet's one HPA on its Deployment for `metrics` (CPU here, connections through
+ * prometheus-adapter in `autoscaling.ts`), with the shared scale-in bound (`scaleIn.ts`).
+ */
+export function deploymentHpaArgs(
+  ctx: FleetContext,
+  autoscaling: { minReplicas: number; maxReplicas: number },
+  metrics: k8s.types.input.autoscaling.v2.MetricSpec[],
+): k8s.autoscaling.v2.HorizontalPodAutoscalerArgs {
   return {
     metadata: {
       name: ctx.names.hpa,
@@ -207,16 +227,7 @@ export function hpaArgs(
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: ctx.names.deployment },
       minReplicas: autoscaling.minReplicas,
       maxReplicas: autoscaling.maxReplicas,
-      metrics: [
-        {
-          type: "Resource",
-          resource: {
-            name: "cpu",
-            target: { type: "Utilization", averageUtilization: autoscaling.targetCpuPercent },
-          },
-        },
-      ],
-      // One pod per minute after a 10-minute window, as for connection scaling (`scaleIn.ts`).
+      metrics,
       behavior: {
         scaleDown: scaleInBehavior(ctx.capacity.connectionsPerNode, autoscaling.minReplicas),
       },
