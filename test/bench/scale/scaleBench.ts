@@ -34,6 +34,8 @@ export const SCALE_USAGE = `Usage: npm run bench -- --scale [options]
   --messages N      room messages per run, io.to(room).emit (default 12000; --quick 2000)
   --rate N          room messages per second, fleet-wide (default 1000)
   --no-cluster      skip redis-sharded on the Redis Cluster
+  --observers N     N more nodes no client connects to (default 0): their CPU per room message
+                    is what a node pays for rooms it does not hold (not in the node figures)
   --quick           a smoke run (about a minute)`;
 
 interface Row {
@@ -53,6 +55,7 @@ export async function scaleBench(argv: string[]): Promise<void> {
       messages: { type: "string" },
       rate: { type: "string", default: "1000" },
       "no-cluster": { type: "boolean", default: false },
+      observers: { type: "string", default: "0" },
       quick: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -68,6 +71,7 @@ export async function scaleBench(argv: string[]): Promise<void> {
     .split(",")
     .map((n) => int(n, 0, "nodes"));
   const repeats = int(values.repeats, quick ? 1 : 3, "repeats");
+  const observers = values.observers === "0" ? 0 : int(values.observers, 0, "observers");
   const params: ScaleParams = {
     rooms: int(values.rooms, quick ? 40 : 120, "rooms"),
     roomSize: int(values["room-size"], 4, "room-size"),
@@ -81,18 +85,18 @@ export async function scaleBench(argv: string[]): Promise<void> {
   for (const nodes of sizes) {
     rows.push({
       label: "redis",
-      config: { nodes, adapter: "redis", redisMode: "standalone" },
+      config: { nodes, adapter: "redis", redisMode: "standalone", observers },
       runs: [],
     });
     rows.push({
       label: "redis-sharded",
-      config: { nodes, adapter: "redis-sharded", redisMode: "standalone" },
+      config: { nodes, adapter: "redis-sharded", redisMode: "standalone", observers },
       runs: [],
     });
     if (!values["no-cluster"]) {
       rows.push({
         label: "redis-sharded, cluster 3+3",
-        config: { nodes, adapter: "redis-sharded", redisMode: "cluster" },
+        config: { nodes, adapter: "redis-sharded", redisMode: "cluster", observers },
         runs: [],
       });
     }
@@ -160,6 +164,24 @@ export function derived(f: ScaleFigures) {
     receiptsPerMessage: round(f.receipts / f.messages, 3),
     nodeCpuMsPer1000: per1000(f.nodeCpuMs, f.nodeIdleCpuMs),
     redisCpuMsPer1000: per1000(f.redisCpuMs, f.redisIdleCpuMs),
+    ...observerFigures(f),
+  };
+}
+
+/**
+ * What one observer (a node holding no room member) spends per room message of the fleet, and
+ * the receipts it gets per room message: the classic adapter's cost of rooms a node does not
+ * hold, which every node pays for every room message whatever the fleet size.
+ */
+function observerFigures(f: ScaleFigures) {
+  const n = f.config.observers ?? 0;
+  if (n === 0) return {};
+  return {
+    observerReceiptsPerMessage: round(f.observerReceipts / n / f.messages, 3),
+    observerCpuUsPerMessage: round(
+      ((f.observerCpuMs - f.observerIdleCpuMs) * 1000) / n / f.messages,
+      1,
+    ),
   };
 }
 
@@ -188,18 +210,24 @@ function medianOf(runs: ScaleFigures[]): MedianRow {
     receiptsPerMessage: median("receiptsPerMessage"),
     nodeCpuMsPer1000: median("nodeCpuMsPer1000"),
     redisCpuMsPer1000: median("redisCpuMsPer1000"),
+    ...(all[0].observerCpuUsPerMessage === undefined
+      ? {}
+      : {
+          observerReceiptsPerMessage: median("observerReceiptsPerMessage"),
+          observerCpuUsPerMessage: median("observerCpuUsPerMessage"),
+        }),
     spread: `node CPU ${Math.min(...cpu)}–${Math.max(...cpu)}`,
   };
 }
 
 function markdownTable(table: TableRow[]): string {
   const head =
-    "| nodes | adapter | runs | deliveries | lost | dup | Redis egress B/delivery | receipts/message | node CPU ms/1000 | Redis CPU ms/1000 | spread |";
+    "| nodes | adapter | runs | deliveries | lost | dup | Redis egress B/delivery | receipts/message | node CPU ms/1000 | Redis CPU ms/1000 | observer receipts/message | observer CPU µs/message | spread |";
   const lines = table.map(
     (t) =>
-      `| ${t.nodes} | ${t.label} | ${t.runs} | ${t.deliveries ?? "–"} | ${t.lost ?? "–"} | ${t.duplicates ?? "–"} | ${t.egressBytesPerDelivery ?? "–"} | ${t.receiptsPerMessage ?? "–"} | ${t.nodeCpuMsPer1000 ?? "–"} | ${t.redisCpuMsPer1000 ?? "–"} | ${t.spread} |`,
+      `| ${t.nodes} | ${t.label} | ${t.runs} | ${t.deliveries ?? "–"} | ${t.lost ?? "–"} | ${t.duplicates ?? "–"} | ${t.egressBytesPerDelivery ?? "–"} | ${t.receiptsPerMessage ?? "–"} | ${t.nodeCpuMsPer1000 ?? "–"} | ${t.redisCpuMsPer1000 ?? "–"} | ${t.observerReceiptsPerMessage ?? "–"} | ${t.observerCpuUsPerMessage ?? "–"} | ${t.spread} |`,
   );
-  return [head, `|${" --- |".repeat(11)}`, ...lines].join("\n");
+  return [head, `|${" --- |".repeat(13)}`, ...lines].join("\n");
 }
 
 function log(text: string): void {

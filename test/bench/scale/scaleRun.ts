@@ -13,7 +13,8 @@ import { Redis } from "ioredis";
 import { resolveFleetSpec } from "../../../components/shared/resolve";
 import type { AdapterKind } from "../../../components/shared/args";
 import { LocalFleet } from "../../../app/local/fleet";
-import { roomNodeEntry } from "../../helpers/roomNode";
+import { io, type Socket } from "socket.io-client";
+import { ROOM_EVENTS, roomNodeEntry } from "../../helpers/roomNode";
 import { requireTool } from "../scenarios";
 import { cpuMs } from "../procStats";
 import { nowMs } from "../protocol";
@@ -24,6 +25,11 @@ export interface ScaleConfig {
   nodes: number;
   adapter: Extract<AdapterKind, "redis" | "redis-sharded">;
   redisMode: "standalone" | "cluster";
+  /**
+   * Extra nodes no client connects to: all they spend is what a node pays for room traffic of
+   * rooms it does not hold (their receipts), measured on its own. Not in the node figures.
+   */
+  observers?: number;
 }
 
 export interface ScaleParams {
@@ -65,6 +71,10 @@ export interface ScaleFigures {
   redisIdleCpuMs: number;
   /** Deliveries to clients on the sender's node need no Redis at all. */
   roomsSpanningNodes: number;
+  /** The observers' pub/sub receipts and CPU (all observers together), when there are any. */
+  observerReceipts: number;
+  observerCpuMs: number;
+  observerIdleCpuMs: number;
 }
 
 const forked = new Set<ChildProcess>();
@@ -76,7 +86,11 @@ export function killScaleWorkers(): void {
 
 export async function scaleRun(config: ScaleConfig, p: ScaleParams): Promise<ScaleFigures> {
   const fleet = await LocalFleet.start({
-    spec: resolveFleetSpec({ image: "bench", replicas: config.nodes, adapter: config.adapter }),
+    spec: resolveFleetSpec({
+      image: "bench",
+      replicas: config.nodes + (config.observers ?? 0),
+      adapter: config.adapter,
+    }),
     redisBinary: requireTool("redis-server"),
     redisCli: config.redisMode === "cluster" ? requireTool("redis-cli", "redis-tools") : undefined,
     redisMode: config.redisMode,
@@ -150,18 +164,24 @@ async function measureRun(
   }
 
   const redisPids = processPids(fleet, "redis");
-  const nodePids = processPids(fleet, "node");
+  const nodePids = fleet.nodes.slice(0, config.nodes).map((n) => n.process.run?.pid ?? -1);
+  const observerPids = fleet.nodes.slice(config.nodes).map((n) => n.process.run?.pid ?? -1);
+  const observers = await Promise.all(
+    fleet.nodes.slice(config.nodes).map((n) => observerClient(n.url)),
+  );
   const masters = await masterPorts(fleet);
   await sleep(1000);
   // Idle baseline: the same processes doing nothing (PINGs, cluster bus, timers).
-  const idle0 = await reading(fleet, masters, nodePids, redisPids);
+  const read = () => reading(fleet, masters, nodePids, redisPids, observerPids);
+  const idle0 = await read();
   await sleep(p.idleMs);
-  const idle1 = await reading(fleet, masters, nodePids, redisPids);
+  const idle1 = await read();
   const idleMs = idle1.at - idle0.at;
 
   const phase = Date.now() % 1_000_000;
-  const before = await reading(fleet, masters, nodePids, redisPids);
+  const before = await read();
   const receiptsBefore = await receipts(workers);
+  const observerReceiptsBefore = await observerReceipts(observers);
   // Every worker counts for this phase before any client sends (else a fast sender's first
   // messages reach a worker still in the previous phase, and count as stray).
   await Promise.all(
@@ -174,8 +194,10 @@ async function measureRun(
   );
   const expected = (p.messages * p.roomSize * (clients - connectFailed)) / clients;
   const results = await waitForResults(workers, expected);
-  const after = await reading(fleet, masters, nodePids, redisPids);
+  const after = await read();
   const receiptsAfter = await receipts(workers);
+  const observerReceiptsAfter = await observerReceipts(observers);
+  for (const o of observers) o.disconnect();
   const durationMs = after.at - before.at;
   const scale = durationMs / idleMs;
   const received = results.reduce((n, r) => n + r.unique, 0);
@@ -211,7 +233,29 @@ async function measureRun(
     redisCpuMs: after.redisCpu - before.redisCpu,
     redisIdleCpuMs: Math.round((idle1.redisCpu - idle0.redisCpu) * scale),
     roomsSpanningNodes,
+    observerReceipts: observerReceiptsAfter - observerReceiptsBefore,
+    observerCpuMs: after.observerCpu - before.observerCpu,
+    observerIdleCpuMs: Math.round((idle1.observerCpu - idle0.observerCpu) * scale),
   };
+}
+
+/** A control connection to an observer node (joins no room): asks its receipt count. */
+async function observerClient(url: string): Promise<Socket> {
+  const socket = io(url, { transports: ["websocket"], reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+async function observerReceipts(observers: Socket[]): Promise<number> {
+  const acks = await Promise.all(
+    observers.map(
+      (s) => s.timeout(10_000).emitWithAck(ROOM_EVENTS.receipts) as Promise<{ receipts: number }>,
+    ),
+  );
+  return acks.reduce((n, a) => n + a.receipts, 0);
 }
 
 /** Polls the workers until every expected delivery arrived, or nothing new for 5 s. */
@@ -238,6 +282,7 @@ interface Reading {
   egress: number;
   nodeCpu: number;
   redisCpu: number;
+  observerCpu: number;
 }
 
 async function reading(
@@ -245,6 +290,7 @@ async function reading(
   masters: number[],
   nodePids: number[],
   redisPids: number[],
+  observerPids: number[],
 ): Promise<Reading> {
   const egress = await Promise.all(masters.map((port) => egressBytes(fleet, port)));
   const cpu = (pids: number[]) => pids.reduce((n, pid) => n + (cpuMs(pid) ?? 0), 0);
@@ -253,6 +299,7 @@ async function reading(
     egress: egress.reduce((a, b) => a + b, 0),
     nodeCpu: cpu(nodePids),
     redisCpu: cpu(redisPids),
+    observerCpu: cpu(observerPids),
   };
 }
 
