@@ -35,7 +35,13 @@ export const stickySessionsWithPolling: StackRule = {
           (r.props.spec?.sessionAffinity === "ClientIP" ||
             r.props.metadata?.annotations?.[TRAEFIK_STICKY] === "true")) ||
         (r.type === T.backendConfig &&
-          ["GENERATED_COOKIE", "CLIENT_IP"].includes(r.props.spec?.sessionAffinity?.affinityType)),
+          ["GENERATED_COOKIE", "CLIENT_IP"].includes(
+            r.props.spec?.sessionAffinity?.affinityType,
+          )) ||
+        // GKE's Gateway and Istio ignore HTTPRoute `sessionPersistence`: they pin through these.
+        (r.type === T.gcpBackendPolicy &&
+          isGcpSticky(r.props.spec?.default?.sessionAffinity?.type)) ||
+        (r.type === T.destinationRule && isHashSticky(r.props.spec?.trafficPolicy?.loadBalancer)),
     );
     const fix = "turn on cookie (or client-IP) stickiness, or set transports to websocket only";
     const violations: StackViolation[] = [];
@@ -128,6 +134,14 @@ export const timeoutsAboveHeartbeat: StackRule = {
           Number(r.props.spec?.timeoutSec ?? DEFAULT_TIMEOUT_SECONDS.gcpBackend),
         );
       }
+      if (r.type === T.gcpBackendPolicy) {
+        // GKE's Gateway: the backend service timeout, the websocket lifetime on Google's balancers.
+        check(
+          r,
+          "spec.default.timeoutSec",
+          Number(r.props.spec?.default?.timeoutSec ?? DEFAULT_TIMEOUT_SECONDS.gcpBackend),
+        );
+      }
       if (r.type === T.backendService || r.type === T.regionBackendService) {
         check(r, "timeoutSec", Number(r.props.timeoutSec ?? DEFAULT_TIMEOUT_SECONDS.gcpBackend));
       }
@@ -142,6 +156,12 @@ export const timeoutsAboveHeartbeat: StackRule = {
 
 function isGcpSticky(affinity: unknown): boolean {
   return typeof affinity === "string" && affinity !== "NONE";
+}
+
+/** An Istio `DestinationRule` load balancer hashing on a cookie or the source address. */
+function isHashSticky(loadBalancer: { consistentHash?: Record<string, unknown> } | undefined) {
+  const hash = loadBalancer?.consistentHash;
+  return hash !== undefined && (hash.httpCookie !== undefined || hash.useSourceIp === true);
 }
 
 function isIngressSticky(annotations: Record<string, string>): boolean {

@@ -22,6 +22,8 @@ export const T = {
   service: "kubernetes:core/v1:Service",
   httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
   backendConfig: "kubernetes:cloud.google.com/v1:BackendConfig",
+  gcpBackendPolicy: "kubernetes:networking.gke.io/v1:GCPBackendPolicy",
+  destinationRule: "kubernetes:networking.istio.io/v1:DestinationRule",
   backendService: "gcp:compute/backendService:BackendService",
   regionBackendService: "gcp:compute/regionBackendService:RegionBackendService",
   firewall: "gcp:compute/firewall:Firewall",

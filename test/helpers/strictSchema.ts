@@ -23,8 +23,11 @@ export const KUBERNETES_MINORS = ["1.30", "1.35"] as const;
 export const GATEWAY_API_BUNDLES = [
   "v1.4.0-standard",
   "v1.4.0-experimental",
+  "v1.5.1-standard",
+  "v1.5.1-experimental",
   "v1.6.1-standard",
   "v1.6.1-experimental",
+  "v1.7.0-dev-4564255-standard",
   "v1.7.0-dev-4564255-experimental",
 ] as const;
 

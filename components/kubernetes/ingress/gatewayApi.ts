@@ -1,7 +1,7 @@
 /**
  * Gateway API: an `HTTPRoute` (`gateway.networking.k8s.io/v1`) attached to your Gateway (to one
  * listener with `ingress.gateway.listener`, `parentRefs[].sectionName`), plus what the chosen
- * implementation honours for session pinning (see `gatewayPinning.ts`):
+ * implementation honours for session pinning (validation: `gatewayPlatform.ts`):
  * - envoy-gateway: `sessionPersistence` on the route rule (GEP-1619, experimental channel only);
  * - gke: a `GCPBackendPolicy` and a `HealthCheckPolicy` on the Service (`gatewayGke.ts`);
  * - istio: a `DestinationRule` hashing on a cookie (`gatewayIstio.ts`);
@@ -58,7 +58,10 @@ export function routeSessionPersistence(ctx: FleetContext, gateway: ResolvedGate
  * `sessionPersistence` in the shape of the installed release: a permanent cookie whose Max-Age is
  * the TTL (a Permanent lifetime requires `absoluteTimeout`, a CEL rule of the CRD).
  * - v1.4–v1.6: `sessionName` and `cookieConfig.lifetimeType`;
- * - v1.7 (gateway-api PRs #4873, #5046): the `cookie: { name, path, lifetimeType }` union member.
+ * - v1.7 (gateway-api PRs #4873, #5046): the `cookie: { name, path, lifetimeType }` union member,
+ *   as at gateway-api `main` 4564255 (not tagged yet). Envoy Gateway's translator as stored in 2026
+ *   (`internal/gatewayapi/route.go`) reads only `sessionName` and `cookieConfig`: given this shape
+ *   it would pin on a generated cookie name with no Max-Age, until it reads the v1.7 fields.
  */
 export function sessionPersistence(ctx: FleetContext, gateway: ResolvedGateway) {
   const absoluteTimeout = gatewayDuration(ctx.spec.stickiness.ttlSeconds);

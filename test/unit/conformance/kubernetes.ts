@@ -19,7 +19,6 @@ import { unwrap } from "../../helpers/unwrap";
 import { CERT_ARN, K8S_OUTPUTS, PASSWORD, T } from "../kubernetes/fixtures";
 import {
   type AppEnvironment,
-  durationSeconds,
   type ExpectedRedis,
   oneStickiness,
   type RedisWiring,
@@ -27,6 +26,15 @@ import {
   type TargetAdapter,
   type Timeouts,
 } from "./suite";
+import {
+  type ConformanceGatewayImplementation,
+  GATEWAY_KEEPALIVE_MS,
+  GATEWAY_REFUSES,
+  GATEWAY_REUSE_WINDOWS,
+  gatewayIngress,
+  gatewayStickiness,
+  gatewayTimeouts,
+} from "./kubernetesGateway";
 
 interface Built {
   mocks: MockRecorder;
@@ -36,31 +44,22 @@ interface Built {
 const HOST = "chat.example.com";
 
 /** Every controller with HTTPS on, so https origins and cross-origin cookies are allowed. */
-const TLS_INGRESS: Record<IngressController, KubernetesSocketIoFleetArgs["ingress"]> = {
+type IngressFlavour = Exclude<IngressController, "gateway-api">;
+
+/** Every Ingress controller with HTTPS on (the Gateway API ones: kubernetesGateway.ts). */
+const TLS_INGRESS: Record<IngressFlavour, KubernetesSocketIoFleetArgs["ingress"]> = {
   nginx: { controller: "nginx", host: HOST, tlsSecretName: "chat-tls" },
   traefik: { controller: "traefik", host: HOST, tlsSecretName: "chat-tls" },
   gke: { controller: "gke", host: HOST, tlsSecretName: "chat-tls" },
   "aws-alb": { controller: "aws-alb", host: HOST, certificateArn: CERT_ARN },
-  "gateway-api": {
-    controller: "gateway-api",
-    host: HOST,
-    gateway: {
-      name: "public",
-      namespace: "gateway",
-      tls: true,
-      implementation: "envoy-gateway",
-      listener: "https",
-    },
-  },
 };
 
 /** Modes each controller refuses (the rest it renders). */
-const REFUSES: Record<IngressController, "client-ip"[]> = {
+const REFUSES: Record<IngressFlavour, "client-ip"[]> = {
   nginx: [],
   traefik: ["client-ip"],
   gke: [],
   "aws-alb": ["client-ip"],
-  "gateway-api": ["client-ip"],
 };
 
 export const EXTERNAL_REDIS_URL = "rediss://:Ext3rnal-Redis-Passw0rd@redis.example.com:6380";
@@ -89,7 +88,7 @@ const ann = (r: { inputs: { metadata?: { annotations?: Record<string, string> } 
   r.inputs.metadata?.annotations ?? {};
 
 /** Stickiness as each controller spells it. */
-const STICKINESS: Record<IngressController, (mocks: MockRecorder) => Stickiness> = {
+const STICKINESS: Record<IngressFlavour, (mocks: MockRecorder) => Stickiness> = {
   nginx(mocks) {
     const a = ann(mocks.one(T.ingress));
     const P = "nginx.ingress.kubernetes.io/";
@@ -148,22 +147,10 @@ const STICKINESS: Record<IngressController, (mocks: MockRecorder) => Stickiness>
       ttlSeconds: Number(attributes[`stickiness.${type}.duration_seconds`]),
     };
   },
-  "gateway-api"(mocks) {
-    const rules = mocks.one(T.httpRoute).inputs.spec.rules;
-    if (rules.length !== 1) throw new Error(`${rules.length} rules`);
-    const persistence = rules[0].sessionPersistence;
-    if (persistence === undefined) return { enabled: false };
-    if (persistence.type !== "Cookie") throw new Error(`sessionPersistence ${persistence.type}`);
-    return {
-      enabled: true,
-      by: "cookie",
-      ttlSeconds: durationSeconds(persistence.absoluteTimeout),
-    };
-  },
 };
 
 /** The timeouts each controller takes (Traefik takes none: see `lacks`). */
-const TIMEOUTS: Partial<Record<IngressController, (mocks: MockRecorder) => Timeouts>> = {
+const TIMEOUTS: Partial<Record<IngressFlavour, (mocks: MockRecorder) => Timeouts>> = {
   nginx(mocks) {
     const a = ann(mocks.one(T.ingress));
     return {
@@ -185,50 +172,39 @@ const TIMEOUTS: Partial<Record<IngressController, (mocks: MockRecorder) => Timeo
     const m = /^idle_timeout\.timeout_seconds=(\d+)$/.exec(attributes);
     return { connection: { "idle_timeout.timeout_seconds": Number(m?.[1]) }, exchange: {} };
   },
-  "gateway-api": (mocks) => ({
-    connection: {
-      "HTTPRoute timeouts.request": durationSeconds(
-        mocks.one(T.httpRoute).inputs.spec.rules[0].timeouts.request,
-      ),
-    },
-    exchange: {},
-  }),
 };
 
 /**
  * How long each controller reuses an idle pod connection where the fleet does not set it: the
  * controller's documented fixed or default value (the ALB's idle timeout is read back instead).
  */
-const FIXED_REUSE_WINDOWS: Record<Exclude<IngressController, "aws-alb">, Record<string, number>> = {
+const FIXED_REUSE_WINDOWS: Record<Exclude<IngressFlavour, "aws-alb">, Record<string, number>> = {
   // ingress-nginx ConfigMap `upstream-keepalive-timeout`, default 60 (docs: configmap.md).
   nginx: { "upstream-keepalive-timeout (controller default)": 60 },
   // Traefik servers transport `forwardingTimeouts.idleConnTimeout`, default 90s.
   traefik: { "idleConnTimeout (default servers transport)": 90 },
   // Google front ends: backend keepalive timeout fixed at 600 s.
   gke: { "Google front ends backend keepalive (fixed)": 600 },
-  // Envoy's upstream HTTP idle_timeout, default 1 hour (the longest among implementations).
-  "gateway-api": { "Envoy upstream idle_timeout (default)": 3600 },
 };
 
-function reuseWindows(controller: IngressController, mocks: MockRecorder) {
+function reuseWindows(controller: IngressFlavour, mocks: MockRecorder) {
   return controller === "aws-alb"
     ? TIMEOUTS["aws-alb"]!(mocks).connection
     : FIXED_REUSE_WINDOWS[controller];
 }
 
-function expectedReuseWindows(controller: IngressController, spec: ResolvedFleetSpec) {
+function expectedReuseWindows(controller: IngressFlavour, spec: ResolvedFleetSpec) {
   return controller === "aws-alb"
     ? { "idle_timeout.timeout_seconds": spec.connectionTimeoutSeconds }
     : FIXED_REUSE_WINDOWS[controller];
 }
 
 /** The exact app keep-alive per controller: 5 s above the window, 620 s for Google's 600 s. */
-const EXPECTED_KEEPALIVE_MS: Record<IngressController, (spec: ResolvedFleetSpec) => number> = {
+const EXPECTED_KEEPALIVE_MS: Record<IngressFlavour, (spec: ResolvedFleetSpec) => number> = {
   nginx: () => 65_000,
   traefik: () => 95_000,
   gke: () => 620_000,
   "aws-alb": (spec) => (spec.connectionTimeoutSeconds + 5) * 1000,
-  "gateway-api": () => 3_605_000,
 };
 
 function env({ mocks }: Built): AppEnvironment {
@@ -262,15 +238,56 @@ function redis({ mocks }: Built): RedisWiring {
   };
 }
 
-/** The adapter for one controller with one Redis mode. */
+/** What differs between controllers (and Gateway API implementations) in an adapter. */
+interface Flavour {
+  name: string;
+  ingress(spec: Partial<KubernetesSocketIoFleetArgs>): KubernetesSocketIoFleetArgs["ingress"];
+  refuses: "client-ip"[];
+  stickiness(mocks: MockRecorder): Stickiness;
+  timeouts?(mocks: MockRecorder): Timeouts;
+  reuseWindows(mocks: MockRecorder): Record<string, number>;
+  expectedReuseWindows(spec: ResolvedFleetSpec): Record<string, number>;
+  keepAliveMs(spec: ResolvedFleetSpec): number;
+}
+
+/**
+ * The adapter for one controller with one Redis mode; with `gateway-api`, for one implementation
+ * running the Gateway (default Envoy Gateway).
+ */
 export function kubernetesTarget(
   controller: IngressController,
   redisMode: RedisMode,
+  implementation: ConformanceGatewayImplementation = "envoy-gateway",
 ): TargetAdapter<Built> {
-  const timeouts = TIMEOUTS[controller];
-  return {
-    name: `KubernetesSocketIoFleet (${controller}, ${redisMode} Redis)`,
+  if (controller === "gateway-api") {
+    return fleetTarget(redisMode, {
+      name: `gateway-api/${implementation}`,
+      ingress: () => gatewayIngress(HOST, implementation),
+      refuses: GATEWAY_REFUSES[implementation],
+      stickiness: (mocks) => gatewayStickiness(implementation, mocks),
+      timeouts: (mocks) => gatewayTimeouts(implementation, mocks),
+      reuseWindows: () => GATEWAY_REUSE_WINDOWS[implementation],
+      expectedReuseWindows: () => GATEWAY_REUSE_WINDOWS[implementation],
+      keepAliveMs: () => GATEWAY_KEEPALIVE_MS[implementation],
+    });
+  }
+  return fleetTarget(redisMode, {
+    name: controller,
+    ingress: (spec) => withClientAddress(TLS_INGRESS[controller], spec),
     refuses: REFUSES[controller],
+    stickiness: STICKINESS[controller],
+    timeouts: TIMEOUTS[controller],
+    reuseWindows: (mocks) => reuseWindows(controller, mocks),
+    expectedReuseWindows: (spec) => expectedReuseWindows(controller, spec),
+    keepAliveMs: EXPECTED_KEEPALIVE_MS[controller],
+  });
+}
+
+function fleetTarget(redisMode: RedisMode, flavour: Flavour): TargetAdapter<Built> {
+  const timeouts = flavour.timeouts;
+  return {
+    name: `KubernetesSocketIoFleet (${flavour.name}, ${redisMode} Redis)`,
+    refuses: flavour.refuses,
     lacks:
       timeouts === undefined
         ? {
@@ -285,7 +302,7 @@ export function kubernetesTarget(
         const fleet = new KubernetesSocketIoFleet("chat", {
           image: "ghcr.io/acme/chat:1.2.3",
           ...spec,
-          ingress: withClientAddress(TLS_INGRESS[controller], spec),
+          ingress: flavour.ingress(spec),
           redis:
             redisMode === "in-cluster"
               ? { mode: "in-cluster" }
@@ -299,13 +316,13 @@ export function kubernetesTarget(
       }
     },
     read: {
-      stickiness: ({ mocks }) => STICKINESS[controller](mocks),
+      stickiness: ({ mocks }) => flavour.stickiness(mocks),
       timeouts: timeouts && (({ mocks }) => timeouts(mocks)),
       env,
       redis,
       url: ({ fleet }) => unwrap(fleet.url),
       keepAlive: (built) => ({
-        reuseWindows: reuseWindows(controller, built.mocks),
+        reuseWindows: flavour.reuseWindows(built.mocks),
         appKeepAliveMs: Number(env(built).plain[APP_ENV.httpKeepAliveTimeoutMs]),
       }),
       clientOptions: ({ fleet }) => unwrap(fleet.clientOptions),
@@ -320,8 +337,8 @@ export function kubernetesTarget(
       redis: EXPECTED_REDIS[redisMode],
       url: () => `https://${HOST}`,
       keepAlive: (spec) => ({
-        reuseWindows: expectedReuseWindows(controller, spec),
-        appKeepAliveMs: EXPECTED_KEEPALIVE_MS[controller](spec),
+        reuseWindows: flavour.expectedReuseWindows(spec),
+        appKeepAliveMs: flavour.keepAliveMs(spec),
       }),
     },
   };
