@@ -4,9 +4,9 @@
  * reference): `widgets[]` of `type: "metric"` with `x`, `y`, `width`, `height` (24 columns) and
  * `properties.{metrics, region, title, view, period, stat, annotations}`; a metric row is
  * `[namespace, name, dimension, value, …, { stat, label }]`. `dashboardName` forces a new
- * dashboard (terraform-provider-aws `cloudwatch/dashboard.go`), so it is the plain fleet family
- * name, never a lookup.
+ * dashboard (terraform-provider-aws `cloudwatch/dashboard.go`), so it is plain, never a lookup.
  */
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -211,7 +211,29 @@ function serverlessWidgets(
   ];
 }
 
-/** The dashboard, named `dashboardName` (plain; see above). */
+/** Hex digits of the dashboard name's suffix (as the GCP ids' `fleetIds`). */
+export const DASHBOARD_SUFFIX_LENGTH = 6;
+
+/**
+ * The dashboard's name: the task family (`<name>-<stack>`) and a suffix from the Pulumi project,
+ * stack and component name. "All dashboards in your account are global, not region-specific",
+ * and PutDashboard "modifies that dashboard, replacing its current contents" when the name exists
+ * (CloudWatch API reference, PutDashboard): with the family alone, two Pulumi projects with the
+ * same fleet and stack names in one account (e.g. one per region) would silently overwrite each
+ * other's dashboard, and destroying one would delete the other's. Names allow
+ * `[A-Za-z0-9_-]`, at most 255 characters (the family is sanitized to that set already).
+ */
+export function dashboardNameOf(
+  family: string,
+  project: string,
+  stack: string,
+  name: string,
+): string {
+  const suffix = createHash("sha256").update(`${project}/${stack}/${name}`).digest("hex");
+  return `${family}-${suffix.slice(0, DASHBOARD_SUFFIX_LENGTH)}`;
+}
+
+/** The dashboard, named `dashboardName` (plain; `dashboardNameOf`). */
 export function createDashboard(
   name: string,
   dashboardName: string,

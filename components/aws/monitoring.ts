@@ -9,7 +9,7 @@ import { fleetAlerts } from "../shared";
 import { AWS_DEFAULTS, type AwsAutoscalingArgs, type AwsManagedRedisArgs } from "./args";
 import { type AlarmTargets, fleetAlarmDefinitions } from "./alarms";
 import { type ConnectionScaling, createConnectionScaling } from "./connectionScaling";
-import { createDashboard } from "./dashboard";
+import { createDashboard, dashboardNameOf } from "./dashboard";
 import { appMetricDimensions } from "./metricsCollector";
 import type { ServerlessCacheTarget } from "./serverlessAlarms";
 import { AWS_MONITORING_DEFAULTS, type AwsMonitoring } from "./monitoringArgs";
@@ -26,7 +26,7 @@ export interface MonitoringOptions {
   connectionsPerNode: number;
   region: pulumi.Input<string>;
   clusterName: pulumi.Input<string>;
-  /** The task family (plain): the app metrics' `TaskFamily` and the dashboard's name. */
+  /** The task family (plain): the app metrics' `TaskFamily`, the start of the dashboard's name. */
   family: string;
   serviceName: pulumi.Input<string>;
   loadBalancerArnSuffix: pulumi.Input<string>;
@@ -73,7 +73,7 @@ export function createFleetMonitoring(
 
   const dashboard = createDashboard(
     name,
-    o.family,
+    dashboardNameOf(o.family, pulumi.getProject(), pulumi.getStack(), name),
     pulumi
       .all([
         o.region,

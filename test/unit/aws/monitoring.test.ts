@@ -39,8 +39,12 @@ const ECS_DIMS = { ClusterName: "fleet-cluster", ServiceName: "fleet-service" };
 /** Capacity of the default 1 GiB task: 896 MiB beside the collector (`awsNodeCapacity`). */
 const CAPACITY = 19_600;
 
-async function fleet(args: Partial<AwsSocketIoFleetArgs> = {}): Promise<MockRecorder> {
+async function fleet(
+  args: Partial<AwsSocketIoFleetArgs> = {},
+  where: { project?: string; stack?: string } = {},
+): Promise<MockRecorder> {
   const mocks = await awsMocks({
+    ...where,
     outputs: {
       [T.lb]: () => ({ dnsName: "alb.example", arnSuffix: LB_SUFFIX }),
       [T.tg]: () => ({ arnSuffix: TG_SUFFIX }),
@@ -418,10 +422,26 @@ describe("AwsSocketIoFleet: monitoring (collector, alarms, dashboard)", () => {
     assert.deepEqual(alarm(created, "EcsCpuHigh").okActions, [arn]);
   });
 
+  it("dashboards are account-global: two Pulumi projects with the same fleet and stack names get different dashboards (PutDashboard would overwrite)", async () => {
+    const name = async (project: string, stack: string) =>
+      (await fleet({}, { project, stack })).one(M.dashboard).inputs.dashboardName as string;
+    const [east, west, prod] = [
+      await name("chat-us-east-1", "prod"),
+      await name("chat-eu-west-1", "prod"),
+      await name("chat-us-east-1", "staging"),
+    ];
+    assert.match(east, /^fleet-prod-[0-9a-f]{6}$/);
+    assert.match(west, /^fleet-prod-[0-9a-f]{6}$/);
+    assert.notEqual(east, west);
+    assert.match(prod, /^fleet-staging-[0-9a-f]{6}$/);
+    assert.equal(await name("chat-us-east-1", "prod"), east, "stable across `up`s (ForceNew)");
+  });
+
   it("draws a dashboard named after the task family with the app signals and the AWS metrics", async () => {
     const mocks = await fleet();
     const dashboard = mocks.one(M.dashboard);
-    assert.equal(dashboard.inputs.dashboardName, "fleet-test");
+    // The family, then sha256("socketio-fleet/test/fleet") cut to 6 hex digits.
+    assert.equal(dashboard.inputs.dashboardName, "fleet-test-847ef8");
     const body = JSON.parse(dashboard.inputs.dashboardBody);
     const widgets = body.widgets as {
       type: string;
