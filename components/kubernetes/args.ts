@@ -161,7 +161,7 @@ export interface KubernetesRedis {
   storageGi?: number;
   /**
    * In-cluster only: the Valkey image; it must provide `valkey-server`. Default
-   * "valkey/valkey:9.1.4-alpine" (BSD-3-Clause; Redis 7.4 is source-available only, Redis 8+
+   * "valkey/valkey:9.1.1-alpine" (BSD-3-Clause; Redis 7.4 is source-available only, Redis 8+
    * AGPLv3).
    */
   image?: string;
@@ -312,14 +312,15 @@ export const K8S_DEFAULTS = {
   },
   targetCpuPercent: 70,
   /**
-   * Valkey, pinned (valkey.io/download: 9.1.4, 2026-11-18), not Redis. The former default,
+   * Valkey, pinned (valkey-io/valkey release 9.1.1, 2026-07-21, a security release: CVE-2026-56684
+   * and CVE-2026-63639; the newest release found in the sources), not Redis. The former default,
    * `redis:7.4-alpine`, is licensed RSALv2/SSPLv1 only (redis.io, "Redis adopts dual
    * source-available licensing", 2024-03-20: from 7.4 on, no longer BSD), neither an open-source
    * licence; Redis 8 adds AGPLv3, whose network clause reaches anyone who modifies and serves it.
    * Valkey is the Linux Foundation's BSD-3-Clause fork of Redis 7.2.4, protocol- and
    * config-compatible with everything the adapters use (pub/sub, sharded pub/sub, streams).
    */
-  redisImage: "valkey/valkey:9.1.4-alpine",
+  redisImage: "valkey/valkey:9.1.1-alpine",
   redisPort: 6379,
   /** Non-root ids above the range images use for their own users (node is 1000, redis 999). */
   runAsUser: 10001,

@@ -65,7 +65,7 @@ describe("the k8s stack (Pulumi.k8s-dev.yaml) under mocks", () => {
     assert.equal(mocks.ofType(T.statefulSet).length, 1, "in-cluster Valkey");
     assert.equal(
       mocks.one(T.statefulSet).inputs.spec.template.spec.containers[0].image,
-      "valkey/valkey:9.1.4-alpine",
+      "valkey/valkey:9.1.1-alpine",
     );
     for (const r of mocks.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
       assert.ok(

@@ -387,7 +387,7 @@ describe("KubernetesSocketIoFleet validation", () => {
       expectProblem(
         { redis: { mode: "in-cluster", image: "" } },
         "redis.image",
-        /must be an image reference such as "valkey\/valkey:9.1.4-alpine"$/,
+        /must be an image reference such as "valkey\/valkey:9.1.1-alpine"$/,
       );
       expectProblem(
         { redis: { mode: "in-cluster", url: "redis://x" } },

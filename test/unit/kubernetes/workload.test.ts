@@ -357,7 +357,7 @@ describe("KubernetesSocketIoFleet workload, Redis and NetworkPolicies", () => {
     assert.deepEqual(pod.securityContext, POD_SECURITY);
     const c = pod.containers[0];
     // Valkey (BSD-3-Clause), pinned: not redis:7.4 (RSALv2/SSPLv1).
-    assert.equal(c.image, "valkey/valkey:9.1.4-alpine");
+    assert.equal(c.image, "valkey/valkey:9.1.1-alpine");
     assert.deepEqual(c.command, ["valkey-server", "/etc/redis/redis.conf"]);
     assert.deepEqual(c.resources, {
       requests: { cpu: "100m", memory: "256Mi" },
