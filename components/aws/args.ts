@@ -203,6 +203,15 @@ export interface AwsSocketIoFleetArgs extends SocketIoFleetArgs {
    */
   network?: AwsNetwork;
   /**
+   * The availability zones of the VPC the fleet creates (not with `network`): two or more zone
+   * names of the stack's region, e.g. `["us-east-1a", "us-east-1b"]`. A subnet's zone cannot
+   * change in place, so these pin the subnets, their NAT gateways and everything in them. Default:
+   * the first two zones `DescribeAvailabilityZones` lists at every run (awsx's lookup), with a
+   * preview warning: a Local Zone the account opts into sorts before them and the next `up` would
+   * replace the whole network, Redis and tasks included.
+   */
+  availabilityZones?: string[];
+  /**
    * ACM certificate for the HTTPS listener. Present: HTTPS on 443 (TLS 1.3 policy) and port 80
    * only redirects; absent: plain HTTP on 80. Its presence (not its value) decides the listeners.
    */

@@ -46,6 +46,19 @@ export const CERTIFICATE_WITHOUT_DOMAIN_WARNING =
   "certificate is for and point a DNS record (alias) at `loadBalancerDnsName`";
 
 /**
+ * The VPC's zones come from awsx's lookup at every run (`availabilityZones` unset). A warning,
+ * not an error: stacks deployed before the arg existed keep working; pinning the zones they use
+ * changes nothing on them.
+ */
+export const AVAILABILITY_ZONES_WARNING =
+  "`availabilityZones` is not set: the VPC takes the region's first two zones as " +
+  "DescribeAvailabilityZones lists them at every `pulumi up`. A subnet's zone is " +
+  "replace-on-change, so if that list changes (a Local Zone the account opts into sorts first) " +
+  "the next `up` replaces the subnets, NAT gateways, Redis and tasks. Set `availabilityZones` " +
+  'to the zones of this stack\'s region the VPC uses (e.g. ["us-east-1a", "us-east-1b"]; a ' +
+  "deployed stack: the zones of its subnets, which changes nothing)";
+
+/**
  * A deregistration delay below `DEREGISTRATION_DELAY_SECONDS` (3 s status poll + 25 s drain +
  * 5 s). A warning, not an error: it is a legitimate trade (faster rollouts and scale-in, e.g.
  * for short sessions), but the ALB then closes the websockets still open on a stopping task all
@@ -158,6 +171,9 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     if (a.deregistrationDelaySeconds < DEREGISTRATION_DELAY_SECONDS) {
       pulumi.log.warn(deregistrationDelayWarning(a.deregistrationDelaySeconds), this);
     }
+    if (args.network === undefined && args.availabilityZones === undefined) {
+      pulumi.log.warn(AVAILABILITY_ZONES_WARNING, this);
+    }
     if (args.certificateArn !== undefined && args.domainName === undefined) {
       pulumi.log.warn(CERTIFICATE_WITHOUT_DOMAIN_WARNING, this);
     }
@@ -175,7 +191,7 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
     });
 
     // 2. Network and security groups.
-    const network = createNetwork(name, args.network, transform, this);
+    const network = createNetwork(name, args.network, args.availabilityZones, transform, this);
     const groups = createSecurityGroups(
       name,
       {

@@ -10,10 +10,14 @@ export interface FleetNetwork {
   vpc?: awsx.ec2.Vpc;
 }
 
-/** The given network, or a new VPC: 2 AZs, public + private subnets, a NAT gateway per AZ. */
+/**
+ * The given network, or a new VPC: the given availability zones (else awsx's lookup of the first
+ * two), public + private subnets, a NAT gateway per AZ.
+ */
 export function createNetwork(
   name: string,
   network: AwsNetworkArgs | undefined,
+  availabilityZones: string[] | undefined,
   transform: AwsFleetTransforms,
   parent: pulumi.Resource,
 ): FleetNetwork {
@@ -25,7 +29,11 @@ export function createNetwork(
     };
   }
   const args: awsx.ec2.VpcArgs = {
-    numberOfAvailabilityZones: 2,
+    // awsx takes one or the other; without names it calls getAvailabilityZones() at every run
+    // (pulumi-awsx awsx/ec2/vpc.ts getDefaultAzs) and a subnet's zone is replace-on-change.
+    ...(availabilityZones === undefined
+      ? { numberOfAvailabilityZones: 2 }
+      : { availabilityZoneNames: availabilityZones }),
     subnetStrategy: "Auto",
     subnetSpecs: [{ type: "Public" }, { type: "Private" }],
     // One per AZ: a single NAT gateway would take every task's egress down with its AZ.

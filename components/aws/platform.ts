@@ -3,6 +3,7 @@ import type { PlatformProfile } from "../shared";
 /** The AWS-only arg names, accepted beside the shared ones by the shared validator. */
 export const AWS_TARGET_ARGS = [
   "network",
+  "availabilityZones",
   "certificateArn",
   "domainName",
   "cpu",

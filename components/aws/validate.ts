@@ -12,7 +12,7 @@ import {
   transformProblems,
 } from "../shared/ruleKit";
 import { AWS_DEFAULTS, type AwsFleetTransforms } from "./args";
-import { checkNetwork } from "./validateNetwork";
+import { checkAvailabilityZones, checkNetwork } from "./validateNetwork";
 import { checkRedis } from "./validateRedis";
 import { checkClusterAdapter } from "./validateValkey";
 import { awsPlatform } from "./platform";
@@ -50,6 +50,7 @@ export function validateAwsFleet(args: unknown): FleetSpecProblem[] {
   checkArn(args.clusterArn, "clusterArn", /^arn:aws[\w-]*:ecs:[^:]*:[^:]*:cluster\/.+/, add);
   checkBucket(args.accessLogsBucket, add);
   checkNetwork(args.network, args.redis, add);
+  checkAvailabilityZones(args.availabilityZones, args.network, add);
   checkRedis(args.redis, add);
   checkClusterAdapter(args, add);
   checkMonitoring(args.monitoring, add);

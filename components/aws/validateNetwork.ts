@@ -54,6 +54,60 @@ export function checkNetwork(value: unknown, redis: unknown, add: Add) {
 }
 
 /**
+ * A regular availability zone name (`us-east-1a`, `us-gov-west-1b`, `ap-southeast-2c`); Local
+ * and Wavelength Zones (`us-east-1-bos-1a`, `us-east-1-wl1-bos-wlz-1`) are not: ElastiCache and
+ * NAT gateways are not offered in every one of them.
+ */
+const AVAILABILITY_ZONE = /^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$/;
+
+/** `availabilityZones`: the created VPC's zones, pinned (see the arg's doc). */
+export function checkAvailabilityZones(value: unknown, network: unknown, add: Add) {
+  if (value === undefined) return;
+  const field = "availabilityZones";
+  if (network !== undefined) {
+    add(
+      field,
+      `\`${field}\` (${show(value)}) applies to the VPC the fleet creates; with \`network\` the subnets decide the zones: remove \`${field}\`, or remove \`network\``,
+    );
+    return;
+  }
+  if (!Array.isArray(value) || value.some((z) => typeof z !== "string")) {
+    add(
+      field,
+      `\`${field}\` (${show(value)}) must be a list of zone names, e.g. ["us-east-1a", "us-east-1b"]`,
+    );
+    return;
+  }
+  const zones = value as string[];
+  const bad = zones.filter((z) => !AVAILABILITY_ZONE.test(z));
+  if (bad.length > 0) {
+    add(
+      field,
+      `\`${field}\` lists ${bad.map((z) => show(z)).join(", ")}: not an availability zone name like "us-east-1a" (Local and Wavelength Zones are not supported: ElastiCache and NAT gateways are not in all of them)`,
+    );
+  }
+  const repeated = zones.find((z, i) => zones.indexOf(z) !== i);
+  if (repeated !== undefined) {
+    add(
+      field,
+      `\`${field}\` lists ${show(repeated)} more than once: give each zone once, at least 2 of them`,
+    );
+  } else if (zones.length < 2) {
+    add(
+      field,
+      `\`${field}\` (${show(value)}) needs at least 2 zones: an ALB spans two, and ElastiCache keeps a replica in another zone than its primary`,
+    );
+  }
+  const regions = [...new Set(zones.map((z) => AVAILABILITY_ZONE.exec(z)?.[1]).filter(Boolean))];
+  if (regions.length > 1) {
+    add(
+      field,
+      `\`${field}\` (${show(value)}) spans regions ${regions.join(", ")}: a VPC lives in one region; give zones of the stack's region only`,
+    );
+  }
+}
+
+/**
  * The replica count of a managed Redis that runs multi-AZ with automatic failover (what
  * `createManagedRedis` does for replicas ≥ 1), or undefined when it does not (no replicas, an
  * external Redis, or a `redis` whose own problems are reported by `checkRedis`).

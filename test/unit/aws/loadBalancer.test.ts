@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { AwsSocketIoFleet } from "../../../components/aws";
 import { unwrap } from "../../helpers/unwrap";
+import { withWarnings } from "../../helpers/warnings";
 import { ALB_DNS, T, awsMocks, baseArgs, build, containers } from "./fixtures";
 
 describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
@@ -135,7 +135,14 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
   it("warns when a certificate comes without domainName (the ALB's name fails TLS)", async () => {
     const mocks = await awsMocks();
     const { warnings } = await withWarnings(() =>
-      build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs({ certificateArn: CERT }))),
+      build(
+        mocks,
+        () =>
+          new AwsSocketIoFleet(
+            "fleet",
+            baseArgs({ certificateArn: CERT, availabilityZones: ZONES }),
+          ),
+      ),
     );
     assert.deepEqual(warnings, [
       "`certificateArn` is set without `domainName`: `url` becomes https://<the ALB's DNS name>, " +
@@ -148,7 +155,14 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
     const delay = async (deregistrationDelaySeconds?: number) => {
       const mocks = await awsMocks();
       const { warnings } = await withWarnings(() =>
-        build(mocks, () => new AwsSocketIoFleet("fleet", baseArgs({ deregistrationDelaySeconds }))),
+        build(
+          mocks,
+          () =>
+            new AwsSocketIoFleet(
+              "fleet",
+              baseArgs({ deregistrationDelaySeconds, availabilityZones: ZONES }),
+            ),
+        ),
       );
       return { warnings, delay: mocks.one(T.tg).inputs.deregistrationDelay };
     };
@@ -174,7 +188,11 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
         () =>
           new AwsSocketIoFleet(
             "fleet",
-            baseArgs({ certificateArn: CERT, domainName: "chat.example.com" }),
+            baseArgs({
+              certificateArn: CERT,
+              domainName: "chat.example.com",
+              availabilityZones: ZONES,
+            }),
           ),
       ),
     );
@@ -184,18 +202,5 @@ describe("AwsSocketIoFleet: target group, load balancer, listeners", () => {
 });
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
-
-/** Runs `f` with `pulumi.log.warn` recorded. */
-async function withWarnings<R>(f: () => Promise<R>): Promise<{ warnings: string[]; result: R }> {
-  const warnings: string[] = [];
-  const original = pulumi.log.warn;
-  pulumi.log.warn = (msg: string) => {
-    warnings.push(msg);
-    return Promise.resolve();
-  };
-  try {
-    return { warnings, result: await f() };
-  } finally {
-    pulumi.log.warn = original;
-  }
-}
+/** Pinned zones: no availabilityZones warning beside the one a test looks for. */
+const ZONES = ["us-east-1a", "us-east-1b"];

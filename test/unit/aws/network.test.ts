@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { AwsSocketIoFleet } from "../../../components/aws";
+import { AVAILABILITY_ZONES_WARNING } from "../../../components/aws/fleet";
+import { withWarnings } from "../../helpers/warnings";
 import { T, awsMocks, baseArgs, build } from "./fixtures";
 
 describe("AwsSocketIoFleet: network", () => {
@@ -18,6 +20,45 @@ describe("AwsSocketIoFleet: network", () => {
     });
     assert.ok(fleet.vpc);
     assert.deepEqual(mocks.one(T.lb).inputs.subnets, ["subnet-pub-a", "subnet-pub-b"]);
+  });
+
+  it("availabilityZones pins the VPC's zones (no lookup feeds the subnets' replace-on-change zone); unset, a preview warning", async () => {
+    const mocks = await awsMocks();
+    const pinned = await withWarnings(() =>
+      build(
+        mocks,
+        () =>
+          new AwsSocketIoFleet(
+            "fleet",
+            baseArgs({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] }),
+          ),
+      ),
+    );
+    const vpc = mocks.one(T.vpc);
+    assert.deepEqual(vpc.inputs.availabilityZoneNames, ["us-east-1a", "us-east-1b", "us-east-1c"]);
+    assert.equal(vpc.inputs.numberOfAvailabilityZones, undefined);
+    assert.deepEqual(pinned.warnings, []);
+
+    const lookedUp = await withWarnings(() =>
+      build(mocks, () => new AwsSocketIoFleet("other", baseArgs())),
+    );
+    assert.deepEqual(lookedUp.warnings, [AVAILABILITY_ZONES_WARNING]);
+    assert.match(AVAILABILITY_ZONES_WARNING, /replace-on-change/);
+    assert.match(AVAILABILITY_ZONES_WARNING, /Local Zone/);
+
+    const given = await withWarnings(() =>
+      build(
+        mocks,
+        () =>
+          new AwsSocketIoFleet(
+            "third",
+            baseArgs({
+              network: { vpcId: "v", publicSubnetIds: ["a", "b"], privateSubnetIds: ["c", "d"] },
+            }),
+          ),
+      ),
+    );
+    assert.deepEqual(given.warnings, []);
   });
 
   it("uses a given network: no VPC; ALB in the public subnets, tasks and Redis in the private ones", async () => {

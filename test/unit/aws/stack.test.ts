@@ -85,6 +85,9 @@ describe("the aws stack (Pulumi.aws-dev.yaml under mocks)", () => {
     assert.equal(mocks.one(T.lb).inputs.idleTimeout, 3600);
     // The example drains fully: 3 s status poll + 25 s drain + 5 s (30 s cut websockets).
     assert.equal(mocks.one(T.tg).inputs.deregistrationDelay, 33);
+    // The example's zones are pinned (no lookup feeds the subnets' replace-on-change zone).
+    assert.deepEqual(mocks.one(T.vpc).inputs.availabilityZoneNames, ["us-east-1a", "us-east-1b"]);
+    assert.equal(mocks.one(T.vpc).inputs.numberOfAvailabilityZones, undefined);
     const rg = mocks.one(T.replicationGroup).inputs;
     assert.deepEqual(
       [rg.engine, rg.nodeType, rg.numCacheClusters],

@@ -270,6 +270,54 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
     );
   });
 
+  it("availabilityZones: zone names of one region, at least two, each once, and not with network", () => {
+    assert.deepEqual(
+      validateAwsFleet(baseArgs({ availabilityZones: ["us-east-1a", "us-east-1b"] })),
+      [],
+    );
+    assert.deepEqual(
+      validateAwsFleet(
+        baseArgs({ availabilityZones: ["us-gov-west-1a", "us-gov-west-1b", "us-gov-west-1c"] }),
+      ),
+      [],
+    );
+    expectOnly(
+      { availabilityZones: ["us-east-1a"] },
+      "availabilityZones",
+      "at least 2 zones",
+      "an ALB spans two",
+    );
+    expectOnly(
+      { availabilityZones: ["us-east-1a", "us-east-1a"] },
+      "availabilityZones",
+      '"us-east-1a" more than once',
+    );
+    expectOnly(
+      { availabilityZones: ["us-east-1a", "us-east-1-bos-1a"] },
+      "availabilityZones",
+      '"us-east-1-bos-1a"',
+      "Local and Wavelength Zones are not supported",
+    );
+    expectOnly(
+      { availabilityZones: ["us-east-1a", "eu-west-1b"] },
+      "availabilityZones",
+      "spans regions us-east-1, eu-west-1",
+    );
+    expectOnly(
+      { availabilityZones: "us-east-1a" },
+      "availabilityZones",
+      "must be a list of zone names",
+    );
+    expectOnly(
+      {
+        availabilityZones: ["us-east-1a", "us-east-1b"],
+        network: { vpcId: "v", publicSubnetIds: ["a", "b"], privateSubnetIds: ["c", "d"] },
+      },
+      "availabilityZones",
+      "with `network` the subnets decide the zones",
+    );
+  });
+
   it("network without private subnets, or with one public subnet", () => {
     expectOnly(
       { network: { vpcId: "v", publicSubnetIds: ["a", "b"] } },

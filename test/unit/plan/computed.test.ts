@@ -58,10 +58,16 @@ describe("plan: the fake cloud answers from the stack's config, and marks what o
   this.timeout(120_000);
 
   it("a stack with region X / project P: the plan holds X and P and none of the mock defaults", async () => {
+    const awsDev = repoStackConfig("aws-dev");
     const awsConfig = {
-      ...repoStackConfig("aws-dev"),
+      ...awsDev,
       "aws:region": "eu-north-1",
       "aws:allowedAccountIds": ["210987654321"],
+      // The stack's pinned zones move with its region.
+      "socketio-fleet:fleet": {
+        ...(awsDev["socketio-fleet:fleet"] as object),
+        availabilityZones: ["eu-north-1a", "eu-north-1b"],
+      },
     };
     const gcpConfig = {
       ...repoStackConfig("gcp-dev"),
@@ -70,7 +76,14 @@ describe("plan: the fake cloud answers from the stack's config, and marks what o
       "socketio-fleet:image":
         "asia-east1-docker.pkg.dev/acme-chat-prod/socketio/app@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     };
-    const noAccount = { ...repoStackConfig("aws-dev"), "aws:region": "ap-southeast-2" };
+    const noAccount = {
+      ...awsDev,
+      "aws:region": "ap-southeast-2",
+      "socketio-fleet:fleet": {
+        ...(awsDev["socketio-fleet:fleet"] as object),
+        availabilityZones: ["ap-southeast-2a", "ap-southeast-2b"],
+      },
+    };
     const root = scratchProject({ aws: awsConfig, gcp: gcpConfig, "aws-any": noAccount });
     try {
       const plans = new Map(
