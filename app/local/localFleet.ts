@@ -142,16 +142,17 @@ async function runClusterFallback(options: Options, missing: string[]) {
   cluster.process.start();
   await cluster.process.whenReady(30_000);
   const url = `http://${HOST}:${options.port}/`;
-  console.log(`socketio-fleet: ${missing.join(" and ")} not installed: cluster mode instead`);
-  console.log(
+  // One write: a reader that sees the URL line sees the whole banner (as in runFleet).
+  const lines = [
+    `socketio-fleet: ${missing.join(" and ")} not installed: cluster mode instead`,
     `  ${options.nodes} workers behind @socket.io/sticky, @socket.io/cluster-adapter (no Redis)`,
-  );
-  console.log(`  URL            ${url}\n${processLine(cluster.process, "")}`);
-  console.log(`  logs           ${runDir}`);
-  if (options.monitoring) console.log("--monitoring needs the full topology: not started");
-  console.log(
+    `  URL            ${url}`,
+    processLine(cluster.process, ""),
+    `  logs           ${runDir}`,
+    ...(options.monitoring ? ["--monitoring needs the full topology: not started"] : []),
     `For the full topology (nodes + Redis + ${options.proxy}): apt-get install redis-server ${PROXY_PACKAGES[options.proxy]}`,
-  );
+  ];
+  console.log(lines.join("\n"));
 }
 
 function resolveSpec(options: Options): ResolvedFleetSpec {
