@@ -2,16 +2,13 @@ import * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  APP_DRAIN_SECONDS,
   clientOptionsFor,
-  ECS_STATUS_POLL_SECONDS,
   formatProblems,
   resolveFleetSpec,
   type SocketIoClientOptions,
 } from "../shared";
 import {
   AWS_DEFAULTS,
-  DEREGISTRATION_DELAY_SECONDS,
   type AwsExternalRedisArgs,
   type AwsManagedRedisArgs,
   type AwsServerlessRedisArgs,
@@ -19,6 +16,7 @@ import {
   type AwsSocketIoFleetOptions,
 } from "./args";
 import { createLoadBalancer } from "./loadBalancer";
+import { awsPreviewWarnings } from "./warnings";
 import { createFleetMonitoring, memberClusterCount } from "./monitoring";
 import { AWS_MONITORING_DEFAULTS } from "./monitoringArgs";
 import { awsNodeCapacity } from "./validateMonitoring";
@@ -38,41 +36,6 @@ export const AWS_FLEET_TYPE = "socketio-fleet:index:AwsSocketIoFleet";
  * URN, so no child is replaced either.
  */
 export const AWS_FLEET_LEGACY_TYPE = "socketio-fleet:aws:Fleet";
-
-/** A certificate for some domain, but `url` would name the ALB, which no certificate covers. */
-export const CERTIFICATE_WITHOUT_DOMAIN_WARNING =
-  "`certificateArn` is set without `domainName`: `url` becomes https://<the ALB's DNS name>, " +
-  "which no ACM certificate covers, so browsers reject it; set `domainName` to the name the " +
-  "certificate is for and point a DNS record (alias) at `loadBalancerDnsName`";
-
-/**
- * The VPC's zones come from awsx's lookup at every run (`availabilityZones` unset). A warning,
- * not an error: stacks deployed before the arg existed keep working; pinning the zones they use
- * changes nothing on them.
- */
-export const AVAILABILITY_ZONES_WARNING =
-  "`availabilityZones` is not set: the VPC takes the region's first two zones as " +
-  "DescribeAvailabilityZones lists them at every `pulumi up`. A subnet's zone is " +
-  "replace-on-change, so if that list changes (a Local Zone the account opts into sorts first) " +
-  "the next `up` replaces the subnets, NAT gateways, Redis and tasks. Set `availabilityZones` " +
-  'to the zones of this stack\'s region the VPC uses (e.g. ["us-east-1a", "us-east-1b"]; a ' +
-  "deployed stack: the zones of its subnets, which changes nothing)";
-
-/**
- * A deregistration delay below `DEREGISTRATION_DELAY_SECONDS` (3 s status poll + 25 s drain +
- * 5 s). A warning, not an error: it is a legitimate trade (faster rollouts and scale-in, e.g.
- * for short sessions), but the ALB then closes the websockets still open on a stopping task all
- * at once when the delay ends, and their clients reconnect together.
- */
-export function deregistrationDelayWarning(seconds: number): string {
-  return (
-    `\`deregistrationDelaySeconds\` (${seconds}) is below the ${DEREGISTRATION_DELAY_SECONDS} s ` +
-    `a stopping task needs to move its clients off (${ECS_STATUS_POLL_SECONDS} s ECS status poll + ` +
-    `${APP_DRAIN_SECONDS} s drain + 5 s margin): when it ends, the ALB closes the websockets still ` +
-    "open on the task at once and their clients all reconnect together; set it to " +
-    `${DEREGISTRATION_DELAY_SECONDS} or more (the default) unless faster rollouts are worth that`
-  );
-}
 
 /**
  * A Socket.IO fleet on AWS: an internet-facing ALB with sticky sessions and an idle timeout above
@@ -168,14 +131,8 @@ export class AwsSocketIoFleet extends pulumi.ComponentResource {
         deletionProtection: args.deletionProtection,
       }),
     };
-    if (a.deregistrationDelaySeconds < DEREGISTRATION_DELAY_SECONDS) {
-      pulumi.log.warn(deregistrationDelayWarning(a.deregistrationDelaySeconds), this);
-    }
-    if (args.network === undefined && args.availabilityZones === undefined) {
-      pulumi.log.warn(AVAILABILITY_ZONES_WARNING, this);
-    }
-    if (args.certificateArn !== undefined && args.domainName === undefined) {
-      pulumi.log.warn(CERTIFICATE_WITHOUT_DOMAIN_WARNING, this);
+    for (const warning of awsPreviewWarnings(args, a.deregistrationDelaySeconds)) {
+      pulumi.log.warn(warning, this);
     }
     // Validated above: the fields of the other mode are absent, the required ones present.
     const redisArgs = (args.redis ?? { mode: "managed" }) as

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { AwsSocketIoFleet } from "../../../components/aws";
-import { AVAILABILITY_ZONES_WARNING } from "../../../components/aws/fleet";
+import { AVAILABILITY_ZONES_WARNING } from "../../../components/aws/warnings";
 import { withWarnings } from "../../helpers/warnings";
 import { T, awsMocks, baseArgs, build } from "./fixtures";
 
