@@ -61,14 +61,18 @@ const SHARED_APP_ALARMS = [
 const AWS_ALARMS = ["AlbElb5xx", "AlbUnhealthyHosts", "EcsCpuHigh", "EcsMemoryHigh"];
 const SERVERLESS = { namespace: "AWS/ElastiCache", dimensions: { clusterId: CACHE_NAME } };
 
+/** The fleet's alarm names without the fleet prefix, sorted. */
+const alarmNames = (mocks: MockRecorder) =>
+  mocks
+    .ofType(M.alarm)
+    .map((a) => a.name.replace(/^fleet-/, ""))
+    .sort();
+
 describe("AwsSocketIoFleet: ElastiCache Serverless alarms and dashboard", () => {
   it("creates exactly the app, AWS and serverless alarms; none of the node-based Redis ones", async () => {
     const mocks = await serverless();
     assert.deepEqual(
-      mocks
-        .ofType(M.alarm)
-        .map((a) => a.name.replace(/^fleet-/, ""))
-        .sort(),
+      alarmNames(mocks),
       [
         ...SHARED_APP_ALARMS,
         ...AWS_ALARMS,
@@ -251,10 +255,7 @@ describe("AwsSocketIoFleet: ElastiCache Serverless alarms and dashboard", () => 
   it("node-based mode is unchanged: member-cluster alarms and widgets, no serverless metric", async () => {
     const mocks = await fleet();
     assert.deepEqual(
-      mocks
-        .ofType(M.alarm)
-        .map((a) => a.name.replace(/^fleet-/, ""))
-        .sort(),
+      alarmNames(mocks),
       [
         ...SHARED_APP_ALARMS,
         ...AWS_ALARMS,

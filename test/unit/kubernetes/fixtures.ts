@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import {
   KUBERNETES_FLEET_TYPE,
+  type KubernetesGateway,
   KubernetesSocketIoFleet,
   type KubernetesSocketIoFleetArgs,
 } from "../../../components/kubernetes";
@@ -56,6 +57,34 @@ export function fleetArgs(
     ...overrides,
   };
 }
+
+/** A fleet behind a Gateway's "https" listener (Envoy Gateway unless `gateway` says otherwise). */
+export function gatewayArgs(
+  gateway: Partial<KubernetesGateway>,
+  over: Partial<KubernetesSocketIoFleetArgs> = {},
+): KubernetesSocketIoFleetArgs {
+  return fleetArgs({
+    ingress: {
+      controller: "gateway-api",
+      host: "chat.example.com",
+      gateway: {
+        name: "public",
+        namespace: "gateway",
+        tls: true,
+        listener: "https",
+        implementation: "envoy-gateway",
+        ...gateway,
+      },
+    },
+    ...over,
+  });
+}
+
+/** Clients that never poll: no session to pin. */
+export const WEBSOCKET_ONLY = {
+  transports: ["websocket"],
+  stickiness: { mode: "none" },
+} as const satisfies Partial<KubernetesSocketIoFleetArgs>;
 
 export interface Deployed {
   mocks: MockRecorder;

@@ -1,12 +1,9 @@
 import { strict as assert } from "node:assert";
-import type {
-  KubernetesGateway,
-  KubernetesSocketIoFleetArgs,
-} from "../../../components/kubernetes";
+import type { KubernetesSocketIoFleetArgs } from "../../../components/kubernetes";
 import { validateKubernetesFleet } from "../../../components/kubernetes";
 import { gatewayDuration } from "../../../components/kubernetes/ingress/gatewayApi";
 import { applyProblems, assertApplies, type ClusterSchemas } from "../../helpers/strictSchema";
-import { deploy, fleetArgs, T } from "./fixtures";
+import { deploy, gatewayArgs, T, WEBSOCKET_ONLY } from "./fixtures";
 
 const LABELS = {
   "app.kubernetes.io/name": "socketio-fleet",
@@ -23,32 +20,6 @@ const PARENT = {
 };
 const MATCH_ALL = [{ path: { type: "PathPrefix", value: "/" } }];
 const BACKEND = [{ name: "chat", port: 80 }];
-
-function gatewayArgs(
-  gateway: Partial<KubernetesGateway>,
-  over: Partial<KubernetesSocketIoFleetArgs> = {},
-): KubernetesSocketIoFleetArgs {
-  return fleetArgs({
-    ingress: {
-      controller: "gateway-api",
-      host: "chat.example.com",
-      gateway: {
-        name: "public",
-        namespace: "gateway",
-        tls: true,
-        listener: "https",
-        implementation: "envoy-gateway",
-        ...gateway,
-      },
-    },
-    ...over,
-  });
-}
-
-const WEBSOCKET_ONLY = {
-  transports: ["websocket"],
-  stickiness: { mode: "none" },
-} as const satisfies Partial<KubernetesSocketIoFleetArgs>;
 
 function problemsOf(args: KubernetesSocketIoFleetArgs, field: string): string[] {
   return validateKubernetesFleet("chat", args)

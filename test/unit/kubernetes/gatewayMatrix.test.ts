@@ -6,10 +6,7 @@
  * channel), preview refuses the spec instead.
  */
 import { strict as assert } from "node:assert";
-import type {
-  KubernetesGateway,
-  KubernetesSocketIoFleetArgs,
-} from "../../../components/kubernetes";
+import type { KubernetesSocketIoFleetArgs } from "../../../components/kubernetes";
 import { validateKubernetesFleet } from "../../../components/kubernetes";
 import { GATEWAY_RELEASES } from "../../../components/kubernetes/args";
 import {
@@ -19,7 +16,7 @@ import {
   GATEWAY_API_BUNDLES,
   KUBERNETES_MINORS,
 } from "../../helpers/strictSchema";
-import { deploy, fleetArgs, T } from "./fixtures";
+import { deploy, gatewayArgs, T, WEBSOCKET_ONLY } from "./fixtures";
 
 type Bundle = NonNullable<ClusterSchemas["gatewayApi"]>;
 type Release = (typeof GATEWAY_RELEASES)[number];
@@ -33,32 +30,6 @@ const RELEASE_BUNDLE: Record<Release, string> = {
 };
 const bundle = (release: Release, channel: "standard" | "experimental") =>
   `${RELEASE_BUNDLE[release]}-${channel}` as Bundle;
-
-function gatewayArgs(
-  gateway: Partial<KubernetesGateway>,
-  over: Partial<KubernetesSocketIoFleetArgs> = {},
-): KubernetesSocketIoFleetArgs {
-  return fleetArgs({
-    ingress: {
-      controller: "gateway-api",
-      host: "chat.example.com",
-      gateway: {
-        name: "public",
-        namespace: "gateway",
-        tls: true,
-        listener: "https",
-        implementation: "envoy-gateway",
-        ...gateway,
-      },
-    },
-    ...over,
-  });
-}
-
-const WEBSOCKET_ONLY = {
-  transports: ["websocket"],
-  stickiness: { mode: "none" },
-} as const satisfies Partial<KubernetesSocketIoFleetArgs>;
 
 async function appliesEverywhere(args: KubernetesSocketIoFleetArgs, gatewayApi: Bundle) {
   assert.deepEqual(validateKubernetesFleet("chat", args), []);

@@ -1,33 +1,8 @@
 import { strict as assert } from "node:assert";
-import type {
-  KubernetesGateway,
-  KubernetesSocketIoFleetArgs,
-} from "../../../components/kubernetes";
 import type { PolicyResource } from "../../../policy/rules";
 import { runRules } from "../../../policy/rules/run";
 import type { RecordedResource } from "../../helpers/mocks";
-import { deploy, fleetArgs, T } from "./fixtures";
-
-function gatewayArgs(
-  gateway: Partial<KubernetesGateway>,
-  over: Partial<KubernetesSocketIoFleetArgs> = {},
-): KubernetesSocketIoFleetArgs {
-  return fleetArgs({
-    ingress: {
-      controller: "gateway-api",
-      host: "chat.example.com",
-      gateway: {
-        name: "public",
-        namespace: "gateway",
-        tls: true,
-        listener: "https",
-        implementation: "envoy-gateway",
-        ...gateway,
-      },
-    },
-    ...over,
-  });
-}
+import { deploy, gatewayArgs, T } from "./fixtures";
 
 function asPolicy(resources: RecordedResource[]): PolicyResource[] {
   return resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }));
