@@ -21,6 +21,7 @@ def slow_start(args: pulumi.ResourceTransformArgs):
 fleet = socketio_fleet.AwsSocketIoFleet(
     "chat",
     image="ghcr.io/acme/chat:1.4.2",
+    availability_zones=["eu-west-1a", "eu-west-1b"],  # pinned: a subnet's zone is replace-on-change
     replicas=3,
     transports=[socketio_fleet.Transport.POLLING, socketio_fleet.Transport.WEBSOCKET],
     stickiness=socketio_fleet.StickinessArgs(
