@@ -54,11 +54,11 @@ export function checkNetwork(value: unknown, redis: unknown, add: Add) {
 }
 
 /**
- * A regular availability zone name (`us-east-1a`, `us-gov-west-1b`, `ap-southeast-2c`); Local
+ * A regular availability zone name (`us-east-1a`, `us-gov-west-1b`, `eusc-de-east-1a`); Local
  * and Wavelength Zones (`us-east-1-bos-1a`, `us-east-1-wl1-bos-wlz-1`) are not: ElastiCache and
  * NAT gateways are not offered in every one of them.
  */
-const AVAILABILITY_ZONE = /^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$/;
+const AVAILABILITY_ZONE = /^([a-z]{2,4}(?:-[a-z]+)+-\d+)[a-z]$/;
 
 /** `availabilityZones`: the created VPC's zones, pinned (see the arg's doc). */
 export function checkAvailabilityZones(value: unknown, network: unknown, add: Add) {

@@ -281,6 +281,10 @@ describe("AwsSocketIoFleet: validation (AWS-only rules)", () => {
       ),
       [],
     );
+    assert.deepEqual(
+      validateAwsFleet(baseArgs({ availabilityZones: ["eusc-de-east-1a", "eusc-de-east-1b"] })),
+      [],
+    );
     expectOnly(
       { availabilityZones: ["us-east-1a"] },
       "availabilityZones",
