@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
+import { withWarnings } from "../../helpers/warnings";
 import { GCP_FLEET_TYPE, GcpSocketIoFleet } from "../../../components/gcp";
 import { isSecretInput } from "../../helpers/mocks";
 import { isKnown, isSecret, unwrap } from "../../helpers/unwrap";
@@ -175,23 +175,16 @@ describe("GcpSocketIoFleet: outputs, parents, registration, preview", () => {
   });
 
   it("sslCertificates without domains: warns that url names the IP address", async () => {
-    const warnings: string[] = [];
-    const warn = pulumi.log.warn;
-    pulumi.log.warn = (message: string) => {
-      warnings.push(message);
-      return Promise.resolve();
-    };
-    try {
-      const mocks = await gcpMocks();
-      const fleet = new GcpSocketIoFleet(
+    const mocks = await gcpMocks();
+    const { warnings, result: fleet } = await withWarnings(async () => {
+      const built = new GcpSocketIoFleet(
         "fleet",
         baseArgs({ sslCertificates: ["projects/p/global/sslCertificates/c"] }),
       );
       await mocks.settled();
-      assert.equal(await unwrap(fleet.url), `https://${LB_IP}`);
-    } finally {
-      pulumi.log.warn = warn;
-    }
+      return built;
+    });
+    assert.equal(await unwrap(fleet.url), `https://${LB_IP}`);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /`sslCertificates` are set without `domains`/);
   });
