@@ -47,26 +47,22 @@ export interface InstanceGroupOptions {
 }
 
 /**
- * A regional managed instance group of COS VMs over the region's zones: no public IPs, Shielded
- * VM, OS Login with project SSH keys blocked, the dedicated service account, the container
- * started by cloud-init. Autohealing recreates a VM whose liveness check fails; rolling updates
- * surge new VMs and never take one away before its replacement is ready
- * (`maxUnavailableFixed: 0`).
+ * The VMs' cloud-config. An `image` Output (e.g. a docker-build Image's `ref`) is checked for a
+ * digest once it is known, at deploy: a tag there fails the update (a plain string was refused
+ * at construction).
  */
-export function createInstanceGroup(
-  name: string,
-  o: InstanceGroupOptions,
+export function vmUserData(
+  o: Pick<InstanceGroupOptions, "spec" | "env" | "redisSecretVersion" | "collector">,
   parent: pulumi.Resource,
-): FleetInstanceGroup {
+): pulumi.Output<string> {
   const env = o.env.apply((e) => {
     const plain = { ...e };
     delete plain[APP_ENV.redisTlsCa]; // written as a file: a PEM spans lines
     return plain;
   });
-  const userData = pulumi
+  return pulumi
     .all([o.spec.image, env, o.redisSecretVersion, o.env])
     .apply(([image, plain, version, full]) => {
-      // An `image` Output (e.g. a docker-build Image's `ref`) is checked once it is known.
       const problem = vmImageProblem(image);
       if (problem !== undefined) throw new pulumi.ResourceError(problem, parent);
       return renderCloudConfig({
@@ -78,6 +74,21 @@ export function createInstanceGroup(
         ...(o.collector === undefined ? {} : { collector: o.collector }),
       });
     });
+}
+
+/**
+ * A regional managed instance group of COS VMs over the region's zones: no public IPs, Shielded
+ * VM, OS Login with project SSH keys blocked, the dedicated service account, the container
+ * started by cloud-init. Autohealing recreates a VM whose liveness check fails; rolling updates
+ * surge new VMs and never take one away before its replacement is ready
+ * (`maxUnavailableFixed: 0`).
+ */
+export function createInstanceGroup(
+  name: string,
+  o: InstanceGroupOptions,
+  parent: pulumi.Resource,
+): FleetInstanceGroup {
+  const userData = vmUserData(o, parent);
 
   const templateArgs: gcp.compute.InstanceTemplateArgs = {
     project: o.project,

@@ -10,7 +10,10 @@ import {
   MAX_GCP_FLEET_NAME_LENGTH,
   type GcpSocketIoFleetArgs,
 } from "../../../components/gcp";
+import { vmUserData } from "../../../components/gcp/instanceGroup";
 import { SECRET_ID, SERVICE_ACCOUNT_ID, fleetIds } from "../../../components/gcp/names";
+import { APP_ENV, resolveFleetSpec } from "../../../components/shared";
+import { unwrap } from "../../helpers/unwrap";
 import type { MockRecorder, MockOptions } from "../../helpers/mocks";
 import { T, baseArgs, cloudConfig, gcpMocks } from "./fixtures";
 
@@ -66,6 +69,32 @@ describe("GcpSocketIoFleet in week one", () => {
     const image = `europe-west1-docker.pkg.dev/acme-test/apps/chat@sha256:${"5e".repeat(32)}`;
     const mocks = await up({ image: pulumi.output(image) });
     assert.ok(cloudConfig(mocks).files["/etc/socketio-fleet/start.sh"].includes(`'${image}'`));
+  });
+
+  it("a new image given as an Output that resolves to a tag: the update fails at deploy with the digest rule", async () => {
+    await gcpMocks();
+    const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
+    const spec = resolveFleetSpec({ image: "placeholder" });
+    const userData = (image: string) =>
+      unwrap(
+        vmUserData(
+          {
+            spec: { ...spec, image: pulumi.output(image) },
+            env: pulumi.output<Record<string, string>>({ [APP_ENV.port]: "3000" }),
+            redisSecretVersion: "projects/p/secrets/s/versions/1",
+          },
+          parent,
+        ),
+      );
+    await assert.rejects(
+      userData("europe-west1-docker.pkg.dev/acme-test/apps/chat:latest"),
+      (err: Error) =>
+        err instanceof pulumi.ResourceError &&
+        err.message.includes('"europe-west1-docker.pkg.dev/acme-test/apps/chat:latest"') &&
+        err.message.includes("is not pinned by digest"),
+    );
+    const pinned = `europe-west1-docker.pkg.dev/acme-test/apps/chat@sha256:${"5e".repeat(32)}`;
+    assert.ok((await userData(pinned)).includes(`'${pinned}'`));
   });
 
   it("a second stack in the same project: its service account and secret ids differ (no 409), within GCP's limits", async () => {
