@@ -16,13 +16,10 @@ import {
 } from "./args";
 import { gcpAppEnv } from "./appEnvironment";
 import { createBackendService } from "./backendService";
-import { createCloudRun } from "./cloudRun";
-import { createFirewall } from "./firewall";
 import { createFrontend } from "./frontend";
 import { createIdentity } from "./iam";
-import { waitForSecretAccess } from "./iamPropagation";
-import { createInstanceGroup } from "./instanceGroup";
 import { fleetIds } from "./names";
+import { createFleetNodes } from "./nodes";
 import { createNetwork } from "./network";
 import { gcpPlatform } from "./platform";
 import { createRedis } from "./redis";
@@ -171,77 +168,36 @@ export class GcpSocketIoFleet extends pulumi.ComponentResource {
           )
         : undefined;
 
-    // 3. The nodes.
-    let group: ReturnType<typeof createInstanceGroup> | undefined;
-    let run: ReturnType<typeof createCloudRun> | undefined;
-    let firewall: gcp.compute.Firewall | undefined;
-    if (cloudRun) {
-      run = createCloudRun(
-        name,
-        {
-          spec,
-          compute,
-          project: args.project,
-          region: args.region,
-          networkId: network.networkId,
-          subnetworkId: network.subnetworkId,
-          serviceAccountEmail: identity.serviceAccount.email,
-          env,
-          redisSecretId: redis.secret.secretId,
-          redisSecretVersion: redis.secretVersion.version,
-          autoscaling: args.autoscaling,
-          concurrency: capacity.concurrency,
-          collector: runCollector?.sidecar,
-          deletionProtection: args.deletionProtection,
-          dependsOn: [
-            ...ready,
-            waitForSecretAccess(name, identity.secretAccess, this, [
-              ...(runCollector === undefined ? [] : [runCollector.access]),
-            ]),
-          ],
-          transform,
-        },
-        this,
-      );
-    } else {
-      firewall = createFirewall(
-        name,
-        {
-          project: args.project,
-          networkId: network.networkId,
-          containerPort: spec.containerPort,
-          serviceAccountEmail: identity.serviceAccount.email,
-          transform,
-        },
-        this,
-      );
-      group = createInstanceGroup(
-        name,
-        {
-          spec,
-          compute,
-          project: args.project,
-          region: args.region,
-          subnetworkId: network.subnetworkId,
-          serviceAccountEmail: identity.serviceAccount.email,
-          env,
-          redisSecretVersion: redis.secretVersion.name,
-          autoscaling: args.autoscaling,
-          connectionsPerNode: capacity.connectionsPerNode,
-          collector: monitoring.enabled
-            ? {
-                image: monitoring.collectorImage,
-                metricsPort: DEFAULT_METRICS_PORT,
-                namespace: ids.metricsNamespace,
-                scrapeIntervalSeconds: monitoring.scrapeIntervalSeconds,
-              }
-            : undefined,
-          dependsOn: [...ready, firewall, ...(identity.imagePull ? [identity.imagePull] : [])],
-          transform,
-        },
-        this,
-      );
-    }
+    // 3. The nodes: Cloud Run, or the instance group behind its firewall.
+    const { group, run, firewall } = createFleetNodes(
+      name,
+      {
+        spec,
+        compute,
+        cloudRun,
+        project: args.project,
+        region: args.region,
+        network,
+        identity,
+        env,
+        redis,
+        autoscaling: args.autoscaling,
+        deletionProtection: args.deletionProtection,
+        capacity,
+        runCollector,
+        vmCollector: monitoring.enabled
+          ? {
+              image: monitoring.collectorImage,
+              metricsPort: DEFAULT_METRICS_PORT,
+              namespace: ids.metricsNamespace,
+              scrapeIntervalSeconds: monitoring.scrapeIntervalSeconds,
+            }
+          : undefined,
+        ready,
+        transform,
+      },
+      this,
+    );
 
     // 4. The load balancer.
     const armor = createSecurityPolicy(name, args.securityPolicy, args.project, transform, this);
