@@ -1,6 +1,4 @@
 import { strict as assert } from "node:assert";
-import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
-import type { MockRecorder } from "../../helpers/mocks";
 import {
   ACCOUNT_ID,
   CA_PEM,
@@ -9,26 +7,12 @@ import {
   PROJECT,
   REGION,
   T,
-  baseArgs,
-  gcpMocks,
+  buildCloudRun,
 } from "./fixtures";
-
-const WEBSOCKET_ONLY: Partial<GcpSocketIoFleetArgs> = {
-  compute: { mode: "cloud-run" },
-  transports: ["websocket"],
-  stickiness: { mode: "none" },
-};
-
-async function build(args: Partial<GcpSocketIoFleetArgs> = {}): Promise<MockRecorder> {
-  const mocks = await gcpMocks();
-  new GcpSocketIoFleet("fleet", baseArgs({ ...WEBSOCKET_ONLY, ...args }));
-  await mocks.settled();
-  return mocks;
-}
 
 describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
   it("a Cloud Run v2 service: LB-only ingress, no invoker check, timeout = connectionTimeoutSeconds, REDIS_URL from Secret Manager, Direct VPC egress", async () => {
-    const mocks = await build({
+    const mocks = await buildCloudRun({
       connectionTimeoutSeconds: 1800,
       autoscaling: { minReplicas: 2, maxReplicas: 10 },
     });
@@ -95,7 +79,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
   });
 
   it("a serverless NEG behind a backend service without timeoutSec, health checks, port name or affinity", async () => {
-    const mocks = await build();
+    const mocks = await buildCloudRun();
     assert.deepEqual(mocks.one(T.neg).inputs, {
       region: REGION,
       networkEndpointType: "SERVERLESS",
@@ -114,7 +98,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
   });
 
   it("first deploy: no variable Cloud Run reserves (PORT comes from ports.containerPort); HEALTH_CHECK_PATH = the liveness probe's path", async () => {
-    const mocks = await build({ containerPort: 8080, healthCheckPath: "/live" });
+    const mocks = await buildCloudRun({ containerPort: 8080, healthCheckPath: "/live" });
     const container = mocks.one(T.run).inputs.template.containers[0];
     const names = (container.envs as { name: string }[]).map((e) => e.name);
     assert.deepEqual(names, [
@@ -141,7 +125,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
   });
 
   it("first deploy: the secretAccessor binding starts with the secret, before Memorystore (minutes of IAM propagation); the service waits for it and for the version", async () => {
-    const mocks = await build();
+    const mocks = await buildCloudRun();
     const names = (urns: string[]) => urns.map((u) => mocks.byUrn(u)?.type ?? u).sort();
     const binding = mocks.named(T.secretIam, "fleet-redis-url-access");
     assert.deepEqual(names(binding.dependencies), [T.secret, T.account].sort());
@@ -153,7 +137,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
   });
 
   it("first deploy with an external Redis: the service waits 120 s after the grant (IAM applies in about 2 minutes), re-waiting only when the grant changes", async () => {
-    const mocks = await build({
+    const mocks = await buildCloudRun({
       redis: { mode: "external", url: "rediss://:pw@redis.example.com:6379" },
     });
     const sleep = mocks.one("time:index/sleep:Sleep");
@@ -174,7 +158,7 @@ describe("GcpSocketIoFleet on Cloud Run (websocket-only)", () => {
   });
 
   it("without autoscaling: a fixed `replicas` instances", async () => {
-    const mocks = await build({ replicas: 4 });
+    const mocks = await buildCloudRun({ replicas: 4 });
     assert.deepEqual(mocks.one(T.run).inputs.template.scaling, {
       minInstanceCount: 4,
       maxInstanceCount: 4,

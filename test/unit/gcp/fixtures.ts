@@ -1,6 +1,6 @@
 /** Shared mocks and args for the GCP component tests. */
 import { parse } from "yaml";
-import type { GcpSocketIoFleetArgs } from "../../../components/gcp";
+import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
 import { type MockOptions, type MockRecorder, setupMocks } from "../../helpers/mocks";
 
 export const T = {
@@ -99,6 +99,23 @@ export async function gcpMocks(options: MockOptions = {}): Promise<MockRecorder>
 
 export function baseArgs(extra: Partial<GcpSocketIoFleetArgs> = {}): GcpSocketIoFleetArgs {
   return { image: IMAGE, region: REGION, deletionProtection: false, ...extra };
+}
+
+/** A websocket-only fleet on Cloud Run (what Cloud Run mode requires). */
+export const CLOUD_RUN_WEBSOCKET_ONLY = {
+  compute: { mode: "cloud-run" },
+  transports: ["websocket"],
+  stickiness: { mode: "none" },
+} as const satisfies Partial<GcpSocketIoFleetArgs>;
+
+/** Builds a Cloud Run fleet with `args` over `baseArgs` and waits for every registration. */
+export async function buildCloudRun(
+  args: Partial<GcpSocketIoFleetArgs> = {},
+): Promise<MockRecorder> {
+  const mocks = await gcpMocks();
+  new GcpSocketIoFleet("fleet", baseArgs({ ...CLOUD_RUN_WEBSOCKET_ONLY, ...args }));
+  await mocks.settled();
+  return mocks;
 }
 
 /** The instance template's cloud-config, parsed, with its files by path. */

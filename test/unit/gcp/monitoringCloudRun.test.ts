@@ -5,27 +5,12 @@
  */
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
-import { GcpSocketIoFleet, type GcpSocketIoFleetArgs } from "../../../components/gcp";
 import { GCP_COLLECTOR_IMAGES } from "../../../components/gcp/monitoringArgs";
-import type { MockRecorder } from "../../helpers/mocks";
-import { ACCOUNT_ID, PROJECT, T, baseArgs, gcpMocks } from "./fixtures";
-
-const WEBSOCKET_ONLY: Partial<GcpSocketIoFleetArgs> = {
-  compute: { mode: "cloud-run" },
-  transports: ["websocket"],
-  stickiness: { mode: "none" },
-};
-
-async function build(args: Partial<GcpSocketIoFleetArgs> = {}): Promise<MockRecorder> {
-  const mocks = await gcpMocks();
-  new GcpSocketIoFleet("fleet", baseArgs({ ...WEBSOCKET_ONLY, ...args }));
-  await mocks.settled();
-  return mocks;
-}
+import { ACCOUNT_ID, PROJECT, T, buildCloudRun } from "./fixtures";
 
 describe("GcpSocketIoFleet monitoring on Cloud Run", () => {
   it("the run-gmp-sidecar: after the app, no ports, CPU always allocated, its config mounted at /etc/rungmp", async () => {
-    const mocks = await build();
+    const mocks = await buildCloudRun();
     const containers = mocks.one(T.run).inputs.template.containers;
     assert.equal(containers.length, 2);
     assert.equal(containers[0].name, "app");
@@ -46,7 +31,7 @@ describe("GcpSocketIoFleet monitoring on Cloud Run", () => {
   });
 
   it("the RunMonitoring: port 9464 at the scrape interval, socketio_* kept, in a secret the nodes (only) may read; versions abandoned, not destroyed", async () => {
-    const mocks = await build({ monitoring: { scrapeIntervalSeconds: 60 } });
+    const mocks = await buildCloudRun({ monitoring: { scrapeIntervalSeconds: 60 } });
     const secret = mocks.named(T.secret, "fleet-gmp-config").inputs;
     assert.deepEqual(secret, {
       secretId: "fleet-gmp-config-847ef8",
@@ -81,7 +66,7 @@ describe("GcpSocketIoFleet monitoring on Cloud Run", () => {
   });
 
   it("the policies select the sidecar's series: cluster __run__, the service's name, job socketio-fleet", async () => {
-    const mocks = await build();
+    const mocks = await buildCloudRun();
     const capacity = mocks
       .ofType(T.alertPolicy)
       .find((p) => p.inputs.displayName === "fleet: SocketIoClientsAboveCapacity");
@@ -92,9 +77,9 @@ describe("GcpSocketIoFleet monitoring on Cloud Run", () => {
   });
 
   it("concurrency: the capacity up to 1000 (each websocket holds one request); `maxRequestsPerInstance` wins; MAX_CONNECTIONS only when given", async () => {
-    const small = await build({ connectionsPerNode: 400 });
+    const small = await buildCloudRun({ connectionsPerNode: 400 });
     assert.equal(small.one(T.run).inputs.template.maxInstanceRequestConcurrency, 400);
-    const given = await build({
+    const given = await buildCloudRun({
       compute: { mode: "cloud-run", maxRequestsPerInstance: 250 },
       connectionsPerNode: 200,
       maxConnectionsPerNode: 240,
@@ -105,7 +90,7 @@ describe("GcpSocketIoFleet monitoring on Cloud Run", () => {
       (e) => e.name === "MAX_CONNECTIONS",
     );
     assert.equal(env?.value, "240");
-    const plain = await build();
+    const plain = await buildCloudRun();
     assert.ok(
       !(plain.one(T.run).inputs.template.containers[0].envs as { name: string }[]).some(
         (e) => e.name === "MAX_CONNECTIONS",
@@ -114,7 +99,7 @@ describe("GcpSocketIoFleet monitoring on Cloud Run", () => {
   });
 
   it("monitoring disabled: one container, no volume, no config secret", async () => {
-    const mocks = await build({ monitoring: { enabled: false } });
+    const mocks = await buildCloudRun({ monitoring: { enabled: false } });
     const template = mocks.one(T.run).inputs.template;
     assert.equal(template.containers.length, 1);
     assert.equal(template.volumes, undefined);

@@ -1,15 +1,10 @@
 /** Shared inputs and helpers of the GCP validator tests. */
 import { strict as assert } from "node:assert";
 import { validateGcpFleet } from "../../../components/gcp";
-import { IMAGE, REGION } from "./fixtures";
+import { CLOUD_RUN_WEBSOCKET_ONLY, IMAGE, REGION } from "./fixtures";
 
 export const BASE = { image: IMAGE, region: REGION, deletionProtection: false };
-export const CLOUD_RUN = {
-  ...BASE,
-  compute: { mode: "cloud-run" },
-  transports: ["websocket"],
-  stickiness: { mode: "none" },
-};
+export const CLOUD_RUN = { ...BASE, ...CLOUD_RUN_WEBSOCKET_ONLY };
 
 /** The messages for `args`, keyed by field. */
 export function problems(args: unknown): Record<string, string[]> {
