@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { KubernetesSocketIoFleet } from "../../../components/kubernetes";
 import { isSecretInput, setupMocks } from "../../helpers/mocks";
 import { isKnown, isSecret, unwrap } from "../../helpers/unwrap";
-import { deploy, fleetArgs, K8S_OUTPUTS, LB_HOSTNAME, PASSWORD, T } from "./fixtures";
+import { deploy, fleetArgs, K8S_OUTPUTS, LB_HOSTNAME, PASSWORD, T, gatewayArgs } from "./fixtures";
 
 describe("KubernetesSocketIoFleet component", () => {
   it("has the type token, parents every child directly, and registers its outputs", async () => {
@@ -83,21 +83,7 @@ describe("KubernetesSocketIoFleet component", () => {
   });
 
   it("gateway-api: the url is the host, https when the Gateway terminates TLS", async () => {
-    const { fleet } = await deploy(
-      fleetArgs({
-        ingress: {
-          controller: "gateway-api",
-          host: "chat.example.com",
-          gateway: {
-            name: "g",
-            namespace: "gw",
-            tls: true,
-            implementation: "envoy-gateway",
-            listener: "https",
-          },
-        },
-      }),
-    );
+    const { fleet } = await deploy(gatewayArgs({ name: "g", namespace: "gw" }));
     assert.equal(await unwrap(fleet.url), "https://chat.example.com");
   });
 

@@ -1,5 +1,13 @@
 import { strict as assert } from "node:assert";
-import { allAnnotations, CERT_ARN, deploy, fleetArgs, kubeObjects, T } from "./fixtures";
+import {
+  allAnnotations,
+  CERT_ARN,
+  deploy,
+  fleetArgs,
+  kubeObjects,
+  T,
+  gatewayArgs,
+} from "./fixtures";
 import { applyProblems } from "../../helpers/strictSchema";
 import type { KubernetesSocketIoFleetArgs } from "../../../components/kubernetes";
 
@@ -291,19 +299,7 @@ describe("KubernetesSocketIoFleet ingress flavours", () => {
       fleetArgs({ ingress: { controller: "traefik", tlsSecretName: "t" } }),
       fleetArgs({ ingress: { controller: "gke", tlsSecretName: "t" } }),
       fleetArgs({ ingress: { controller: "aws-alb", certificateArn: CERT_ARN } }),
-      fleetArgs({
-        ingress: {
-          controller: "gateway-api",
-          host: "chat.example.com",
-          gateway: {
-            name: "g",
-            namespace: "g",
-            tls: true,
-            implementation: "envoy-gateway",
-            listener: "https",
-          },
-        },
-      }),
+      gatewayArgs({ name: "g", namespace: "g" }),
     ];
     let seen = 0;
     for (const args of variants) {

@@ -12,7 +12,7 @@ import { MONITORING_WITHOUT_COLLECTOR_WARNING } from "../../../components/kubern
 import { ALERT_NAMES, fleetAlerts, prometheusRuleGroup } from "../../../components/shared";
 import { setupMocks } from "../../helpers/mocks";
 import { assertApplies, KUBERNETES_MINORS } from "../../helpers/strictSchema";
-import { deploy, fleetArgs, K8S_OUTPUTS, PASSWORD, T } from "./fixtures";
+import { deploy, fleetArgs, K8S_OUTPUTS, PASSWORD, T, gatewayArgs } from "./fixtures";
 
 const M = {
   podMonitor: "kubernetes:monitoring.coreos.com/v1:PodMonitor",
@@ -95,19 +95,7 @@ describe("KubernetesSocketIoFleet monitoring", () => {
 
   it("a GKE Gateway implies Managed Prometheus too", async () => {
     const { mocks } = await deploy(
-      fleetArgs({
-        ingress: {
-          controller: "gateway-api",
-          host: "chat.example.com",
-          gateway: {
-            name: "g",
-            namespace: "gw",
-            implementation: "gke",
-            tls: true,
-            listener: "https",
-          },
-        },
-      }),
+      gatewayArgs({ name: "g", namespace: "gw", implementation: "gke" }),
     );
     assert.equal(mocks.ofType(M.podMonitoring).length, 2);
     assert.equal(mocks.ofType(M.rules).length, 1);

@@ -10,28 +10,14 @@ import {
   closeSchema,
   KUBERNETES_MINORS,
 } from "../../helpers/strictSchema";
-import { CERT_ARN, deploy, fleetArgs, T } from "./fixtures";
+import { CERT_ARN, deploy, fleetArgs, T, gatewayArgs } from "./fixtures";
 
 const gateway = (
   implementation: "envoy-gateway" | "gke" | "istio" | "generic",
   over: Partial<KubernetesSocketIoFleetArgs> = {},
   release?: "v1.7",
 ): KubernetesSocketIoFleetArgs =>
-  fleetArgs({
-    ingress: {
-      controller: "gateway-api",
-      host: "chat.example.com",
-      gateway: {
-        name: "g",
-        namespace: "gw",
-        tls: true,
-        listener: "https",
-        implementation,
-        release,
-      },
-    },
-    ...over,
-  });
+  gatewayArgs({ name: "g", namespace: "gw", implementation, release }, over);
 
 /** Every ingress flavour and the options that change which objects exist, with its CRD bundle. */
 const FLAVOURS: [string, KubernetesSocketIoFleetArgs, ClusterSchemas["gatewayApi"]][] = [
