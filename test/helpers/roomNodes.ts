@@ -11,7 +11,8 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Socket } from "socket.io-client";
-import { createFleetServer, type FleetServer, parseAppEnv } from "../../app/src/index";
+import type { FleetServer } from "../../app/src/index";
+import { inProcessNode } from "./inProcessNode";
 import { allExactly, type Counter, times } from "./deliveries";
 import { waitFor, waitForHttp } from "./processes";
 import { connectClient } from "./socketClients";
@@ -35,18 +36,7 @@ export async function startRoomNodes(
 ): Promise<RoomNode[]> {
   const nodes = await Promise.all(
     ids.map(async (nodeId) => {
-      const config = parseAppEnv({
-        PORT: "0",
-        METRICS_PORT: "0",
-        NODE_ID: nodeId,
-        LOG_LEVEL: "silent",
-        ...env,
-      });
-      const fleet = createFleetServer(config, {
-        demo: false,
-        host: "127.0.0.1",
-        drain: { graceMs: 0 },
-      });
+      const fleet = inProcessNode(nodeId, env, { demo: false });
       fleet.onConnection((socket) => {
         socket.on("join", (room: string, ack: () => void) => {
           void Promise.resolve(socket.join(room)).then(() => ack());

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import type { Socket as ServerSocket } from "socket.io";
-import { createFleetServer, type FleetServer, parseAppEnv } from "../../../app/src/index";
+import type { FleetServer } from "../../../app/src/index";
+import { inProcessNode } from "../../helpers/inProcessNode";
 import { requireBinary } from "../../helpers/binaries";
 import { allExactly, times } from "../../helpers/deliveries";
 import { stopAll, waitFor, waitForHttp } from "../../helpers/processes";
@@ -23,19 +24,11 @@ describe("app createFleetServer as a library (in-process, redis adapter)", funct
     const binary = requireBinary(this, "redis-server", "redis-server");
     redis = await startRedis(binary);
     for (const nodeId of ["lib-a", "lib-b"]) {
-      const config = parseAppEnv({
-        SOCKETIO_ADAPTER: "redis",
-        REDIS_URL: redis.url,
-        PORT: "0",
-        METRICS_PORT: "0",
-        NODE_ID: nodeId,
-        LOG_LEVEL: "silent",
-      });
-      const fleet = createFleetServer(config, {
-        demo: false,
-        host: "127.0.0.1",
-        drain: { graceMs: 0 },
-      });
+      const fleet = inProcessNode(
+        nodeId,
+        { SOCKETIO_ADAPTER: "redis", REDIS_URL: redis.url },
+        { demo: false },
+      );
       fleet.onConnection((socket) => {
         serverSockets.push(socket);
         socket.on("chat", (text: string) => fleet.io.emit("chat", `${fleet.nodeId}: ${text}`));

@@ -6,7 +6,8 @@
  * nothing else; the app's port answers 404 for `/metrics`.
  */
 import assert from "node:assert/strict";
-import { createFleetServer, type FleetServer, parseAppEnv } from "../../../app/src/index";
+import type { FleetServer } from "../../../app/src/index";
+import { inProcessNode } from "../../helpers/inProcessNode";
 import { allExactly, times } from "../../helpers/deliveries";
 import { fetchMetrics, metricValue } from "../../helpers/metricsText";
 import { waitFor } from "../../helpers/processes";
@@ -18,14 +19,7 @@ describe("app /metrics values (in-process, memory adapter)", function () {
   let metricsBase: string;
 
   before(async () => {
-    const config = parseAppEnv({
-      SOCKETIO_ADAPTER: "memory",
-      PORT: "0",
-      METRICS_PORT: "0",
-      NODE_ID: "metrics-node",
-      LOG_LEVEL: "silent",
-    });
-    fleet = createFleetServer(config, { host: "127.0.0.1", drain: { graceMs: 0 } });
+    fleet = inProcessNode("metrics-node", { SOCKETIO_ADAPTER: "memory" });
     base = `http://127.0.0.1:${await fleet.listen()}`;
     metricsBase = `http://127.0.0.1:${fleet.metricsPort}`;
   });

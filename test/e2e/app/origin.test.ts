@@ -3,8 +3,8 @@
  * on handshakes and websocket upgrades, credentialed CORS headers, and the sticky cookie.
  */
 import assert from "node:assert/strict";
-import { parseAppEnv } from "../../../app/src/index";
-import { createFleetServer, type FleetServer } from "../../../app/src/server";
+import type { FleetServer } from "../../../app/src/server";
+import { inProcessNode } from "../../helpers/inProcessNode";
 import { get, sidOf, tryUpgrade } from "../../helpers/rawHttp";
 import { closeClients, connectClient, whoami } from "../../helpers/socketClients";
 
@@ -12,15 +12,7 @@ const LISTED = "http://allowed.test:8443";
 const FOREIGN = "http://evil.test";
 
 async function serve(env: Record<string, string>): Promise<{ fleet: FleetServer; base: string }> {
-  const config = parseAppEnv({
-    SOCKETIO_ADAPTER: "memory",
-    PORT: "0",
-    METRICS_PORT: "0",
-    NODE_ID: "origin-node",
-    LOG_LEVEL: "silent",
-    ...env,
-  });
-  const fleet = createFleetServer(config, { host: "127.0.0.1", drain: { graceMs: 0 } });
+  const fleet = inProcessNode("origin-node", { SOCKETIO_ADAPTER: "memory", ...env });
   const port = await fleet.listen();
   return { fleet, base: `http://127.0.0.1:${port}` };
 }

@@ -14,7 +14,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CLUSTER_NODES, redisClusterService } from "../../../app/local/redisCluster";
-import { createFleetServer, type FleetServer, parseAppEnv } from "../../../app/src/index";
+import type { FleetServer } from "../../../app/src/index";
+import { inProcessNode } from "../../helpers/inProcessNode";
 import { REDIS_PING_INTERVAL_MS } from "../../../app/src/redisOptions";
 import { requireBinary } from "../../helpers/binaries";
 import { fetchMetrics } from "../../helpers/metricsText";
@@ -28,14 +29,7 @@ const RECEIVED = "socketio_adapter_messages_received_total";
 const ROUND_TRIPS = "socketio_redis_roundtrip_seconds_count";
 
 async function startNode(nodeId: string, env: Record<string, string>): Promise<FleetServer> {
-  const config = parseAppEnv({
-    PORT: "0",
-    METRICS_PORT: "0",
-    NODE_ID: nodeId,
-    LOG_LEVEL: "silent",
-    ...env,
-  });
-  const fleet = createFleetServer(config, { host: "127.0.0.1", drain: { graceMs: 0 } });
+  const fleet = inProcessNode(nodeId, env);
   await fleet.listen();
   return fleet;
 }

@@ -7,7 +7,7 @@
  * `socketio_ready` during a drain.
  */
 import assert from "node:assert/strict";
-import { createFleetServer, parseAppEnv } from "../../../app/src/index";
+import { inProcessNode } from "../../helpers/inProcessNode";
 import {
   CLIENT_TRANSPORTS,
   DISCONNECT_REASONS,
@@ -27,14 +27,7 @@ const BY_TRANSPORT = "socketio_connected_clients_by_transport";
 const EVIL = "http://evil.example";
 
 async function startNode(nodeId: string, graceMs: number) {
-  const config = parseAppEnv({
-    SOCKETIO_ADAPTER: "memory",
-    PORT: "0",
-    METRICS_PORT: "0",
-    NODE_ID: nodeId,
-    LOG_LEVEL: "silent",
-  });
-  const fleet = createFleetServer(config, { host: "127.0.0.1", drain: { graceMs } });
+  const fleet = inProcessNode(nodeId, { SOCKETIO_ADAPTER: "memory" }, { drain: { graceMs } });
   const base = `http://127.0.0.1:${await fleet.listen()}`;
   const scrape = () => fetchMetrics(`http://127.0.0.1:${fleet.metricsPort}`);
   return { fleet, base, scrape };

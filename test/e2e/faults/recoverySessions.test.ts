@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
-import { createFleetServer, type FleetServer, parseAppEnv } from "../../../app/src/index";
+import type { FleetServer } from "../../../app/src/index";
+import { inProcessNode } from "../../helpers/inProcessNode";
 import { MAX_DISCONNECTION_DURATION_MS } from "../../../app/src/adapter";
 import { SESSION_KEY_PREFIX } from "../../../app/src/recoverySessions";
 import { requireBinary } from "../../helpers/binaries";
@@ -26,19 +27,11 @@ describe("recovery sessions kept in Redis while connected (in process, redis-str
 
   before(async function () {
     redisServer = await startRedis(requireBinary(this, "redis-server"));
-    const config = parseAppEnv({
-      SOCKETIO_ADAPTER: "redis-streams",
-      REDIS_URL: redisServer.url,
-      PORT: "0",
-      METRICS_PORT: "0",
-      NODE_ID: "sessions",
-      LOG_LEVEL: "silent",
-    });
-    fleet = createFleetServer(config, {
-      host: "127.0.0.1",
-      drain: { graceMs: 0 },
-      recoverySessions: { refreshIntervalMs: REFRESH_MS },
-    });
+    fleet = inProcessNode(
+      "sessions",
+      { SOCKETIO_ADAPTER: "redis-streams", REDIS_URL: redisServer.url },
+      { recoverySessions: { refreshIntervalMs: REFRESH_MS } },
+    );
     fleet.io.on("connection", (socket) => {
       socket.on("join", (room: string, ack: () => void) => {
         void socket.join(room);

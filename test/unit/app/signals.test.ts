@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { Server as EngineServer } from "engine.io";
-import { createFleetServer, parseAppEnv } from "../../../app/src/index";
+import { inProcessNode } from "../../helpers/inProcessNode";
 import { streamEntries } from "../../../app/src/adapterTraffic";
 import {
   connectionErrorReason,
@@ -92,16 +92,7 @@ describe("app signals: bounded label values", () => {
 
   it("has no label value outside the bounded sets after varied traffic", async function () {
     this.timeout(20_000);
-    const fleet = createFleetServer(
-      parseAppEnv({
-        SOCKETIO_ADAPTER: "memory",
-        PORT: "0",
-        METRICS_PORT: "0",
-        NODE_ID: "bounded",
-        LOG_LEVEL: "silent",
-      }),
-      { host: "127.0.0.1", drain: { graceMs: 0 }, publicDir: false },
-    );
+    const fleet = inProcessNode("bounded", { SOCKETIO_ADAPTER: "memory" }, { publicDir: false });
     fleet.onConnection((socket) => {
       void socket.join([`room-${socket.id}`, "lobby"]);
       socket.on("kick", () => socket.disconnect(true));
