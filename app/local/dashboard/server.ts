@@ -83,7 +83,9 @@ export async function startDashboard(
       return json(res, 403, { error: "missing or wrong X-Fleet-Token (printed by npm start)" });
     }
     if (req.method === "GET" && path === "/api/state") {
-      return json(res, 200, { history: state.history });
+      // The processes as they are now: a sample's are up to a sampling round old, and a
+      // restart's backoff (0.5 s) and start fall between two samples.
+      return json(res, 200, { history: state.history, processes: fleet.snapshot() });
     }
     if (req.method === "GET" && path === "/api/alerts") {
       return json(res, 200, await fleetAlerts(fleet));

@@ -1,6 +1,6 @@
 // The fleet dashboard: polls /api/state once a second and renders it; buttons send control
 // requests with the per-run token from the URL's fragment (never sent to the server by itself).
-/* global document, window, fetch, setInterval, URLSearchParams */
+/* global document, window, fetch, setInterval, setTimeout, URLSearchParams */
 "use strict";
 
 const token = new URLSearchParams(window.location.hash.slice(1)).get("token") ?? "";
@@ -26,11 +26,17 @@ async function api(path, method = "GET") {
   return body;
 }
 
+/** After a control action: time for the engine to see a killed process exit. */
+const CONTROL_REFRESH_MS = 100;
+
 async function control(path, what) {
   const message = document.getElementById("message");
   try {
     await api(path, "POST");
     message.textContent = `${what}: sent`;
+    // Show its effect now, not at the next poll: a killed process is in its restart backoff
+    // (0.5 s) for about as long as a poll takes to come round.
+    setTimeout(refresh, CONTROL_REFRESH_MS);
   } catch (err) {
     message.textContent = `${what}: ${err.message}`;
   }
@@ -151,10 +157,10 @@ function renderChart(id, legendId, series) {
   });
 }
 
-function render(history) {
+function render(history, processes) {
   const sample = history.at(-1);
   if (sample === undefined) return;
-  renderProcesses(sample);
+  renderProcesses({ ...sample, processes });
   const names = [...new Set(history.flatMap((h) => h.nodes.map((n) => n.name)))];
   const pad = (values) =>
     Array(Math.max(0, 60 - values.length))
@@ -231,7 +237,7 @@ function renderAlerts(answer) {
 async function refresh() {
   try {
     const [state, alerts] = await Promise.all([api("/api/state"), api("/api/alerts")]);
-    render(state.history);
+    render(state.history, state.processes);
     renderAlerts(alerts);
   } catch (err) {
     document.getElementById("status").textContent = `no state: ${err.message}`;
